@@ -1,0 +1,248 @@
+package io.varve;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import tools.jackson.dataformat.smile.SmileMapper;
+
+import io.varve.core.DefaultVarve;
+import io.varve.core.VarveConfig;
+
+/**
+ * Settings for opening a store. Every setting has a default suited to production use.
+ *
+ * <pre>{@code
+ * Varve varve = Varve.builder()
+ *     .path(Path.of("/var/lib/myapp/events"))
+ *     .durability(Durability.SYNC)
+ *     .maxEventSize(4 * 1024 * 1024)
+ *     .eventTypes(AccountOpened.class, Deposited.class, Withdrawn.class)
+ *     .open();
+ * }</pre>
+ */
+public final class VarveBuilder {
+
+	/** Default initial map size: 64 MiB. */
+	public static final long DEFAULT_MAP_SIZE = 64L * 1024 * 1024;
+
+	/**
+	 * Default maximum map size: 1 TiB (address space, not disk: the file grows as used).
+	 */
+	public static final long DEFAULT_MAX_MAP_SIZE = 1024L * 1024 * 1024 * 1024;
+
+	/** Default largest encoded event: 1 MiB. */
+	public static final int DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
+
+	/** Upper bound of {@link #maxEventSize(int)}: 256 MiB. */
+	public static final int MAX_EVENT_SIZE_LIMIT = 256 * 1024 * 1024;
+
+	/** Default reader slot limit. */
+	public static final int DEFAULT_MAX_READERS = 256;
+
+	private Path path;
+
+	private long mapSize = DEFAULT_MAP_SIZE;
+
+	private long maxMapSize = DEFAULT_MAX_MAP_SIZE;
+
+	private Durability durability = Durability.SYNC;
+
+	private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
+
+	private int maxReaders = DEFAULT_MAX_READERS;
+
+	private Duration syncInterval;
+
+	private final List<Class<?>> eventTypes = new ArrayList<>();
+
+	private SmileMapper mapper;
+
+	private boolean readOnly;
+
+	private Clock clock = Clock.systemUTC();
+
+	VarveBuilder() {
+	}
+
+	/**
+	 * The store directory, created if it does not exist. Required.
+	 * @param path the directory
+	 * @return this builder
+	 */
+	public VarveBuilder path(Path path) {
+		if (path == null) {
+			throw new InvalidArgumentException("Store path must not be null; give the directory to keep the store in");
+		}
+		this.path = path;
+		return this;
+	}
+
+	/**
+	 * The map size a new store starts with; it doubles whenever it fills, up to
+	 * {@link #maxMapSize(long)}. Default 64 MiB.
+	 * @param bytes the size, at least 1 MiB
+	 * @return this builder
+	 */
+	public VarveBuilder mapSize(long bytes) {
+		if (bytes < 1024 * 1024) {
+			throw new InvalidArgumentException("Map size must be at least 1 MiB (1048576 bytes), got " + bytes);
+		}
+		this.mapSize = bytes;
+		return this;
+	}
+
+	/**
+	 * The largest the map may grow to. An append that would need more fails with
+	 * {@link StoreFullException} and changes nothing. Default 1 TiB.
+	 * @param bytes the size, at least 1 MiB
+	 * @return this builder
+	 */
+	public VarveBuilder maxMapSize(long bytes) {
+		if (bytes < 1024 * 1024) {
+			throw new InvalidArgumentException("Maximum map size must be at least 1 MiB (1048576 bytes), got " + bytes);
+		}
+		this.maxMapSize = bytes;
+		return this;
+	}
+
+	/**
+	 * How far acknowledged appends survive a crash. Default {@link Durability#SYNC}.
+	 * @param durability the policy
+	 * @return this builder
+	 */
+	public VarveBuilder durability(Durability durability) {
+		if (durability == null) {
+			throw new InvalidArgumentException("Durability must not be null; the default is Durability.SYNC");
+		}
+		this.durability = durability;
+		return this;
+	}
+
+	/**
+	 * The largest encoded event (envelope, metadata and payload) accepted. Default 1 MiB.
+	 * @param bytes the size, from 1 KiB to 256 MiB
+	 * @return this builder
+	 */
+	public VarveBuilder maxEventSize(int bytes) {
+		if (bytes < 1024 || bytes > MAX_EVENT_SIZE_LIMIT) {
+			throw new InvalidArgumentException(
+					"Maximum event size must be between 1024 and " + MAX_EVENT_SIZE_LIMIT + " bytes, got " + bytes);
+		}
+		this.maxEventSize = bytes;
+		return this;
+	}
+
+	/**
+	 * How many read snapshots may be open at once, across all processes using the store.
+	 * Default 256.
+	 * @param readers the limit, from 8 to 32,768
+	 * @return this builder
+	 */
+	public VarveBuilder maxReaders(int readers) {
+		if (readers < 8 || readers > 32_768) {
+			throw new InvalidArgumentException("Reader limit must be between 8 and 32768, got " + readers);
+		}
+		this.maxReaders = readers;
+		return this;
+	}
+
+	/**
+	 * With {@link Durability#NO_SYNC}, flush to disk this often, bounding what an OS
+	 * crash can lose. Null (the default) for never.
+	 * @param interval the interval, at least 1 ms, or null
+	 * @return this builder
+	 */
+	public VarveBuilder syncInterval(Duration interval) {
+		if (interval != null && (interval.isNegative() || interval.toMillis() < 1)) {
+			throw new InvalidArgumentException("Sync interval must be at least 1 ms, got " + interval);
+		}
+		this.syncInterval = interval;
+		return this;
+	}
+
+	/**
+	 * Registers event classes so that events of their types can be decoded with
+	 * {@link RecordedEvent#data()} before this process appends any.
+	 * @param types the event classes
+	 * @return this builder
+	 */
+	public VarveBuilder eventTypes(Class<?>... types) {
+		if (types == null) {
+			throw new InvalidArgumentException("Event types must not be null");
+		}
+		return eventTypes(Arrays.asList(types));
+	}
+
+	/**
+	 * Registers event classes.
+	 * @param types the event classes
+	 * @return this builder
+	 */
+	public VarveBuilder eventTypes(List<Class<?>> types) {
+		if (types == null || types.contains(null)) {
+			throw new InvalidArgumentException("Event types must not be null");
+		}
+		this.eventTypes.addAll(types);
+		return this;
+	}
+
+	/**
+	 * The Jackson Smile mapper for payloads and metadata, for custom modules or settings.
+	 * By default Varve uses a plain {@link SmileMapper} that ignores unknown properties.
+	 * @param mapper the mapper
+	 * @return this builder
+	 */
+	public VarveBuilder mapper(SmileMapper mapper) {
+		if (mapper == null) {
+			throw new InvalidArgumentException("Mapper must not be null");
+		}
+		this.mapper = mapper;
+		return this;
+	}
+
+	/**
+	 * Opens the store read-only.
+	 * @return this builder
+	 */
+	public VarveBuilder readOnly() {
+		this.readOnly = true;
+		return this;
+	}
+
+	/**
+	 * The clock that stamps commits. For tests.
+	 * @param clock the clock
+	 * @return this builder
+	 */
+	public VarveBuilder clock(Clock clock) {
+		if (clock == null) {
+			throw new InvalidArgumentException("Clock must not be null");
+		}
+		this.clock = clock;
+		return this;
+	}
+
+	/**
+	 * Opens the store.
+	 * @return the open store
+	 * @throws StoreLockedException if the directory is already open
+	 * @throws IncompatibleFormatException if it holds something Varve cannot read
+	 */
+	public Varve open() {
+		if (this.path == null) {
+			throw new InvalidArgumentException("No store path set; call path(...) before open()");
+		}
+		if (this.maxMapSize < this.mapSize) {
+			throw new InvalidArgumentException("Maximum map size (" + this.maxMapSize
+					+ " bytes) is smaller than the initial map size (" + this.mapSize + " bytes)");
+		}
+		return DefaultVarve.open(new VarveConfig(this.path, this.mapSize, this.maxMapSize, this.durability,
+				this.maxEventSize, this.maxReaders, this.syncInterval, List.copyOf(this.eventTypes), this.mapper,
+				this.readOnly, this.clock));
+	}
+
+}

@@ -1,0 +1,214 @@
+package io.varve.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+
+import io.varve.AppendResult;
+import io.varve.DuplicateEventIdException;
+import io.varve.ExpectedVersion;
+import io.varve.TransactionResult;
+import io.varve.WrongExpectedVersionException;
+import io.varve.core.codec.Envelope;
+import io.varve.core.storage.StreamRecord;
+import io.varve.core.storage.WriteTxn;
+import io.varve.core.write.WriteContext;
+import io.varve.core.write.WriteRequest;
+
+/**
+ * An append to one stream, or an atomic transaction over several. All checks (expected
+ * versions, idempotent retries) run before any write, so a failed check changes nothing.
+ *
+ * @param <R> {@link AppendResult} for one stream, {@link TransactionResult} for several
+ */
+final class AppendRequest<R> extends WriteRequest<R> {
+
+	private final List<PreparedAppend> parts;
+
+	private final boolean transaction;
+
+	private final int events;
+
+	private final long bytes;
+
+	private AppendRequest(List<PreparedAppend> parts, boolean transaction, boolean async) {
+		super(async);
+		this.parts = parts;
+		this.transaction = transaction;
+		int count = 0;
+		long size = 0;
+		for (PreparedAppend part : parts) {
+			count += part.envelopes().length;
+			size += part.bytes();
+		}
+		this.events = count;
+		this.bytes = size;
+	}
+
+	static AppendRequest<AppendResult> single(PreparedAppend part, boolean async) {
+		return new AppendRequest<>(List.of(part), false, async);
+	}
+
+	static AppendRequest<TransactionResult> transaction(List<PreparedAppend> parts, boolean async) {
+		return new AppendRequest<>(parts, true, async);
+	}
+
+	@Override
+	protected int eventCount() {
+		return this.events;
+	}
+
+	@Override
+	protected long byteSize() {
+		return this.bytes;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	protected R apply(WriteContext context) {
+		WriteTxn txn = context.txn();
+		int size = this.parts.size();
+		StreamRecord[] heads = new StreamRecord[size];
+		AppendResult[] retried = new AppendResult[size];
+		int retries = 0;
+		for (int i = 0; i < size; i++) {
+			PreparedAppend part = this.parts.get(i);
+			heads[i] = txn.stream(part.streamName());
+			long current = (heads[i] != null) ? heads[i].version() : 0;
+			if (part.explicitIds()) {
+				retried[i] = findRetry(txn, part, current);
+				if (retried[i] != null) {
+					retries++;
+					continue;
+				}
+			}
+			if (!part.expected().isMetBy(current)) {
+				throw new WrongExpectedVersionException(part.stream(), part.expected(), current);
+			}
+		}
+		if (retries > 0 && retries < size) {
+			throw new DuplicateEventIdException("Some streams of this transaction already hold its events and others "
+					+ "do not; a transaction is retried whole. Send the original transaction unchanged, or use new ids");
+		}
+		List<AppendResult> results = new ArrayList<>(size);
+		if (retries == size) {
+			results.addAll(Arrays.asList(retried));
+		}
+		else {
+			for (int i = 0; i < size; i++) {
+				results.add(write(context, this.parts.get(i), heads[i]));
+			}
+		}
+		if (!this.transaction) {
+			return (R) results.get(0);
+		}
+		return (R) new TransactionResult(results, results.get(0).firstPosition(),
+				results.get(results.size() - 1).lastPosition());
+	}
+
+	private static AppendResult write(WriteContext context, PreparedAppend part, StreamRecord head) {
+		WriteTxn txn = context.txn();
+		long micros = context.timestampMicros();
+		long streamId = (head != null) ? head.streamId() : txn.streamCount() + 1;
+		long version = (head != null) ? head.version() : 0;
+		long first = 0;
+		long position = 0;
+		byte[][] envelopes = part.envelopes();
+		for (int i = 0; i < envelopes.length; i++) {
+			position = context.nextPosition();
+			version++;
+			if (first == 0) {
+				first = position;
+			}
+			txn.appendEvent(position, envelopes[i], version, micros);
+			txn.indexStreamEvent(streamId, version, position);
+			if (!txn.putEventId(part.ids()[i], position)) {
+				// Generated ids are random and explicit ids were checked, so this is not
+				// the
+				// caller's doing; failing the whole group is the safe answer.
+				throw new IllegalStateException("Event id " + part.ids()[i] + " collided while writing");
+			}
+		}
+		StreamRecord updated = (head != null) ? head.appended(position, version, micros)
+				: new StreamRecord(streamId, version, first, position, micros, micros);
+		txn.putStream(part.streamName(), updated);
+		return new AppendResult(part.stream(), first, position, version);
+	}
+
+	/**
+	 * Looks for the part's explicit ids in the store. None stored: null (a new append).
+	 * All stored, in this stream, at consecutive versions placed as the expected version
+	 * says: the original result (a retry). Anything else is a conflict.
+	 */
+	private static AppendResult findRetry(WriteTxn txn, PreparedAppend part, long currentVersion) {
+		int count = part.ids().length;
+		long[] positions = new long[count];
+		int stored = 0;
+		for (int i = 0; i < count; i++) {
+			positions[i] = txn.positionOf(part.ids()[i]);
+			if (positions[i] != 0) {
+				stored++;
+			}
+		}
+		if (stored == 0) {
+			return null;
+		}
+		if (stored < count) {
+			throw new DuplicateEventIdException("Event ids " + describe(part, positions, true)
+					+ " are already stored but " + describe(part, positions, false) + " are not, in the append to '"
+					+ part.stream() + "'; retry the original append unchanged, or give the new events new ids");
+		}
+		long firstVersion = 0;
+		long lastVersion = 0;
+		for (int i = 0; i < count; i++) {
+			DirectBuffer envelope = txn.event(positions[i]);
+			long version = Envelope.version(envelope);
+			if (!sameStream(envelope, part.streamName()) || (i > 0 && version != firstVersion + i)) {
+				throw new DuplicateEventIdException("Event id " + part.ids()[i] + " is already stored at position "
+						+ positions[i] + ", not as part of the same append to '" + part.stream()
+						+ "'; use a new id for a new event");
+			}
+			if (i == 0) {
+				firstVersion = version;
+			}
+			lastVersion = version;
+		}
+		ExpectedVersion expected = part.expected();
+		boolean placed = switch (expected.kind()) {
+			case NO_STREAM -> firstVersion == 1;
+			case EXACT -> firstVersion == expected.version() + 1;
+			case ANY, STREAM_EXISTS -> true;
+		};
+		if (!placed) {
+			throw new WrongExpectedVersionException(part.stream(), expected, currentVersion);
+		}
+		return new AppendResult(part.stream(), positions[0], positions[count - 1], lastVersion);
+	}
+
+	private static boolean sameStream(DirectBuffer envelope, byte[] stream) {
+		int offset = Envelope.streamOffset(envelope);
+		int length = Envelope.streamLength(envelope);
+		if (length != stream.length) {
+			return false;
+		}
+		for (int i = 0; i < length; i++) {
+			if (envelope.getByte(offset + i) != stream[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static String describe(PreparedAppend part, long[] positions, boolean stored) {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < positions.length && ids.size() < 3; i++) {
+			if ((positions[i] != 0) == stored) {
+				ids.add(part.ids()[i].toString());
+			}
+		}
+		return ids.toString();
+	}
+
+}

@@ -1,0 +1,294 @@
+package io.varve.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.agrona.DirectBuffer;
+
+import io.varve.EventFilter;
+import io.varve.RecordedEvent;
+import io.varve.StreamInfo;
+import io.varve.core.codec.Envelope;
+import io.varve.core.codec.EnvelopeFilter;
+import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.PayloadCodec;
+import io.varve.core.storage.ReadTxn;
+import io.varve.core.storage.StorageEngine;
+import io.varve.core.storage.StreamRecord;
+
+/**
+ * Turns stored envelopes into {@link RecordedEvent}s. Long reads run in chunks, each in
+ * its own short snapshot, so that no snapshot pins old pages for long.
+ */
+public final class EventReader {
+
+	/** Events per snapshot when scanning lazily. */
+	static final int CHUNK = 512;
+
+	/** Most envelopes looked at in one snapshot by a filtered read. */
+	static final int SCAN_CHUNK = 8192;
+
+	private final StorageEngine engine;
+
+	private final PayloadCodec codec;
+
+	private final EventTypeRegistry registry;
+
+	EventReader(StorageEngine engine, PayloadCodec codec, EventTypeRegistry registry) {
+		this.engine = engine;
+		this.codec = codec;
+		this.registry = registry;
+	}
+
+	/**
+	 * Copies a stored envelope into an event.
+	 * @param envelope the stored envelope, valid only during the call
+	 * @return the event
+	 */
+	public RecordedEvent recorded(DirectBuffer envelope) {
+		byte[] bytes = new byte[envelope.capacity()];
+		envelope.getBytes(0, bytes);
+		return new RecordedEvent(bytes, this.codec, this.registry);
+	}
+
+	RecordedEvent event(ReadTxn txn, long position) {
+		DirectBuffer envelope = txn.event(position);
+		return (envelope != null) ? recorded(envelope) : null;
+	}
+
+	List<RecordedEvent> readStream(ReadTxn txn, byte[] name, long fromVersion, int maxCount, boolean forward) {
+		StreamRecord record = txn.stream(name);
+		if (record == null || (forward && fromVersion > record.version())) {
+			return List.of();
+		}
+		long available = forward ? record.version() - fromVersion + 1 : Math.min(fromVersion, record.version());
+		List<RecordedEvent> events = new ArrayList<>((int) Math.min(maxCount, available));
+		txn.scanStream(record.streamId(), fromVersion, forward, (position, envelope) -> {
+			events.add(recorded(envelope));
+			return events.size() < maxCount;
+		});
+		return events;
+	}
+
+	/**
+	 * Reads up to {@code maxEvents} matching events from a position, looking at no more
+	 * than {@link #SCAN_CHUNK} envelopes per snapshot.
+	 * @param fromPosition the first position to look at
+	 * @param maxEvents the most events to return
+	 * @param filter the filter
+	 * @return the events
+	 */
+	List<RecordedEvent> readAll(long fromPosition, int maxEvents, EventFilter filter) {
+		EnvelopeFilter compiled = EnvelopeFilter.of(filter);
+		List<RecordedEvent> events = new ArrayList<>(Math.min(maxEvents, CHUNK));
+		long next = Math.max(1, fromPosition);
+		while (events.size() < maxEvents) {
+			Batch batch = readBatch(next, maxEvents - events.size(), SCAN_CHUNK, compiled);
+			events.addAll(batch.events());
+			if (batch.atEnd()) {
+				break;
+			}
+			next = batch.lastScanned() + 1;
+		}
+		return events;
+	}
+
+	/**
+	 * Reads one batch in one snapshot: the matching events from a position, stopping
+	 * after {@code maxEvents} matches, {@code maxScanned} envelopes or the end of the
+	 * log.
+	 * @param fromPosition the first position to look at
+	 * @param maxEvents the most events to return
+	 * @param maxScanned the most envelopes to look at
+	 * @param filter the filter
+	 * @return the batch
+	 */
+	public Batch readBatch(long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter) {
+		try (ReadTxn txn = this.engine.beginRead()) {
+			return readBatch(txn, fromPosition, maxEvents, maxScanned, filter);
+		}
+	}
+
+	/**
+	 * Reads one batch in a snapshot the caller holds.
+	 * @param txn the snapshot
+	 * @param fromPosition the first position to look at
+	 * @param maxEvents the most events to return
+	 * @param maxScanned the most envelopes to look at
+	 * @param filter the filter
+	 * @return the batch
+	 */
+	public Batch readBatch(ReadTxn txn, long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter) {
+		List<RecordedEvent> events = new ArrayList<>(Math.min(maxEvents, CHUNK));
+		long[] state = { fromPosition - 1, 0, 1 };
+		txn.scanLog(fromPosition, (position, envelope) -> {
+			state[0] = position;
+			state[1]++;
+			if (filter.isAll()) {
+				events.add(recorded(envelope));
+			}
+			else {
+				Envelope.validate(envelope);
+				if (filter.matches(envelope)) {
+					events.add(recorded(envelope));
+				}
+			}
+			if (events.size() >= maxEvents || state[1] >= maxScanned) {
+				state[2] = 0;
+				return false;
+			}
+			return true;
+		});
+		long head = txn.headPosition();
+		return new Batch(events, state[0], head, state[0] >= head);
+	}
+
+	Stream<RecordedEvent> scanStream(byte[] name, long fromVersion) {
+		return lazily(new ChunkSource() {
+			private long nextVersion = fromVersion;
+
+			@Override
+			public List<RecordedEvent> nextChunk() {
+				try (ReadTxn txn = EventReader.this.engine.beginRead()) {
+					List<RecordedEvent> chunk = readStream(txn, name, this.nextVersion, CHUNK, true);
+					this.nextVersion += chunk.size();
+					return chunk;
+				}
+			}
+		});
+	}
+
+	Stream<RecordedEvent> scanAll(long fromPosition, EventFilter filter) {
+		EnvelopeFilter compiled = EnvelopeFilter.of(filter);
+		return lazily(new ChunkSource() {
+			private long next = Math.max(1, fromPosition);
+
+			private boolean done;
+
+			@Override
+			public List<RecordedEvent> nextChunk() {
+				while (!this.done) {
+					Batch batch = readBatch(this.next, CHUNK, SCAN_CHUNK, compiled);
+					this.next = batch.lastScanned() + 1;
+					this.done = batch.atEnd();
+					if (!batch.events().isEmpty()) {
+						return batch.events();
+					}
+				}
+				return List.of();
+			}
+		});
+	}
+
+	List<StreamInfo> listStreams(ReadTxn txn, String prefix, String after, int limit) {
+		byte[] prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
+		byte[] from = prefixBytes;
+		byte[] afterBytes = (after != null) ? after.getBytes(StandardCharsets.UTF_8) : null;
+		if (afterBytes != null && compare(afterBytes, prefixBytes) >= 0) {
+			from = afterBytes;
+		}
+		List<StreamInfo> page = new ArrayList<>(Math.min(limit, 256));
+		txn.scanStreams(from, (key, value) -> {
+			byte[] name = new byte[key.capacity()];
+			key.getBytes(0, name);
+			if (!startsWith(name, prefixBytes)) {
+				return false;
+			}
+			if (afterBytes != null && compare(name, afterBytes) <= 0) {
+				return true;
+			}
+			page.add(streamInfo(new String(name, StandardCharsets.UTF_8), StreamRecord.decode(value)));
+			return page.size() < limit;
+		});
+		return page;
+	}
+
+	static StreamInfo streamInfo(String stream, StreamRecord record) {
+		return new StreamInfo(stream, record.version(), record.firstPosition(), record.lastPosition(),
+				instant(record.createdMicros()), instant(record.updatedMicros()));
+	}
+
+	long[] lastPositionAndMicros() {
+		try (ReadTxn txn = this.engine.beginRead()) {
+			long head = txn.headPosition();
+			DirectBuffer last = (head > 0) ? txn.event(head) : null;
+			return new long[] { head, (last != null) ? Envelope.timestampMicros(last) : 0 };
+		}
+	}
+
+	static Instant instant(long micros) {
+		return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+	}
+
+	private static boolean startsWith(byte[] value, byte[] prefix) {
+		if (value.length < prefix.length) {
+			return false;
+		}
+		for (int i = 0; i < prefix.length; i++) {
+			if (value[i] != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static int compare(byte[] a, byte[] b) {
+		return java.util.Arrays.compareUnsigned(a, b);
+	}
+
+	private static Stream<RecordedEvent> lazily(ChunkSource source) {
+		Iterator<RecordedEvent> iterator = new Iterator<>() {
+			private Iterator<RecordedEvent> chunk = List.<RecordedEvent>of().iterator();
+
+			private boolean exhausted;
+
+			@Override
+			public boolean hasNext() {
+				while (!this.chunk.hasNext() && !this.exhausted) {
+					List<RecordedEvent> next = source.nextChunk();
+					this.exhausted = next.isEmpty();
+					this.chunk = next.iterator();
+				}
+				return this.chunk.hasNext();
+			}
+
+			@Override
+			public RecordedEvent next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException();
+				}
+				return this.chunk.next();
+			}
+		};
+		return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator,
+				Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.IMMUTABLE), false);
+	}
+
+	private interface ChunkSource {
+
+		List<RecordedEvent> nextChunk();
+
+	}
+
+	/**
+	 * One batch of a log scan.
+	 *
+	 * @param events the matching events
+	 * @param lastScanned the last position looked at (matching or not), or the start
+	 * minus one when nothing was
+	 * @param headPosition the head position in the snapshot
+	 * @param atEnd whether the scan reached the head
+	 */
+	public record Batch(List<RecordedEvent> events, long lastScanned, long headPosition, boolean atEnd) {
+
+	}
+
+}

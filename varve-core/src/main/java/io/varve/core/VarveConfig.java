@@ -1,0 +1,32 @@
+package io.varve.core;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import tools.jackson.dataformat.smile.SmileMapper;
+
+import io.varve.Durability;
+
+/**
+ * Settings of one store, as collected by {@link io.varve.VarveBuilder}.
+ *
+ * @param path the store directory
+ * @param mapSize the initial map size in bytes
+ * @param maxMapSize the largest the map may grow to, in bytes
+ * @param durability the sync policy
+ * @param maxEventSize the largest encoded event, in bytes
+ * @param maxReaders the reader slot limit
+ * @param syncInterval how often to flush in {@link Durability#NO_SYNC} mode, or null for
+ * never
+ * @param eventTypes event classes to register up front
+ * @param mapper the Smile mapper, or null for Varve's default
+ * @param readOnly whether to open read-only
+ * @param clock the clock stamping commits
+ */
+public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
+		int maxReaders, Duration syncInterval, List<Class<?>> eventTypes, SmileMapper mapper, boolean readOnly,
+		Clock clock) {
+
+}

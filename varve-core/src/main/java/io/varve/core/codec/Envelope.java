@@ -1,0 +1,301 @@
+package io.varve.core.codec;
+
+import java.nio.ByteOrder;
+import java.util.UUID;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import io.varve.CorruptDataException;
+
+/**
+ * The binary layout of a stored event. All integers are big-endian.
+ *
+ * <pre>
+ * offset size field
+ *   0     1   format (1)
+ *   1     1   flags: 1 = correlation id, 2 = causation id, 4 = metadata
+ *   2     1   type name length T (1..255)
+ *   3     1   stream name length S (1..255)
+ *   4     4   payload length P
+ *   8     8   global position
+ *  16     8   stream version
+ *  24     8   timestamp, microseconds since the epoch
+ *  32    16   event id
+ *  48   [16]  correlation id, if flagged
+ *   .   [16]  causation id, if flagged
+ *   .   [4+M] metadata length M and Smile metadata, if flagged
+ *   .     T   type name, UTF-8
+ *   .     S   stream name, UTF-8
+ *   .     P   Smile payload
+ * </pre>
+ *
+ * Position, version and timestamp sit at fixed offsets so that the writer can stamp an
+ * envelope that the caller's thread encoded, and so that scans can read them without
+ * parsing the variable part.
+ */
+public final class Envelope {
+
+	/** Format byte of this layout. */
+	public static final byte FORMAT = 1;
+
+	public static final int FLAG_CORRELATION = 1;
+
+	public static final int FLAG_CAUSATION = 2;
+
+	public static final int FLAG_METADATA = 4;
+
+	private static final int KNOWN_FLAGS = FLAG_CORRELATION | FLAG_CAUSATION | FLAG_METADATA;
+
+	static final int OFFSET_FLAGS = 1;
+
+	static final int OFFSET_TYPE_LENGTH = 2;
+
+	static final int OFFSET_STREAM_LENGTH = 3;
+
+	static final int OFFSET_PAYLOAD_LENGTH = 4;
+
+	public static final int OFFSET_POSITION = 8;
+
+	public static final int OFFSET_VERSION = 16;
+
+	public static final int OFFSET_TIMESTAMP = 24;
+
+	public static final int OFFSET_ID = 32;
+
+	/** Size of the fixed header. */
+	public static final int HEADER = 48;
+
+	private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
+
+	private Envelope() {
+	}
+
+	/**
+	 * Encodes an envelope with position, version and timestamp left at zero, to be
+	 * stamped by the writer.
+	 * @param id the event id
+	 * @param correlationId the correlation id or null
+	 * @param causationId the causation id or null
+	 * @param type the type name in UTF-8
+	 * @param stream the stream name in UTF-8
+	 * @param metadata Smile metadata or null
+	 * @param payload Smile payload
+	 * @return the envelope bytes
+	 */
+	public static byte[] encode(UUID id, UUID correlationId, UUID causationId, byte[] type, byte[] stream,
+			byte[] metadata, byte[] payload) {
+		int flags = 0;
+		int size = HEADER + type.length + stream.length + payload.length;
+		if (correlationId != null) {
+			flags |= FLAG_CORRELATION;
+			size += 16;
+		}
+		if (causationId != null) {
+			flags |= FLAG_CAUSATION;
+			size += 16;
+		}
+		if (metadata != null) {
+			flags |= FLAG_METADATA;
+			size += 4 + metadata.length;
+		}
+		byte[] bytes = new byte[size];
+		bytes[0] = FORMAT;
+		bytes[OFFSET_FLAGS] = (byte) flags;
+		bytes[OFFSET_TYPE_LENGTH] = (byte) type.length;
+		bytes[OFFSET_STREAM_LENGTH] = (byte) stream.length;
+		putInt(bytes, OFFSET_PAYLOAD_LENGTH, payload.length);
+		putUuid(bytes, OFFSET_ID, id);
+		int offset = HEADER;
+		if (correlationId != null) {
+			putUuid(bytes, offset, correlationId);
+			offset += 16;
+		}
+		if (causationId != null) {
+			putUuid(bytes, offset, causationId);
+			offset += 16;
+		}
+		if (metadata != null) {
+			putInt(bytes, offset, metadata.length);
+			System.arraycopy(metadata, 0, bytes, offset + 4, metadata.length);
+			offset += 4 + metadata.length;
+		}
+		System.arraycopy(type, 0, bytes, offset, type.length);
+		offset += type.length;
+		System.arraycopy(stream, 0, bytes, offset, stream.length);
+		offset += stream.length;
+		System.arraycopy(payload, 0, bytes, offset, payload.length);
+		return bytes;
+	}
+
+	/**
+	 * Writes position, version and timestamp into an envelope in place.
+	 * @param buffer the buffer holding the envelope at offset 0
+	 * @param position the global position
+	 * @param version the stream version
+	 * @param timestampMicros the commit time in microseconds since the epoch
+	 */
+	public static void stamp(MutableDirectBuffer buffer, long position, long version, long timestampMicros) {
+		buffer.putLong(OFFSET_POSITION, position, ORDER);
+		buffer.putLong(OFFSET_VERSION, version, ORDER);
+		buffer.putLong(OFFSET_TIMESTAMP, timestampMicros, ORDER);
+	}
+
+	/**
+	 * Checks that the bytes form a structurally valid envelope: format, flags and lengths
+	 * add up to the buffer's length exactly.
+	 * @param buffer the envelope, starting at offset 0 and {@code buffer.capacity()} long
+	 * @throws CorruptDataException if they do not
+	 */
+	public static void validate(DirectBuffer buffer) {
+		int length = buffer.capacity();
+		if (length < HEADER) {
+			throw corrupt("it is " + length + " bytes, shorter than the " + HEADER + "-byte header");
+		}
+		if (buffer.getByte(0) != FORMAT) {
+			throw corrupt("its format byte is " + buffer.getByte(0) + ", not " + FORMAT);
+		}
+		int flags = buffer.getByte(OFFSET_FLAGS) & 0xff;
+		if ((flags & ~KNOWN_FLAGS) != 0) {
+			throw corrupt("it has unknown flags " + Integer.toBinaryString(flags));
+		}
+		int typeLength = buffer.getByte(OFFSET_TYPE_LENGTH) & 0xff;
+		int streamLength = buffer.getByte(OFFSET_STREAM_LENGTH) & 0xff;
+		if (typeLength == 0 || streamLength == 0) {
+			throw corrupt("its type or stream name is empty");
+		}
+		long payloadLength = buffer.getInt(OFFSET_PAYLOAD_LENGTH, ORDER);
+		if (payloadLength < 0) {
+			throw corrupt("its payload length is negative");
+		}
+		long expected = HEADER + typeLength + streamLength + payloadLength;
+		int offset = variableStart(flags);
+		if ((flags & FLAG_METADATA) != 0) {
+			if (offset + 4 > length) {
+				throw corrupt("its metadata length lies past its end");
+			}
+			long metadataLength = buffer.getInt(offset, ORDER);
+			if (metadataLength < 0) {
+				throw corrupt("its metadata length is negative");
+			}
+			expected += 4 + metadataLength;
+		}
+		expected += offset - HEADER;
+		if (expected != length) {
+			throw corrupt("its fields add up to " + expected + " bytes but it is " + length);
+		}
+		if (buffer.getLong(OFFSET_POSITION, ORDER) < 1 || buffer.getLong(OFFSET_VERSION, ORDER) < 1) {
+			throw corrupt("its position or version is not positive");
+		}
+	}
+
+	public static long position(DirectBuffer buffer) {
+		return buffer.getLong(OFFSET_POSITION, ORDER);
+	}
+
+	public static long version(DirectBuffer buffer) {
+		return buffer.getLong(OFFSET_VERSION, ORDER);
+	}
+
+	public static long timestampMicros(DirectBuffer buffer) {
+		return buffer.getLong(OFFSET_TIMESTAMP, ORDER);
+	}
+
+	public static UUID id(DirectBuffer buffer) {
+		return uuid(buffer, OFFSET_ID);
+	}
+
+	public static int flags(DirectBuffer buffer) {
+		return buffer.getByte(OFFSET_FLAGS) & 0xff;
+	}
+
+	public static UUID correlationId(DirectBuffer buffer) {
+		return ((flags(buffer) & FLAG_CORRELATION) != 0) ? uuid(buffer, HEADER) : null;
+	}
+
+	public static UUID causationId(DirectBuffer buffer) {
+		int flags = flags(buffer);
+		if ((flags & FLAG_CAUSATION) == 0) {
+			return null;
+		}
+		return uuid(buffer, HEADER + (((flags & FLAG_CORRELATION) != 0) ? 16 : 0));
+	}
+
+	/** Offset of the metadata bytes (after their length), or -1 when there is none. */
+	public static int metadataOffset(DirectBuffer buffer) {
+		int flags = flags(buffer);
+		return ((flags & FLAG_METADATA) != 0) ? variableStart(flags) + 4 : -1;
+	}
+
+	public static int metadataLength(DirectBuffer buffer) {
+		int flags = flags(buffer);
+		return ((flags & FLAG_METADATA) != 0) ? buffer.getInt(variableStart(flags), ORDER) : 0;
+	}
+
+	public static int typeOffset(DirectBuffer buffer) {
+		int flags = flags(buffer);
+		int offset = variableStart(flags);
+		if ((flags & FLAG_METADATA) != 0) {
+			offset += 4 + buffer.getInt(offset, ORDER);
+		}
+		return offset;
+	}
+
+	public static int typeLength(DirectBuffer buffer) {
+		return buffer.getByte(OFFSET_TYPE_LENGTH) & 0xff;
+	}
+
+	public static int streamOffset(DirectBuffer buffer) {
+		return typeOffset(buffer) + typeLength(buffer);
+	}
+
+	public static int streamLength(DirectBuffer buffer) {
+		return buffer.getByte(OFFSET_STREAM_LENGTH) & 0xff;
+	}
+
+	public static int payloadOffset(DirectBuffer buffer) {
+		return streamOffset(buffer) + streamLength(buffer);
+	}
+
+	public static int payloadLength(DirectBuffer buffer) {
+		return buffer.getInt(OFFSET_PAYLOAD_LENGTH, ORDER);
+	}
+
+	private static int variableStart(int flags) {
+		int offset = HEADER;
+		if ((flags & FLAG_CORRELATION) != 0) {
+			offset += 16;
+		}
+		if ((flags & FLAG_CAUSATION) != 0) {
+			offset += 16;
+		}
+		return offset;
+	}
+
+	private static UUID uuid(DirectBuffer buffer, int offset) {
+		return new UUID(buffer.getLong(offset, ORDER), buffer.getLong(offset + 8, ORDER));
+	}
+
+	private static void putUuid(byte[] bytes, int offset, UUID id) {
+		putLong(bytes, offset, id.getMostSignificantBits());
+		putLong(bytes, offset + 8, id.getLeastSignificantBits());
+	}
+
+	private static void putInt(byte[] bytes, int offset, int value) {
+		bytes[offset] = (byte) (value >>> 24);
+		bytes[offset + 1] = (byte) (value >>> 16);
+		bytes[offset + 2] = (byte) (value >>> 8);
+		bytes[offset + 3] = (byte) value;
+	}
+
+	private static void putLong(byte[] bytes, int offset, long value) {
+		putInt(bytes, offset, (int) (value >>> 32));
+		putInt(bytes, offset + 4, (int) value);
+	}
+
+	private static CorruptDataException corrupt(String reason) {
+		return new CorruptDataException("Stored event envelope is corrupt: " + reason
+				+ ". The store file is damaged; restore it from a backup (see Varve.backup)");
+	}
+
+}

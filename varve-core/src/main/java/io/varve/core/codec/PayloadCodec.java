@@ -1,0 +1,106 @@
+package io.varve.core.codec;
+
+import java.util.Collections;
+import java.util.Map;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.smile.SmileMapper;
+
+import io.varve.EventDecodingException;
+import io.varve.EventSerializationException;
+
+/**
+ * Encodes payloads and metadata as Jackson Smile, and decodes them into a class the
+ * caller names. Never uses default typing: the class always comes from the registry or
+ * the caller.
+ */
+public final class PayloadCodec {
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	private final ObjectMapper mapper;
+
+	public PayloadCodec(ObjectMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	/**
+	 * The mapper Varve uses by default: Smile, and unknown properties are ignored so that
+	 * old readers can read events written by newer code.
+	 * @return a new mapper
+	 */
+	public static SmileMapper defaultMapper() {
+		return SmileMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+	}
+
+	public ObjectMapper mapper() {
+		return this.mapper;
+	}
+
+	/**
+	 * Encodes a value.
+	 * @param value the value
+	 * @param what what the value is, for the message
+	 * @return the Smile bytes
+	 * @throws EventSerializationException if Jackson cannot encode it
+	 */
+	public byte[] encode(Object value, String what) {
+		try {
+			return this.mapper.writeValueAsBytes(value);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new EventSerializationException("Cannot serialise " + what + " of class " + value.getClass().getName()
+					+ " with Jackson Smile: " + message(ex)
+					+ ". Make it a record or a class with getters (or Jackson annotations) for its state", ex);
+		}
+	}
+
+	/**
+	 * Decodes bytes into a class.
+	 * @param <T> the class
+	 * @param bytes the buffer
+	 * @param offset start of the Smile data
+	 * @param length its length
+	 * @param type the class to decode into
+	 * @param what what the bytes are, for the message
+	 * @return the value
+	 * @throws EventDecodingException if the bytes do not decode into that class
+	 */
+	public <T> T decode(byte[] bytes, int offset, int length, Class<T> type, String what) {
+		try {
+			return this.mapper.readValue(bytes, offset, length, type);
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			throw new EventDecodingException("Cannot decode " + what + " as " + type.getName() + ": " + message(ex)
+					+ ". Check that the class matches what was written, or read the raw bytes", ex);
+		}
+	}
+
+	/**
+	 * Decodes bytes into a map of names to plain values.
+	 * @param bytes the buffer
+	 * @param offset start of the Smile data
+	 * @param length its length
+	 * @param what what the bytes are, for the message
+	 * @return an unmodifiable map
+	 */
+	public Map<String, Object> decodeMap(byte[] bytes, int offset, int length, String what) {
+		try {
+			Map<String, Object> map = this.mapper.readValue(bytes, offset, length, MAP);
+			return (map != null) ? Collections.unmodifiableMap(map) : Map.of();
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			throw new EventDecodingException("Cannot decode " + what + " as a map: " + message(ex)
+					+ "; read it with metadataAs(YourClass.class) instead", ex);
+		}
+	}
+
+	private static String message(Throwable ex) {
+		return (ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : String.valueOf(ex);
+	}
+
+}

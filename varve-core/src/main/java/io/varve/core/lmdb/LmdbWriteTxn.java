@@ -1,0 +1,200 @@
+package io.varve.core.lmdb;
+
+import java.nio.ByteBuffer;
+import java.util.UUID;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
+
+import io.varve.core.codec.Envelope;
+import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.StreamRecord;
+import io.varve.core.storage.WriteTxn;
+
+/**
+ * The writer thread's transaction. Keys that are known to sort after every existing key
+ * (the next log position, the newest stream's next version, a time-ordered event id newer
+ * than any stored) are put with {@code MDB_APPEND}, which skips the search and fills
+ * pages completely instead of splitting them in half.
+ */
+final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
+
+	private final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+
+	private long newestStreamId;
+
+	private long lastIdHigh;
+
+	private long lastIdLow;
+
+	private boolean done;
+
+	LmdbWriteTxn(LmdbStorageEngine engine, Txn<DirectBuffer> txn, long lastIdHigh, long lastIdLow) {
+		super(engine, txn);
+		this.newestStreamId = streamCount();
+		this.lastIdHigh = lastIdHigh;
+		this.lastIdLow = lastIdLow;
+	}
+
+	@Override
+	public void appendEvent(long position, byte[] envelope, long version, long timestampMicros) {
+		try {
+			MutableDirectBuffer target = (MutableDirectBuffer) this.engine.dbi(LmdbStorageEngine.LOG)
+				.reserve(this.txn, longKey(this.key, position), envelope.length, PutFlags.MDB_APPEND);
+			target.putBytes(0, envelope);
+			Envelope.stamp(target, position, version, timestampMicros);
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "append to the log");
+		}
+	}
+
+	@Override
+	public void indexStreamEvent(long streamId, long version, long position) {
+		try {
+			this.value.wrap(this.value.addressOffset(), 8);
+			this.value.putLong(0, position, ORDER);
+			UnsafeBuffer indexKey = indexKey(this.key, streamId, version);
+			if (streamId == this.newestStreamId) {
+				this.engine.dbi(LmdbStorageEngine.STREAM_INDEX)
+					.put(this.txn, indexKey, this.value, PutFlags.MDB_APPEND);
+			}
+			else {
+				this.engine.dbi(LmdbStorageEngine.STREAM_INDEX).put(this.txn, indexKey, this.value);
+			}
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "index a stream event");
+		}
+	}
+
+	@Override
+	public boolean putEventId(UUID id, long position) {
+		try {
+			this.value.wrap(this.value.addressOffset(), 8);
+			this.value.putLong(0, position, ORDER);
+			long high = id.getMostSignificantBits();
+			long low = id.getLeastSignificantBits();
+			int order = Long.compareUnsigned(high, this.lastIdHigh);
+			if (order == 0) {
+				order = Long.compareUnsigned(low, this.lastIdLow);
+			}
+			if (order > 0) {
+				this.engine.dbi(LmdbStorageEngine.EVENT_IDS)
+					.put(this.txn, uuidKey(this.key, id), this.value, PutFlags.MDB_APPEND);
+				this.lastIdHigh = high;
+				this.lastIdLow = low;
+				return true;
+			}
+			return this.engine.dbi(LmdbStorageEngine.EVENT_IDS)
+				.put(this.txn, uuidKey(this.key, id), this.value, PutFlags.MDB_NOOVERWRITE);
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "index an event id");
+		}
+	}
+
+	@Override
+	public void putStream(byte[] name, StreamRecord record) {
+		try {
+			this.value.wrap(this.value.addressOffset(), StreamRecord.SIZE);
+			record.encode(this.value);
+			this.engine.dbi(LmdbStorageEngine.STREAMS).put(this.txn, bytesKey(this.key, name), this.value);
+			if (record.streamId() > this.newestStreamId) {
+				this.newestStreamId = record.streamId();
+			}
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "write a stream head");
+		}
+	}
+
+	@Override
+	public void put(AuxTable table, byte[] key, byte[] value) {
+		try {
+			MutableDirectBuffer target = (MutableDirectBuffer) this.engine.dbi(LmdbStorageEngine.auxDbi(table))
+				.reserve(this.txn, bytesKey(this.key, key), value.length);
+			target.putBytes(0, value);
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "write to " + table);
+		}
+	}
+
+	@Override
+	public boolean delete(AuxTable table, byte[] key) {
+		try {
+			return this.engine.dbi(LmdbStorageEngine.auxDbi(table)).delete(this.txn, bytesKey(this.key, key));
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "delete from " + table);
+		}
+	}
+
+	@Override
+	public long deletePrefix(AuxTable table, byte[] prefix) {
+		try {
+			Cursor<DirectBuffer> cursor = cursor(LmdbStorageEngine.auxDbi(table));
+			long deleted = 0;
+			// Seek afresh after each delete: simple, and prefix deletes are rare
+			// (projection resets).
+			while (seekPrefix(cursor, prefix)) {
+				cursor.delete();
+				deleted++;
+			}
+			return deleted;
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "delete from " + table);
+		}
+	}
+
+	private boolean seekPrefix(Cursor<DirectBuffer> cursor, byte[] prefix) {
+		boolean found = (prefix.length == 0) ? cursor.first()
+				: cursor.get(bytesKey(this.key, prefix), GetOp.MDB_SET_RANGE);
+		return found && startsWith(cursor.key(), prefix);
+	}
+
+	private static boolean startsWith(DirectBuffer key, byte[] prefix) {
+		if (key.capacity() < prefix.length) {
+			return false;
+		}
+		for (int i = 0; i < prefix.length; i++) {
+			if (key.getByte(i) != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public void commit() {
+		closeCursors();
+		this.done = true;
+		try {
+			this.txn.commit();
+		}
+		catch (RuntimeException ex) {
+			this.txn.close();
+			throw LmdbErrors.translate(ex, "commit");
+		}
+		this.txn.close();
+		this.engine.committed(this.lastIdHigh, this.lastIdLow);
+	}
+
+	@Override
+	public void close() {
+		if (this.done) {
+			return;
+		}
+		this.done = true;
+		closeCursors();
+		this.txn.close();
+	}
+
+}

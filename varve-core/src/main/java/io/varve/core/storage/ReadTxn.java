@@ -1,0 +1,85 @@
+package io.varve.core.storage;
+
+import java.util.UUID;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * A consistent snapshot of the store. Not thread-safe: one thread at a time, and close it
+ * promptly, because an open snapshot pins old pages. Buffers returned by single lookups
+ * are valid until the next call on this transaction or its close.
+ */
+public interface ReadTxn extends AutoCloseable {
+
+	/** Position of the last event, 0 when the log is empty. */
+	long headPosition();
+
+	/** Number of streams. */
+	long streamCount();
+
+	/**
+	 * A stream's head.
+	 * @param name the stream name in UTF-8
+	 * @return the record, or null when the stream does not exist
+	 */
+	StreamRecord stream(byte[] name);
+
+	/**
+	 * The envelope at a position.
+	 * @param position the position
+	 * @return a view of the envelope, or null when there is none
+	 */
+	DirectBuffer event(long position);
+
+	/**
+	 * The position of an event id.
+	 * @param id the event id
+	 * @return its position, or 0 when the id is not stored
+	 */
+	long positionOf(UUID id);
+
+	/**
+	 * Visits the log in position order from {@code fromPosition}, inclusive.
+	 * @param fromPosition the first position to visit
+	 * @param visitor the visitor; scanning stops when it returns false
+	 */
+	void scanLog(long fromPosition, LogVisitor visitor);
+
+	/**
+	 * Visits one stream's events in version order.
+	 * @param streamId the stream's id
+	 * @param fromVersion the first version to visit
+	 * @param forward true for ascending versions, false for descending
+	 * @param visitor the visitor; scanning stops when it returns false
+	 */
+	void scanStream(long streamId, long fromVersion, boolean forward, LogVisitor visitor);
+
+	/**
+	 * Visits streams in name order.
+	 * @param fromName start at this name, inclusive (UTF-8), or empty for the first
+	 * @param visitor receives the name (UTF-8) and the record encoded as by
+	 * {@link StreamRecord#decode}; scanning stops when it returns false
+	 */
+	void scanStreams(byte[] fromName, EntryVisitor visitor);
+
+	/**
+	 * Reads an entry of an auxiliary table.
+	 * @param table the table
+	 * @param key the key
+	 * @return a view of the value, or null when absent
+	 */
+	DirectBuffer get(AuxTable table, byte[] key);
+
+	/**
+	 * Visits entries of an auxiliary table in key order.
+	 * @param table the table
+	 * @param fromKey start at this key, inclusive
+	 * @param visitor the visitor; scanning stops when it returns false
+	 */
+	void scan(AuxTable table, byte[] fromKey, EntryVisitor visitor);
+
+	/** Ends the snapshot. Idempotent. */
+	@Override
+	void close();
+
+}

@@ -1,0 +1,20 @@
+package io.varve.core.storage;
+
+import java.nio.file.Path;
+
+import io.varve.Durability;
+
+/**
+ * What a storage engine needs to open a store.
+ *
+ * @param directory the store directory
+ * @param initialMapSize the map size a new store starts with, in bytes
+ * @param maxMapSize the largest the map may grow to, in bytes
+ * @param durability the sync policy of commits
+ * @param maxReaders the most read transactions open at once, across processes
+ * @param readOnly whether to open for reading only
+ */
+public record StorageConfig(Path directory, long initialMapSize, long maxMapSize, Durability durability, int maxReaders,
+		boolean readOnly) {
+
+}

@@ -1,0 +1,75 @@
+package io.varve.core.storage;
+
+import java.util.UUID;
+
+/**
+ * The single write transaction of a group commit; it also reads its own uncommitted
+ * writes. Used only by the writer thread. Any method may throw {@link MapFullSignal},
+ * after which the transaction must be aborted and the group retried on a grown map.
+ */
+public interface WriteTxn extends ReadTxn {
+
+	/**
+	 * Appends an envelope at the end of the log, stamping position, version and time.
+	 * @param position the new position: the head plus one
+	 * @param envelope the envelope as encoded by the caller
+	 * @param version the event's stream version
+	 * @param timestampMicros the commit time
+	 */
+	void appendEvent(long position, byte[] envelope, long version, long timestampMicros);
+
+	/**
+	 * Records a stream event in the stream index.
+	 * @param streamId the stream id
+	 * @param version the version
+	 * @param position its global position
+	 */
+	void indexStreamEvent(long streamId, long version, long position);
+
+	/**
+	 * Records an event id.
+	 * @param id the id
+	 * @param position its global position
+	 * @return false if the id was already stored (nothing changed)
+	 */
+	boolean putEventId(UUID id, long position);
+
+	/**
+	 * Writes a stream head.
+	 * @param name the stream name in UTF-8
+	 * @param record the record
+	 */
+	void putStream(byte[] name, StreamRecord record);
+
+	/**
+	 * Writes an entry of an auxiliary table.
+	 * @param table the table
+	 * @param key the key
+	 * @param value the value
+	 */
+	void put(AuxTable table, byte[] key, byte[] value);
+
+	/**
+	 * Deletes an entry of an auxiliary table.
+	 * @param table the table
+	 * @param key the key
+	 * @return whether it existed
+	 */
+	boolean delete(AuxTable table, byte[] key);
+
+	/**
+	 * Deletes every entry of an auxiliary table whose key starts with a prefix.
+	 * @param table the table
+	 * @param prefix the key prefix
+	 * @return how many entries were deleted
+	 */
+	long deletePrefix(AuxTable table, byte[] prefix);
+
+	/** Commits. After this the transaction is closed. */
+	void commit();
+
+	/** Aborts if not committed. Idempotent. */
+	@Override
+	void close();
+
+}

@@ -1,0 +1,396 @@
+package io.varve.core.write;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import io.varve.StorageException;
+import io.varve.StoreFullException;
+import io.varve.VarveClosedException;
+import io.varve.VarveException;
+import io.varve.core.storage.MapFullSignal;
+import io.varve.core.storage.StorageEngine;
+import io.varve.core.storage.WriteTxn;
+
+/**
+ * The single writer. Callers encode their events on their own threads and queue requests;
+ * this thread drains whatever is queued, applies each request in one transaction, and
+ * commits them together with one sync (group commit). A request that fails its own checks
+ * fails alone. When the map is full the transaction is aborted, the map grown and the
+ * same group applied again, so nobody sees the map fill up.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+
+	private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
+
+	/** Most events in one group; larger requests still commit alone. */
+	static final int MAX_GROUP_EVENTS = 16_384;
+
+	/** Most bytes in one group. */
+	static final long MAX_GROUP_BYTES = 64L * 1024 * 1024;
+
+	private static final int QUEUE_CAPACITY = 65_536;
+
+	private final StorageEngine engine;
+
+	private final Clock clock;
+
+	private final String name;
+
+	private final BlockingQueue<WriteRequest<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+
+	private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
+
+	private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final ExecutorService completions;
+
+	private final Thread thread;
+
+	private final WriteRequest<Void> stop = new WriteRequest<>(false) {
+		@Override
+		protected Void apply(WriteContext context) {
+			return null;
+		}
+
+		@Override
+		protected int eventCount() {
+			return 0;
+		}
+
+		@Override
+		protected long byteSize() {
+			return 0;
+		}
+	};
+
+	private boolean accepting = true;
+
+	private volatile long headPosition;
+
+	private long lastMicros;
+
+	/**
+	 * Starts the writer thread.
+	 * @param engine the storage engine
+	 * @param clock the clock stamping commits
+	 * @param name the store's name, for thread names
+	 * @param headPosition the head position at start
+	 * @param lastMicros the timestamp of the last event, so that time never runs
+	 * backwards in the log
+	 */
+	public GroupCommitWriter(StorageEngine engine, Clock clock, String name, long headPosition, long lastMicros) {
+		this.engine = engine;
+		this.clock = clock;
+		this.name = name;
+		this.headPosition = headPosition;
+		this.lastMicros = lastMicros;
+		this.completions = Executors.newSingleThreadExecutor((runnable) -> {
+			Thread completer = new Thread(runnable, "varve-completion[" + name + "]");
+			completer.setDaemon(true);
+			return completer;
+		});
+		this.thread = new Thread(this::run, "varve-writer[" + name + "]");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	/**
+	 * Queues a request.
+	 * @param <R> the result type
+	 * @param request the request
+	 * @return its future, completed after its group commits
+	 * @throws VarveClosedException if the writer is closed
+	 */
+	public <R> CompletableFuture<R> submit(WriteRequest<R> request) {
+		ReentrantReadWriteLock.ReadLock lock = this.stateLock.readLock();
+		lock.lock();
+		try {
+			if (!this.accepting) {
+				throw new VarveClosedException("The Varve store " + this.name + " is closed; no more appends");
+			}
+			this.queue.put(request);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new VarveException("Interrupted while queueing an append; it was not written", ex);
+		}
+		finally {
+			lock.unlock();
+		}
+		return request.future();
+	}
+
+	/**
+	 * Adds a listener told after each commit.
+	 * @param listener the listener
+	 */
+	public void addListener(CommitListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Removes a listener.
+	 * @param listener the listener
+	 */
+	public void removeListener(CommitListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	/** The head position after the last commit. */
+	public long headPosition() {
+		return this.headPosition;
+	}
+
+	private void run() {
+		List<WriteRequest<?>> group = new ArrayList<>();
+		boolean running = true;
+		while (running) {
+			WriteRequest<?> first;
+			try {
+				first = this.queue.take();
+			}
+			catch (InterruptedException ex) {
+				continue;
+			}
+			if (first == this.stop) {
+				break;
+			}
+			group.add(first);
+			int events = first.eventCount();
+			long bytes = first.byteSize();
+			WriteRequest<?> next;
+			while (events < MAX_GROUP_EVENTS && bytes < MAX_GROUP_BYTES && (next = this.queue.poll()) != null) {
+				if (next == this.stop) {
+					running = false;
+					break;
+				}
+				group.add(next);
+				events += next.eventCount();
+				bytes += next.byteSize();
+			}
+			commit(group);
+			group.clear();
+		}
+	}
+
+	private void commit(List<WriteRequest<?>> group) {
+		Map<WriteRequest<?>, RuntimeException> rejected = new IdentityHashMap<>();
+		while (true) {
+			long started = System.nanoTime();
+			WriteTxn txn;
+			try {
+				txn = this.engine.beginWrite();
+			}
+			catch (RuntimeException ex) {
+				finish(group, storageFailure(ex));
+				return;
+			}
+			WriteContext context = new WriteContext(txn, this.headPosition, nextMicros());
+			try {
+				applyAll(group, rejected, context);
+				txn.commit();
+			}
+			catch (RetryWithout retry) {
+				txn.close();
+				rejected.put(retry.request, retry.request.failure);
+				continue;
+			}
+			catch (MapFullSignal full) {
+				txn.close();
+				if (grow()) {
+					continue;
+				}
+				finish(group, new StoreFullException("The store reached its maximum size of "
+						+ this.engine.stats().maxMapSize() + " bytes; the append was not written. Raise the limit "
+						+ "(VarveBuilder.maxMapSize, property varve.max-map-size) or move old data out"));
+				return;
+			}
+			catch (RuntimeException | Error ex) {
+				txn.close();
+				finish(group, storageFailure(ex));
+				return;
+			}
+			this.headPosition = context.head();
+			notifyListeners(group, context, System.nanoTime() - started);
+			finish(group, null);
+			return;
+		}
+	}
+
+	private void applyAll(List<WriteRequest<?>> group, Map<WriteRequest<?>, RuntimeException> rejected,
+			WriteContext context) {
+		for (WriteRequest<?> request : group) {
+			request.result = null;
+			request.failure = rejected.get(request);
+			if (request.failure != null) {
+				continue;
+			}
+			long headBefore = context.head();
+			try {
+				apply(request, context);
+			}
+			catch (VarveException ex) {
+				request.failure = ex;
+				if (context.head() != headBefore) {
+					// It wrote before failing: redo the group without it.
+					throw new RetryWithout(request);
+				}
+			}
+		}
+	}
+
+	private static <R> void apply(WriteRequest<R> request, WriteContext context) {
+		request.result = request.apply(context);
+	}
+
+	private boolean grow() {
+		try {
+			return this.engine.grow();
+		}
+		catch (RuntimeException ex) {
+			LOG.log(Level.ERROR, "Could not grow the map of Varve store " + this.name, ex);
+			return false;
+		}
+	}
+
+	private long nextMicros() {
+		Instant now = this.clock.instant();
+		long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
+		this.lastMicros = Math.max(this.lastMicros, micros);
+		return this.lastMicros;
+	}
+
+	private void notifyListeners(List<WriteRequest<?>> group, WriteContext context, long nanos) {
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		int succeeded = 0;
+		int events = 0;
+		for (WriteRequest<?> request : group) {
+			if (request.failure == null) {
+				succeeded++;
+				events += request.eventCount();
+			}
+		}
+		CommitListener.Commit commit = new CommitListener.Commit(context.head(), events, succeeded,
+				group.size() - succeeded, nanos);
+		for (CommitListener listener : this.listeners) {
+			try {
+				listener.committed(commit);
+			}
+			catch (RuntimeException ex) {
+				LOG.log(Level.WARNING, "A commit listener of Varve store " + this.name + " failed", ex);
+			}
+		}
+	}
+
+	private void finish(List<WriteRequest<?>> group, RuntimeException groupFailure) {
+		List<WriteRequest<?>> async = null;
+		for (WriteRequest<?> request : group) {
+			if (groupFailure != null) {
+				request.result = null;
+				request.failure = groupFailure;
+			}
+			if (request.isAsync()) {
+				if (async == null) {
+					async = new ArrayList<>();
+				}
+				async.add(request);
+			}
+			else {
+				request.complete();
+			}
+		}
+		if (async != null) {
+			List<WriteRequest<?>> toComplete = async;
+			// Callers' callbacks run on the completion thread, never on the writer.
+			this.completions.execute(() -> toComplete.forEach(WriteRequest::complete));
+		}
+	}
+
+	private static RuntimeException storageFailure(Throwable ex) {
+		if (ex instanceof VarveException varve) {
+			return varve;
+		}
+		return new StorageException("The write failed and nothing in its group was written: " + ex, ex);
+	}
+
+	/**
+	 * Stops accepting requests, commits those already queued, and stops the thread.
+	 */
+	@Override
+	public void close() {
+		ReentrantReadWriteLock.WriteLock lock = this.stateLock.writeLock();
+		lock.lock();
+		try {
+			if (!this.accepting) {
+				return;
+			}
+			this.accepting = false;
+			boolean interrupted = false;
+			while (true) {
+				try {
+					this.queue.put(this.stop);
+					break;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		finally {
+			lock.unlock();
+		}
+		// The engine closes after this returns, so wait for the writer even if
+		// interrupted.
+		boolean interrupted = false;
+		while (this.thread.isAlive()) {
+			try {
+				this.thread.join();
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		this.completions.shutdown();
+		try {
+			this.completions.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static final class RetryWithout extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient WriteRequest<?> request;
+
+		RetryWithout(WriteRequest<?> request) {
+			super(null, null, false, false);
+			this.request = request;
+		}
+
+	}
+
+}

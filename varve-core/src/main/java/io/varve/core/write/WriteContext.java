@@ -1,0 +1,46 @@
+package io.varve.core.write;
+
+import io.varve.core.storage.WriteTxn;
+
+/**
+ * What a request sees while the writer applies it: the group's transaction, the head
+ * position so far, and the group's commit time.
+ */
+public final class WriteContext {
+
+	private final WriteTxn txn;
+
+	private final long timestampMicros;
+
+	private long head;
+
+	WriteContext(WriteTxn txn, long head, long timestampMicros) {
+		this.txn = txn;
+		this.head = head;
+		this.timestampMicros = timestampMicros;
+	}
+
+	/** The group's write transaction. */
+	public WriteTxn txn() {
+		return this.txn;
+	}
+
+	/** The head position including events appended earlier in this group. */
+	public long head() {
+		return this.head;
+	}
+
+	/**
+	 * Takes the next log position.
+	 * @return the position
+	 */
+	public long nextPosition() {
+		return ++this.head;
+	}
+
+	/** The commit time of the group, in microseconds since the epoch. */
+	public long timestampMicros() {
+		return this.timestampMicros;
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.varve.boot.autoconfigure;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+
+import io.varve.Varve;
+import io.varve.VarveBuilder;
+
+/**
+ * Auto-configuration of the {@link Varve} event store bean from {@code varve.*}
+ * properties. Backs off when the application defines its own {@link Varve} bean. The
+ * store is closed when the context closes.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(VarveProperties.class)
+public final class VarveAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Varve varve(VarveProperties properties, ObjectProvider<VarveBuilderCustomizer> customizers, BeanFactory beanFactory,
+			Environment environment, ResourceLoader resourceLoader) {
+		VarveBuilder builder = Varve.builder()
+			.path(properties.getPath())
+			.mapSize(properties.getMapSize().toBytes())
+			.maxMapSize(properties.getMaxMapSize().toBytes())
+			.durability(properties.getDurability())
+			.maxEventSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
+			.maxReaders(properties.getMaxReaders())
+			.syncInterval(properties.getSyncInterval());
+		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());
+		if (AutoConfigurationPackages.has(beanFactory)) {
+			packages.addAll(AutoConfigurationPackages.get(beanFactory));
+		}
+		builder.eventTypes(new EventTypeScanner(environment, resourceLoader).scan(packages));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.open();
+	}
+
+}

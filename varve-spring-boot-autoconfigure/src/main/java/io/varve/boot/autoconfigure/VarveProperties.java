@@ -1,0 +1,128 @@
+package io.varve.boot.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import io.varve.Durability;
+import io.varve.VarveBuilder;
+
+/**
+ * Configuration properties for the Varve event store.
+ */
+@ConfigurationProperties("varve")
+public class VarveProperties {
+
+	/**
+	 * Directory of the store. Created if it does not exist.
+	 */
+	private Path path = Path.of("varve-data");
+
+	/**
+	 * Map size a new store starts with. The map doubles whenever it fills, up to the
+	 * maximum map size.
+	 */
+	private DataSize mapSize = DataSize.ofBytes(VarveBuilder.DEFAULT_MAP_SIZE);
+
+	/**
+	 * Largest the map may grow to. An append that needs more fails and changes nothing.
+	 */
+	private DataSize maxMapSize = DataSize.ofBytes(VarveBuilder.DEFAULT_MAX_MAP_SIZE);
+
+	/**
+	 * How far acknowledged appends survive a crash: 'sync' (on disk), 'no-meta-sync' (an
+	 * OS crash may undo the last commit) or 'no-sync' (survives a process crash only).
+	 */
+	private Durability durability = Durability.SYNC;
+
+	/**
+	 * Largest encoded event (envelope, metadata and payload) accepted.
+	 */
+	private DataSize maxEventSize = DataSize.ofBytes(VarveBuilder.DEFAULT_MAX_EVENT_SIZE);
+
+	/**
+	 * Most read snapshots open at once, across all processes using the store.
+	 */
+	private int maxReaders = VarveBuilder.DEFAULT_MAX_READERS;
+
+	/**
+	 * With 'no-sync' or 'no-meta-sync' durability, how often to flush to disk. Unset for
+	 * never.
+	 */
+	private Duration syncInterval;
+
+	/**
+	 * Packages to scan for @EventType classes, in addition to the application's
+	 * auto-configuration packages.
+	 */
+	private List<String> eventPackages = new ArrayList<>();
+
+	public Path getPath() {
+		return this.path;
+	}
+
+	public void setPath(Path path) {
+		this.path = path;
+	}
+
+	public DataSize getMapSize() {
+		return this.mapSize;
+	}
+
+	public void setMapSize(DataSize mapSize) {
+		this.mapSize = mapSize;
+	}
+
+	public DataSize getMaxMapSize() {
+		return this.maxMapSize;
+	}
+
+	public void setMaxMapSize(DataSize maxMapSize) {
+		this.maxMapSize = maxMapSize;
+	}
+
+	public Durability getDurability() {
+		return this.durability;
+	}
+
+	public void setDurability(Durability durability) {
+		this.durability = durability;
+	}
+
+	public DataSize getMaxEventSize() {
+		return this.maxEventSize;
+	}
+
+	public void setMaxEventSize(DataSize maxEventSize) {
+		this.maxEventSize = maxEventSize;
+	}
+
+	public int getMaxReaders() {
+		return this.maxReaders;
+	}
+
+	public void setMaxReaders(int maxReaders) {
+		this.maxReaders = maxReaders;
+	}
+
+	public Duration getSyncInterval() {
+		return this.syncInterval;
+	}
+
+	public void setSyncInterval(Duration syncInterval) {
+		this.syncInterval = syncInterval;
+	}
+
+	public List<String> getEventPackages() {
+		return this.eventPackages;
+	}
+
+	public void setEventPackages(List<String> eventPackages) {
+		this.eventPackages = eventPackages;
+	}
+
+}
