@@ -1,0 +1,247 @@
+package io.varve;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.varve.TestEvents.Deposited;
+import io.varve.TestEvents.Opened;
+import io.varve.TestEvents.Withdrawn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ReadTest {
+
+	@TempDir
+	Path dir;
+
+	Varve varve;
+
+	@BeforeEach
+	void open() {
+		this.varve = Varve.open(this.dir);
+	}
+
+	@AfterEach
+	void close() {
+		this.varve.close();
+	}
+
+	private void fill(String stream, int count) {
+		for (int i = 1; i <= count; i++) {
+			this.varve.append(stream, ExpectedVersion.any(), new Deposited(i));
+		}
+	}
+
+	private static List<Long> amounts(List<RecordedEvent> events) {
+		return events.stream().map((event) -> ((Deposited) event.data()).amount()).toList();
+	}
+
+	@Test
+	void readStreamForwardFromAVersionWithALimit() {
+		fill("s-1", 10);
+		assertThat(amounts(this.varve.readStream("s-1", 4, 3))).containsExactly(4L, 5L, 6L);
+		assertThat(amounts(this.varve.readStream("s-1", 9, 100))).containsExactly(9L, 10L);
+		assertThat(this.varve.readStream("s-1", 11, 5)).isEmpty();
+	}
+
+	@Test
+	void readStreamBackwardFromAVersion() {
+		fill("s-1", 10);
+		assertThat(amounts(this.varve.readStreamBackward("s-1", 4, 3))).containsExactly(4L, 3L, 2L);
+		assertThat(amounts(this.varve.readStreamBackward("s-1", Long.MAX_VALUE, 2))).containsExactly(10L, 9L);
+		assertThat(amounts(this.varve.readStreamBackward("s-1", 2, 10))).containsExactly(2L, 1L);
+	}
+
+	@Test
+	void readingAStreamDoesNotSpillIntoNeighbouringStreams() {
+		fill("a", 3);
+		fill("b", 3);
+		fill("c", 3);
+		assertThat(this.varve.readStream("b", 1, 100)).extracting(RecordedEvent::stream).containsOnly("b").hasSize(3);
+		assertThat(this.varve.readStreamBackward("b", 100, 100)).extracting(RecordedEvent::stream)
+			.containsOnly("b")
+			.hasSize(3);
+		assertThat(this.varve.readStreamBackward("c", 100, 100)).hasSize(3);
+		assertThat(this.varve.readStreamBackward("a", 1, 100)).hasSize(1);
+	}
+
+	@Test
+	void aMissingStreamReadsEmpty() {
+		assertThat(this.varve.readStream("nope", 1, 10)).isEmpty();
+		assertThat(this.varve.readStreamBackward("nope", 10, 10)).isEmpty();
+		assertThat(this.varve.streamInfo("nope")).isEmpty();
+	}
+
+	@Test
+	void readAllFromAPosition() {
+		fill("s-1", 5);
+		assertThat(this.varve.readAll(3, 2)).extracting(RecordedEvent::position).containsExactly(3L, 4L);
+		assertThat(this.varve.readAll(0, 100)).hasSize(5);
+		assertThat(this.varve.readAll(1, 100)).hasSize(5);
+		assertThat(this.varve.readAll(6, 100)).isEmpty();
+	}
+
+	@Test
+	void readAllFiltersByCategoryStreamAndType() {
+		this.varve.append("account-1", ExpectedVersion.any(), new Opened("a"), new Deposited(1));
+		this.varve.append("account-2", ExpectedVersion.any(), new Opened("b"), new Withdrawn(2));
+		this.varve.append("accounting", ExpectedVersion.any(), new Deposited(3));
+		this.varve.append("transfer-1", ExpectedVersion.any(), new Deposited(4));
+		assertThat(this.varve.readAll(0, 100, EventFilter.categories("account"))).extracting(RecordedEvent::stream)
+			.containsExactly("account-1", "account-1", "account-2", "account-2");
+		assertThat(this.varve.readAll(0, 100, EventFilter.streams("accounting", "transfer-1")))
+			.extracting(RecordedEvent::position)
+			.containsExactly(5L, 6L);
+		assertThat(this.varve.readAll(0, 100, EventFilter.eventTypes(Deposited.class)))
+			.extracting(RecordedEvent::position)
+			.containsExactly(2L, 5L, 6L);
+		assertThat(this.varve.readAll(0, 100, EventFilter.categories("account").withEventTypes("account-opened")))
+			.extracting(RecordedEvent::position)
+			.containsExactly(1L, 3L);
+		assertThat(this.varve.readAll(0, 100, EventFilter.categories("accounting").withStreams("account-2")))
+			.extracting(RecordedEvent::position)
+			.containsExactly(3L, 4L, 5L);
+	}
+
+	@Test
+	void filteredReadAllFindsSparseMatchesFarApart() {
+		this.varve.append("rare-1", ExpectedVersion.any(), new Opened("first"));
+		List<EventData> filler = LongStream.range(0, 20_000).mapToObj((i) -> EventData.of(new Deposited(i))).toList();
+		this.varve.append("common-1", ExpectedVersion.any(), filler);
+		this.varve.append("rare-2", ExpectedVersion.any(), new Opened("second"));
+		List<RecordedEvent> rare = this.varve.readAll(0, 10, EventFilter.categories("rare"));
+		assertThat(rare).extracting(RecordedEvent::position).containsExactly(1L, 20_002L);
+		assertThat(this.varve.readAll(2, 1, EventFilter.categories("rare"))).extracting(RecordedEvent::position)
+			.containsExactly(20_002L);
+	}
+
+	@Test
+	void readEventByPosition() {
+		fill("s-1", 3);
+		assertThat(this.varve.readEvent(2)).map(RecordedEvent::version).contains(2L);
+		assertThat(this.varve.readEvent(4)).isEmpty();
+	}
+
+	@Test
+	void scanStreamReadsAWholeStreamInChunks() {
+		List<EventData> events = LongStream.rangeClosed(1, 1300)
+			.mapToObj((i) -> EventData.of(new Deposited(i)))
+			.toList();
+		this.varve.append("big-1", ExpectedVersion.noStream(), events);
+		fill("other", 3);
+		assertThat(this.varve.scanStream("big-1", 1).mapToLong((e) -> ((Deposited) e.data()).amount()).sum())
+			.isEqualTo(1300L * 1301 / 2);
+		assertThat(this.varve.scanStream("big-1", 1000).count()).isEqualTo(301);
+		assertThat(this.varve.scanStream("missing", 1).count()).isZero();
+	}
+
+	@Test
+	void scanAllReadsTheWholeLogLazilyWithAFilter() {
+		for (int i = 0; i < 3; i++) {
+			this.varve.append("a-" + i, ExpectedVersion.any(),
+					LongStream.range(0, 700).mapToObj((n) -> EventData.of(new Deposited(n))).toList());
+		}
+		assertThat(this.varve.scanAll(0, EventFilter.all()).count()).isEqualTo(2100);
+		assertThat(this.varve.scanAll(0, EventFilter.streams("a-1")).map(RecordedEvent::version).toList())
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 700).boxed().toList());
+		assertThat(this.varve.scanAll(2000, EventFilter.all()).findFirst()).map(RecordedEvent::position)
+			.contains(2000L);
+	}
+
+	@Test
+	void scanAllSeesEventsAppendedWhileItRuns() {
+		fill("s-1", 600);
+		var iterator = this.varve.scanAll(0, EventFilter.all()).iterator();
+		long seen = 0;
+		while (iterator.hasNext()) {
+			iterator.next();
+			seen++;
+			if (seen == 1) {
+				fill("s-2", 5);
+			}
+		}
+		assertThat(seen).isEqualTo(605);
+	}
+
+	@Test
+	void streamInfoReportsTheHead() {
+		java.time.Instant before = java.time.Instant.now().minusMillis(1);
+		this.varve.append("other", ExpectedVersion.any(), new Deposited(0));
+		fill("s-1", 3);
+		StreamInfo info = this.varve.streamInfo("s-1").orElseThrow();
+		assertThat(info.stream()).isEqualTo("s-1");
+		assertThat(info.version()).isEqualTo(3);
+		assertThat(info.firstPosition()).isEqualTo(2);
+		assertThat(info.lastPosition()).isEqualTo(4);
+		assertThat(info.createdAt()).isAfterOrEqualTo(before).isBeforeOrEqualTo(info.updatedAt());
+		assertThat(info.category()).isEqualTo("s");
+	}
+
+	@Test
+	void listStreamsPagesByNameAndFiltersByPrefix() {
+		for (String name : List.of("account-3", "account-1", "transfer-1", "account-2", "accounting", "b")) {
+			this.varve.append(name, ExpectedVersion.any(), new Deposited(1));
+		}
+		assertThat(this.varve.listStreams("", null, 100)).extracting(StreamInfo::stream)
+			.containsExactly("account-1", "account-2", "account-3", "accounting", "b", "transfer-1");
+		List<StreamInfo> first = this.varve.listStreams("account-", null, 2);
+		assertThat(first).extracting(StreamInfo::stream).containsExactly("account-1", "account-2");
+		assertThat(this.varve.listStreams("account-", "account-2", 2)).extracting(StreamInfo::stream)
+			.containsExactly("account-3");
+		assertThat(this.varve.listStreams("zzz", null, 2)).isEmpty();
+		assertThat(this.varve.listStreams("", "b", 10)).extracting(StreamInfo::stream).containsExactly("transfer-1");
+		assertThat(this.varve.streamCount()).isEqualTo(6);
+	}
+
+	@Test
+	void badRangesAreRejectedWithClearMessages() {
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> this.varve.readStream("s", 0, 1))
+			.withMessageContaining("version 1");
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> this.varve.readStream("s", 1, 0))
+			.withMessageContaining("maxCount");
+		assertThatExceptionOfType(InvalidArgumentException.class)
+			.isThrownBy(() -> this.varve.readStreamBackward("s", -3, 1));
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> this.varve.readAll(-1, 1));
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> this.varve.readAll(0, -5));
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> this.varve.readAll(0, 5, null));
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> this.varve.readEvent(0));
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> this.varve.listStreams("", null, 0));
+		assertThatExceptionOfType(InvalidArgumentException.class)
+			.isThrownBy(() -> this.varve.listStreams(null, null, 1));
+		assertThatExceptionOfType(InvalidStreamNameException.class).isThrownBy(() -> this.varve.readStream("", 1, 1));
+	}
+
+	@Test
+	void recordedEventsExposeEnvelopeFieldsWithoutDecodingThePayload() {
+		this.varve.append("account-7", ExpectedVersion.any(), new Opened("x"));
+		RecordedEvent event = this.varve.readAll(0, 1).get(0);
+		assertThat(event.type()).isEqualTo("account-opened");
+		assertThat(event.category()).isEqualTo("account");
+		assertThat(event.dataSize()).isPositive();
+		assertThat(event.rawData()).hasSize(event.dataSize());
+		assertThat(event.toString()).contains("account-7").contains("account-opened");
+		assertThat(event.dataAs(Opened.class)).isEqualTo(new Opened("x"));
+		assertThat(event.dataAs(java.util.Map.class)).containsEntry("owner", "x");
+	}
+
+	@Test
+	void filterMatchesOnStringsLikeOnEnvelopes() {
+		EventFilter filter = EventFilter.categories("account").withEventTypes("Deposited");
+		assertThat(filter.matches("account-1", "Deposited")).isTrue();
+		assertThat(filter.matches("account", "Deposited")).isTrue();
+		assertThat(filter.matches("accounting-1", "Deposited")).isFalse();
+		assertThat(filter.matches("account-1", "Withdrawn")).isFalse();
+		assertThat(EventFilter.all().isAll()).isTrue();
+		assertThatExceptionOfType(InvalidArgumentException.class)
+			.isThrownBy(() -> EventFilter.categories(new String[0]));
+		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> EventFilter.streams(" "));
+	}
+
+}
