@@ -53,7 +53,7 @@ final class BatchRun {
 			if (outcome == Outcome.FAILED || outcome == Outcome.INTERRUPTED) {
 				// Everything before this event is handled or filtered out.
 				commit(event.position() - 1);
-				return (outcome == Outcome.FAILED) ? this.runner.lastError() : null;
+				return (outcome == Outcome.FAILED) ? this.runner.counters().lastError() : null;
 			}
 		}
 		commit(batch.lastScanned());
@@ -72,7 +72,7 @@ final class BatchRun {
 			}
 			catch (Throwable ex) {
 				this.buffer.discardEvent();
-				ProcessorError error = this.runner.recordError(ex, event, attempt);
+				ProcessorError error = this.runner.counters().recordError(ex, event, attempt);
 				if (ex instanceof VirtualMachineError) {
 					LOG.log(Level.ERROR, "Processor '" + this.definition.name() + "' stops: fatal error at position "
 							+ event.position(), ex);
@@ -117,7 +117,7 @@ final class BatchRun {
 	private boolean backOff(long nanos) {
 		long deadline = System.nanoTime() + nanos;
 		while (true) {
-			if (this.runner.shouldYield()) {
+			if (this.runner.signals().shouldYield()) {
 				return false;
 			}
 			long remaining = deadline - System.nanoTime();

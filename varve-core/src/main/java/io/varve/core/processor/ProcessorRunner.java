@@ -2,15 +2,11 @@ package io.varve.core.processor;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.varve.InvalidArgumentException;
-import io.varve.RecordedEvent;
 import io.varve.VarveClosedException;
 import io.varve.VarveException;
 import io.varve.core.EventReader;
@@ -23,6 +19,7 @@ import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStateException;
 import io.varve.processor.ProcessorStatus;
 import io.varve.processor.ProcessorTimeoutException;
+import io.varve.processor.ResetFailedException;
 import io.varve.processor.StartPosition;
 
 /**
@@ -30,10 +27,8 @@ import io.varve.processor.StartPosition;
  *
  * <p>
  * The thread reads a batch after the checkpoint in a short snapshot, hands the events to
- * the handler with no snapshot open, and commits; then it reads the next batch, or, when
- * there is none, parks until a commit listener or an operation unparks it. Each batch
- * runs under the batch lock, a fair lock that operations changing the checkpoint (reset,
- * retry of a parked event) and pause also take, so they happen between batches.
+ * the handler with no snapshot open ({@link BatchRun}), and commits; then it reads the
+ * next batch, or, when there is none, waits for a signal ({@link WorkerSignals}).
  */
 final class ProcessorRunner {
 
@@ -53,38 +48,22 @@ final class ProcessorRunner {
 
 	private final CheckpointTracker checkpoints;
 
-	private final ReentrantLock batchLock = new ReentrantLock(true);
+	private final WorkerSignals signals = new WorkerSignals();
 
-	private final AtomicInteger controlWaiters = new AtomicInteger();
+	private final ProcessorCounters counters;
 
-	private final AtomicLong eventsHandled = new AtomicLong();
-
-	private final AtomicLong errors = new AtomicLong();
-
-	private final AtomicLong parkedCount = new AtomicLong();
+	private final ParkedOperations parked;
 
 	/** Last position handled, committed or queued. Guarded by the batch lock. */
 	private long handled;
 
 	private volatile Lifecycle lifecycle = Lifecycle.STOPPED;
 
-	private volatile Thread thread;
-
 	private volatile boolean live;
-
-	private volatile boolean paused;
-
-	private volatile boolean stopRequested;
-
-	private volatile boolean signalled;
-
-	private volatile boolean idle;
 
 	private volatile boolean closed;
 
 	private volatile long lastProgressMicros;
-
-	private volatile ProcessorError lastError;
 
 	ProcessorRunner(ProcessorDefinition definition, ProcessorServices services) {
 		this.definition = definition;
@@ -95,7 +74,8 @@ final class ProcessorRunner {
 				ProcessorTables.parkedCount(txn, definition.name()) });
 		this.handled = Math.max(0, stored[0]);
 		this.checkpoints.restartAt(this.handled);
-		this.parkedCount.set(stored[1]);
+		this.counters = new ProcessorCounters(services, stored[1]);
+		this.parked = new ParkedOperations(this);
 		this.lastProgressMicros = services.nowMicros();
 	}
 
@@ -105,6 +85,18 @@ final class ProcessorRunner {
 
 	ProcessorServices services() {
 		return this.services;
+	}
+
+	ProcessorCounters counters() {
+		return this.counters;
+	}
+
+	CheckpointTracker checkpoints() {
+		return this.checkpoints;
+	}
+
+	WorkerSignals signals() {
+		return this.signals;
 	}
 
 	String name() {
@@ -119,12 +111,12 @@ final class ProcessorRunner {
 			return;
 		}
 		if (this.lifecycle == Lifecycle.FAILED) {
-			throw new ProcessorStateException("Processor '" + name() + "' is FAILED (" + describe(this.lastError)
-					+ "); fix the cause and call restart(\"" + name() + "\")");
+			throw new ProcessorStateException(
+					"Processor '" + name() + "' is FAILED (" + ProcessorCounters.describe(this.counters.lastError())
+							+ "); fix the cause and call restart(\"" + name() + "\")");
 		}
 		this.services.requireWritable();
-		controlLock();
-		try {
+		betweenBatches(() -> {
 			long stored = this.services.read((txn) -> ProcessorTables.checkpoint(txn, name()));
 			if (stored < 0) {
 				stored = (this.definition.startPosition() == StartPosition.END) ? this.services.head() : 0;
@@ -135,18 +127,14 @@ final class ProcessorRunner {
 			this.handled = stored;
 			this.checkpoints.restartAt(stored);
 			this.live = false;
-			this.stopRequested = false;
-			this.signalled = true;
 			this.lastProgressMicros = this.services.nowMicros();
 			this.lifecycle = Lifecycle.RUNNING;
 			Thread worker = new Thread(this::run, "varve-processor[" + name() + "]");
 			worker.setDaemon(true);
-			this.thread = worker;
+			this.signals.attach(worker);
 			worker.start();
-		}
-		finally {
-			this.batchLock.unlock();
-		}
+			return null;
+		});
 	}
 
 	synchronized void restart() {
@@ -156,49 +144,14 @@ final class ProcessorRunner {
 		start();
 	}
 
-	/** Asks the thread to stop after its batch. */
 	void requestStop() {
-		Thread worker = this.thread;
-		if (worker != null) {
-			this.stopRequested = true;
-			LockSupport.unpark(worker);
+		if (this.signals.thread() != null) {
+			this.signals.requestStop();
 		}
 	}
 
-	/** Waits for the thread to stop; interrupts a handler that takes too long. */
 	void awaitStopped() {
-		Thread worker = this.thread;
-		if (worker == null || worker == Thread.currentThread()) {
-			return;
-		}
-		boolean interrupted = false;
-		long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-		boolean nudged = false;
-		while (worker.isAlive()) {
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				if (nudged) {
-					LOG.log(Level.WARNING, "Processor '" + name() + "' did not stop within "
-							+ STOP_TIMEOUT.multipliedBy(2) + "; its handler is stuck. Leaving its thread behind");
-					break;
-				}
-				LOG.log(Level.WARNING, "Processor '" + name() + "' is still in its handler after " + STOP_TIMEOUT
-						+ "; interrupting it");
-				worker.interrupt();
-				nudged = true;
-				deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-				continue;
-			}
-			try {
-				worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		this.signals.awaitStopped(name(), STOP_TIMEOUT);
 	}
 
 	void stop() {
@@ -217,20 +170,21 @@ final class ProcessorRunner {
 	private void run() {
 		ProcessorError failure = null;
 		try {
-			while (!this.stopRequested) {
-				this.signalled = false;
+			while (!this.signals.isStopRequested()) {
+				this.signals.clearSignal();
 				boolean wait;
-				this.batchLock.lock();
+				this.signals.lockForBatch();
 				try {
-					if (this.stopRequested) {
+					if (this.signals.isStopRequested()) {
 						break;
 					}
 					RuntimeException commitFailure = this.checkpoints.takeFailure();
 					if (commitFailure != null) {
-						failure = recordError(commitFailure, null, 0);
+						failure = this.counters.recordError(commitFailure, null, 0);
+						LOG.log(Level.ERROR, "Processor '" + name() + "' is FAILED: a commit failed", commitFailure);
 						break;
 					}
-					if (this.paused) {
+					if (this.signals.isPaused()) {
 						this.checkpoints.submitPending();
 						wait = true;
 					}
@@ -238,9 +192,9 @@ final class ProcessorRunner {
 						EventReader.Batch batch = this.services.reader()
 							.readBatch(this.handled + 1, this.definition.batchSize(),
 									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.filter);
-						if (batch.lastScanned() <= this.handled) {
+						wait = batch.lastScanned() <= this.handled;
+						if (wait) {
 							caughtUp();
-							wait = true;
 						}
 						else {
 							failure = new BatchRun(this).run(batch);
@@ -248,15 +202,14 @@ final class ProcessorRunner {
 								break;
 							}
 							this.live |= batch.atEnd();
-							wait = false;
 						}
 					}
 				}
 				finally {
-					this.batchLock.unlock();
+					this.signals.unlock();
 				}
 				if (wait) {
-					parkUntilSignalled();
+					this.signals.awaitSignal();
 				}
 			}
 		}
@@ -264,7 +217,7 @@ final class ProcessorRunner {
 			LOG.log(Level.DEBUG, () -> "Processor '" + name() + "' stops: the store closed");
 		}
 		catch (Throwable ex) {
-			failure = recordError(ex, null, 0);
+			failure = this.counters.recordError(ex, null, 0);
 			LOG.log(Level.ERROR, "Processor '" + name() + "' is FAILED: " + ex, ex);
 		}
 		finally {
@@ -278,22 +231,14 @@ final class ProcessorRunner {
 		this.checkpoints.submitPending();
 	}
 
-	private void parkUntilSignalled() {
-		this.idle = true;
-		while (!this.signalled && !this.stopRequested) {
-			LockSupport.park(this);
-		}
-		this.idle = false;
-	}
-
 	private void exit(ProcessorError failure) {
 		try {
-			this.batchLock.lock();
+			this.signals.lockForBatch();
 			try {
 				this.checkpoints.flush();
 			}
 			finally {
-				this.batchLock.unlock();
+				this.signals.unlock();
 			}
 		}
 		catch (RuntimeException ex) {
@@ -304,28 +249,32 @@ final class ProcessorRunner {
 			synchronized (this) {
 				this.lifecycle = (failure != null) ? Lifecycle.FAILED : Lifecycle.STOPPED;
 				this.live = false;
-				this.thread = null;
+				this.signals.detach();
 			}
 			this.checkpoints.wake();
 		}
 	}
 
-	/** Commits a batch's outcome; called by {@link BatchRun} with the batch lock held. */
-	void commitBatch(ProjectionBuffer buffer, List<ParkedEvent> parked, long checkpoint, int handledCount) {
-		if (buffer.isEmpty() && parked.isEmpty()) {
+	/**
+	 * Commits a batch's outcome; called by {@link BatchRun} with the batch lock held.
+	 * Batches without projection writes or parked events are not waited for (see
+	 * {@link CheckpointTracker}).
+	 */
+	void commitBatch(ProjectionBuffer buffer, List<ParkedEvent> parkedEvents, long checkpoint, int handledCount) {
+		if (buffer.isEmpty() && parkedEvents.isEmpty()) {
 			// Counted first: a waiter woken by the commit sees the count.
-			this.eventsHandled.addAndGet(handledCount);
+			this.counters.eventsHandled.addAndGet(handledCount);
 			if (checkpoint > this.handled) {
 				this.checkpoints.commitLater(checkpoint);
 			}
 		}
 		else {
 			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint).projections(buffer);
-			parked.forEach(
+			parkedEvents.forEach(
 					(entry) -> commit.park(ProcessorKeys.parked(name(), entry.position()), ParkedRecord.encode(entry)));
 			this.checkpoints.commitNow(commit, checkpoint, (parkedDelta) -> {
-				this.parkedCount.addAndGet(parkedDelta);
-				this.eventsHandled.addAndGet(handledCount);
+				this.counters.parked.addAndGet(parkedDelta);
+				this.counters.eventsHandled.addAndGet(handledCount);
 			});
 		}
 		if (checkpoint > this.handled) {
@@ -334,48 +283,19 @@ final class ProcessorRunner {
 		}
 	}
 
-	ProcessorError recordError(Throwable ex, RecordedEvent event, int attempt) {
-		this.errors.incrementAndGet();
-		String message = (ex.getMessage() != null) ? ex.getMessage() : ex.toString();
-		ProcessorError error = new ProcessorError(message, ex.getClass().getName(),
-				(event != null) ? event.position() : 0, (event != null) ? event.id() : null, attempt,
-				this.services.now());
-		this.lastError = error;
-		return error;
-	}
-
-	ProcessorError lastError() {
-		return this.lastError;
-	}
-
-	/** Whether a retry wait should end early: stop, pause or an operation is waiting. */
-	boolean shouldYield() {
-		return this.stopRequested || this.paused || this.controlWaiters.get() > 0;
-	}
-
-	/** Tells the thread to look for new events. */
+	/** Tells the thread that new events were committed. */
 	void signal() {
-		this.signalled = true;
-		Thread worker = this.thread;
-		if (worker != null && this.idle) {
-			LockSupport.unpark(worker);
-		}
+		this.signals.signal();
 	}
 
-	/**
-	 * Takes the batch lock ahead of the thread's next batch, cutting retry waits short.
-	 */
-	private void controlLock() {
-		this.controlWaiters.incrementAndGet();
+	/** Runs an operation between two batches of the thread. */
+	private <T> T betweenBatches(Supplier<T> operation) {
+		this.signals.lockForControl();
 		try {
-			Thread worker = this.thread;
-			if (worker != null) {
-				LockSupport.unpark(worker);
-			}
-			this.batchLock.lock();
+			return operation.get();
 		}
 		finally {
-			this.controlWaiters.decrementAndGet();
+			this.signals.unlock();
 		}
 	}
 
@@ -383,128 +303,71 @@ final class ProcessorRunner {
 
 	void pause() {
 		checkNotClosed();
-		this.paused = true;
-		if (this.thread != Thread.currentThread()) {
-			controlLock();
-			this.batchLock.unlock();
+		this.signals.pause(true);
+		if (!this.signals.isWorkerThread()) {
+			// Returns once the batch in hand has committed.
+			betweenBatches(() -> null);
 		}
 	}
 
 	void resume() {
 		checkNotClosed();
-		this.paused = false;
-		this.signalled = true;
-		Thread worker = this.thread;
-		if (worker != null) {
-			LockSupport.unpark(worker);
-		}
+		this.signals.pause(false);
 	}
 
 	void reset(long fromPosition) {
-		checkNotClosed();
-		checkNotOwnThread("reset");
-		this.services.requireWritable();
+		checkOperation("reset");
 		long head = this.services.head();
 		if (fromPosition < 0 || fromPosition > head + 1) {
 			throw new InvalidArgumentException("Reset position of processor '" + name() + "' must be between 0 (the "
 					+ "beginning) and " + (head + 1) + " (the head plus one), got " + fromPosition);
 		}
 		long checkpoint = Math.max(0, fromPosition - 1);
-		controlLock();
-		try {
+		betweenBatches(() -> {
 			ProjectionBuffer buffer = new ProjectionBuffer();
 			if (this.definition.resetCallback() != null) {
 				runResetCallback(buffer, checkpoint + 1);
 			}
 			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint).projections(buffer)
 				.unparkFrom(name(), checkpoint + 1);
-			this.parkedCount.addAndGet(this.checkpoints.commitNow(commit, -1));
+			this.counters.parked.addAndGet(this.checkpoints.commitNow(commit, -1));
 			this.checkpoints.restartAt(checkpoint);
 			this.handled = checkpoint;
 			this.live = false;
 			this.lastProgressMicros = this.services.nowMicros();
-		}
-		finally {
-			this.batchLock.unlock();
-		}
-		signal();
-		LOG.log(Level.INFO, "Processor '" + name() + "' was reset to replay from position " + (checkpoint + 1));
+			return null;
+		});
+		this.signals.signal();
+		LOG.log(Level.INFO,
+				"Processor '" + name() + "' was reset to handle events again from position " + (checkpoint + 1));
 	}
 
 	private void runResetCallback(ProjectionBuffer buffer, long first) {
-		ProcessorServices s = this.services;
 		try {
-			this.definition.resetCallback().reset(new BufferedProjectionStore(buffer, s.committed(), s.codec()), first);
+			this.definition.resetCallback()
+				.reset(new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()), first);
 			buffer.acceptEvent();
 		}
 		catch (Exception ex) {
-			throw new io.varve.processor.ResetFailedException("The reset callback of processor '" + name()
+			throw new ResetFailedException("The reset callback of processor '" + name()
 					+ "' failed, so the reset was cancelled and nothing changed: " + ex, ex);
 		}
 	}
 
 	boolean retryParked(long position) {
-		checkNotClosed();
-		checkNotOwnThread("retry a parked event of");
-		this.services.requireWritable();
-		controlLock();
-		try {
-			ParkedEvent parked = this.services.read((txn) -> ProcessorTables.parkedAt(txn, name(), position));
-			if (parked == null) {
-				throw notParked(position);
-			}
-			RecordedEvent event = this.services.read((txn) -> (txn.event(position) != null)
-					? this.services.reader().recorded(txn.event(position)) : null);
-			if (event == null) {
-				throw new InvalidArgumentException("The event at position " + position + " parked by processor '"
-						+ name() + "' is not in the log; discard it with discardParked");
-			}
-			ProjectionBuffer buffer = new ProjectionBuffer();
-			HandlerContext context = new HandlerContext(name(),
-					new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()));
-			int attempt = parked.attempts() + 1;
-			context.attempt(attempt);
-			byte[] key = ProcessorKeys.parked(name(), position);
-			try {
-				this.definition.handler().handle(event, context);
-				buffer.acceptEvent();
-			}
-			catch (Throwable ex) {
-				ProcessorError error = recordError(ex, event, attempt);
-				ParkedEvent again = new ParkedEvent(name(), position, event.id(), event.stream(), event.type(),
-						error.message(), error.errorType(), attempt, error.at());
-				this.checkpoints.commitNow(new ProcessorCommit(false, name(), -1).park(key, ParkedRecord.encode(again)),
-						-1);
-				return false;
-			}
-			ProcessorCommit commit = new ProcessorCommit(false, name(), -1).projections(buffer).unpark(key);
-			this.parkedCount.addAndGet(this.checkpoints.commitNow(commit, -1));
-			this.eventsHandled.incrementAndGet();
-			return true;
-		}
-		finally {
-			this.batchLock.unlock();
-		}
+		checkOperation("retry a parked event of");
+		return betweenBatches(() -> this.parked.retry(position));
 	}
 
 	void discardParked(long position) {
 		checkNotClosed();
 		this.services.requireWritable();
-		ProcessorCommit commit = new ProcessorCommit(false, name(), -1).unpark(ProcessorKeys.parked(name(), position));
-		long delta = this.checkpoints.commitNow(commit, -1);
-		if (delta == 0) {
-			throw notParked(position);
-		}
-		this.parkedCount.addAndGet(delta);
+		this.parked.discard(position);
 	}
 
 	List<ParkedEvent> parked(long afterPosition, int limit) {
 		checkNotClosed();
-		if (afterPosition < 0) {
-			throw new InvalidArgumentException("afterPosition must be 0 or more, got " + afterPosition);
-		}
-		CommittedProjections.checkLimit(limit);
-		return this.services.read((txn) -> ProcessorTables.parked(txn, name(), afterPosition, limit));
+		return this.parked.list(afterPosition, limit);
 	}
 
 	void awaitProcessed(long position, Duration timeout) {
@@ -529,9 +392,11 @@ final class ProcessorRunner {
 			return;
 		}
 		if (this.lifecycle == Lifecycle.FAILED) {
-			ProcessorError error = this.lastError;
-			throw new ProcessorFailedException("Processor '" + name() + "' is FAILED (" + describe(error)
-					+ ") and will not reach position " + position + "; fix the cause and restart it", error);
+			ProcessorError error = this.counters.lastError();
+			throw new ProcessorFailedException(
+					"Processor '" + name() + "' is FAILED (" + ProcessorCounters.describe(error)
+							+ ") and will not reach position " + position + "; fix the cause and restart it",
+					error);
 		}
 		checkNotClosed();
 		ProcessorStatus status = status();
@@ -548,10 +413,10 @@ final class ProcessorRunner {
 		long now = this.services.nowMicros();
 		long oldest = (lag > 0) ? this.services.read((txn) -> ProcessorTables.timestampMicros(txn, checkpoint + 1))
 				: -1;
-		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), java.time.temporal.ChronoUnit.MICROS)
-				: Duration.ZERO;
+		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
 		return new ProcessorStatus(name(), state(lag, now, oldest), checkpoint, head, lag, age,
-				this.eventsHandled.get(), this.errors.get(), this.lastError, this.parkedCount.get());
+				this.counters.eventsHandled.get(), this.counters.errors.get(), this.counters.lastError(),
+				this.counters.parked.get());
 	}
 
 	private ProcessorState state(long lag, long nowMicros, long oldestMicros) {
@@ -562,28 +427,18 @@ final class ProcessorRunner {
 		if (current == Lifecycle.STOPPED) {
 			return ProcessorState.STOPPED;
 		}
-		if (this.paused) {
+		if (this.signals.isPaused()) {
 			return ProcessorState.PAUSED;
 		}
 		if (lag > 0) {
-			// Behind since the later of its last progress and the oldest waiting event.
+			// Behind since the later of its last progress and the oldest waiting event,
+			// so that a long idle spell does not count.
 			long since = Math.max(this.lastProgressMicros, oldestMicros);
-			long stall = this.definition.stallTimeout().toNanos() / 1000;
-			if (nowMicros - since >= stall) {
+			if (nowMicros - since >= this.definition.stallTimeout().toNanos() / 1000) {
 				return ProcessorState.STALLED;
 			}
 		}
 		return (this.live || lag == 0) ? ProcessorState.RUNNING : ProcessorState.CATCHING_UP;
-	}
-
-	/** The worker thread, for tests that check how it waits. */
-	Thread thread() {
-		return this.thread;
-	}
-
-	/** Whether the worker is parked waiting for commits, for tests. */
-	boolean isIdle() {
-		return this.idle;
 	}
 
 	private void checkNotClosed() {
@@ -592,24 +447,14 @@ final class ProcessorRunner {
 		}
 	}
 
-	private void checkNotOwnThread(String action) {
-		if (Thread.currentThread() == this.thread) {
+	/** Checks an operation that changes stored state and runs between batches. */
+	private void checkOperation(String action) {
+		checkNotClosed();
+		if (this.signals.isWorkerThread()) {
 			throw new ProcessorStateException("Cannot " + action + " processor '" + name()
 					+ "' from its own handler; call it from another thread");
 		}
-	}
-
-	private InvalidArgumentException notParked(long position) {
-		return new InvalidArgumentException("No event at position " + position + " is parked for processor '" + name()
-				+ "'; list them with parked(\"" + name() + "\")");
-	}
-
-	private static String describe(ProcessorError error) {
-		if (error == null) {
-			return "no error recorded";
-		}
-		return ((error.position() > 0) ? "at position " + error.position() + ", event " + error.eventId() + ": " : "")
-				+ error.message();
+		this.services.requireWritable();
 	}
 
 	private enum Lifecycle {

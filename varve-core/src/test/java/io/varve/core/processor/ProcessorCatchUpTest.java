@@ -87,7 +87,7 @@ class ProcessorCatchUpTest {
 		ProcessorRunner runner = ((DefaultProcessorRegistry) this.processors).runner("live");
 		awaitIdle(runner);
 		// Parked with no deadline: it waits for a commit, it does not poll.
-		assertThat(runner.thread().getState()).isEqualTo(Thread.State.WAITING);
+		assertThat(runner.signals().thread().getState()).isEqualTo(Thread.State.WAITING);
 		long before = System.nanoTime();
 		AppendResult appended = this.varve.append("account-1", ExpectedVersion.any(), new Deposited(5));
 		RecordedEvent event = delivered.poll(10, TimeUnit.SECONDS);
@@ -149,7 +149,8 @@ class ProcessorCatchUpTest {
 
 	static void awaitIdle(ProcessorRunner runner) throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!(runner.isIdle() && runner.thread() != null && runner.thread().getState() == Thread.State.WAITING)) {
+		while (!(runner.signals().isIdle() && runner.signals().thread() != null
+				&& runner.signals().thread().getState() == Thread.State.WAITING)) {
 			assertThat(System.nanoTime()).as("processor went idle in time").isLessThan(deadline);
 			Thread.onSpinWait();
 			Thread.sleep(1);
