@@ -24,6 +24,8 @@ final class BatchRun {
 
 	private final ProcessorRunner runner;
 
+	private final ProcessorLoop loop;
+
 	private final ProcessorDefinition definition;
 
 	private final ProjectionBuffer buffer = new ProjectionBuffer();
@@ -34,8 +36,9 @@ final class BatchRun {
 
 	private int handledCount;
 
-	BatchRun(ProcessorRunner runner) {
+	BatchRun(ProcessorRunner runner, ProcessorLoop loop) {
 		this.runner = runner;
+		this.loop = loop;
 		this.definition = runner.definition();
 		ProcessorServices services = runner.services();
 		this.context = new HandlerContext(this.definition.name(),
@@ -129,7 +132,7 @@ final class BatchRun {
 	}
 
 	private void commit(long checkpoint) {
-		this.runner.commitBatch(this.buffer, this.parked, checkpoint, this.handledCount);
+		this.loop.commitBatch(this.buffer, this.parked, checkpoint, this.handledCount);
 	}
 
 	private enum Outcome {

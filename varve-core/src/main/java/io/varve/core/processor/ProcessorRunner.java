@@ -2,14 +2,12 @@ package io.varve.core.processor;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Supplier;
 
 import io.varve.InvalidArgumentException;
 import io.varve.VarveClosedException;
 import io.varve.VarveException;
-import io.varve.core.EventReader;
 import io.varve.core.codec.EnvelopeFilter;
 import io.varve.processor.ParkedEvent;
 import io.varve.processor.ProcessorDefinition;
@@ -23,19 +21,12 @@ import io.varve.processor.ResetFailedException;
 import io.varve.processor.StartPosition;
 
 /**
- * One processor: its thread, its state and the operations on it.
- *
- * <p>
- * The thread reads a batch after the checkpoint in a short snapshot, hands the events to
- * the handler with no snapshot open ({@link BatchRun}), and commits; then it reads the
- * next batch, or, when there is none, waits for a signal ({@link WorkerSignals}).
+ * One processor: its state, its lifecycle and the operations on it. What its thread does
+ * is in {@link ProcessorLoop}; how the two coordinate is in {@link WorkerSignals}.
  */
 final class ProcessorRunner {
 
 	private static final System.Logger LOG = System.getLogger(ProcessorRunner.class.getName());
-
-	/** Most envelopes looked at per snapshot when few match the filter. */
-	private static final int SCAN_LIMIT = 8192;
 
 	/** How long stopping waits for the batch in hand before interrupting the handler. */
 	static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -129,7 +120,7 @@ final class ProcessorRunner {
 			this.live = false;
 			this.lastProgressMicros = this.services.nowMicros();
 			this.lifecycle = Lifecycle.RUNNING;
-			Thread worker = new Thread(this::run, "varve-processor[" + name() + "]");
+			Thread worker = new Thread(new ProcessorLoop(this), "varve-processor[" + name() + "]");
 			worker.setDaemon(true);
 			this.signals.attach(worker);
 			worker.start();
@@ -165,122 +156,41 @@ final class ProcessorRunner {
 		this.checkpoints.wake();
 	}
 
-	// The thread
+	// Used by the thread (ProcessorLoop), with the batch lock held
 
-	private void run() {
-		ProcessorError failure = null;
-		try {
-			while (!this.signals.isStopRequested()) {
-				this.signals.clearSignal();
-				boolean wait;
-				this.signals.lockForBatch();
-				try {
-					if (this.signals.isStopRequested()) {
-						break;
-					}
-					RuntimeException commitFailure = this.checkpoints.takeFailure();
-					if (commitFailure != null) {
-						failure = this.counters.recordError(commitFailure, null, 0);
-						LOG.log(Level.ERROR, "Processor '" + name() + "' is FAILED: a commit failed", commitFailure);
-						break;
-					}
-					if (this.signals.isPaused()) {
-						this.checkpoints.submitPending();
-						wait = true;
-					}
-					else {
-						EventReader.Batch batch = this.services.reader()
-							.readBatch(this.handled + 1, this.definition.batchSize(),
-									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.filter);
-						wait = batch.lastScanned() <= this.handled;
-						if (wait) {
-							caughtUp();
-						}
-						else {
-							failure = new BatchRun(this).run(batch);
-							if (failure != null) {
-								break;
-							}
-							this.live |= batch.atEnd();
-						}
-					}
-				}
-				finally {
-					this.signals.unlock();
-				}
-				if (wait) {
-					this.signals.awaitSignal();
-				}
-			}
-		}
-		catch (VarveClosedException ex) {
-			LOG.log(Level.DEBUG, () -> "Processor '" + name() + "' stops: the store closed");
-		}
-		catch (Throwable ex) {
-			failure = this.counters.recordError(ex, null, 0);
-			LOG.log(Level.ERROR, "Processor '" + name() + "' is FAILED: " + ex, ex);
-		}
-		finally {
-			exit(failure);
-		}
+	EnvelopeFilter filter() {
+		return this.filter;
 	}
 
-	private void caughtUp() {
-		this.live = true;
-		this.lastProgressMicros = this.services.nowMicros();
-		this.checkpoints.submitPending();
+	/** The last position handled, committed or queued. */
+	long handled() {
+		return this.handled;
 	}
 
-	private void exit(ProcessorError failure) {
-		try {
-			this.signals.lockForBatch();
-			try {
-				this.checkpoints.flush();
-			}
-			finally {
-				this.signals.unlock();
-			}
-		}
-		catch (RuntimeException ex) {
-			LOG.log(Level.WARNING, "Processor '" + name() + "' could not store its last checkpoint while stopping; "
-					+ "the events since the stored one will be handled again", ex);
-		}
-		finally {
-			synchronized (this) {
-				this.lifecycle = (failure != null) ? Lifecycle.FAILED : Lifecycle.STOPPED;
-				this.live = false;
-				this.signals.detach();
-			}
-			this.checkpoints.wake();
-		}
-	}
-
-	/**
-	 * Commits a batch's outcome; called by {@link BatchRun} with the batch lock held.
-	 * Batches without projection writes or parked events are not waited for (see
-	 * {@link CheckpointTracker}).
-	 */
-	void commitBatch(ProjectionBuffer buffer, List<ParkedEvent> parkedEvents, long checkpoint, int handledCount) {
-		if (buffer.isEmpty() && parkedEvents.isEmpty()) {
-			// Counted first: a waiter woken by the commit sees the count.
-			this.counters.eventsHandled.addAndGet(handledCount);
-			if (checkpoint > this.handled) {
-				this.checkpoints.commitLater(checkpoint);
-			}
-		}
-		else {
-			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint).projections(buffer);
-			parkedEvents.forEach(
-					(entry) -> commit.park(ProcessorKeys.parked(name(), entry.position()), ParkedRecord.encode(entry)));
-			this.checkpoints.commitNow(commit, checkpoint, (parkedDelta) -> {
-				this.counters.parked.addAndGet(parkedDelta);
-				this.counters.eventsHandled.addAndGet(handledCount);
-			});
-		}
+	/** Moves the handled position after a batch. */
+	void advanced(long checkpoint) {
 		if (checkpoint > this.handled) {
 			this.handled = checkpoint;
 			this.lastProgressMicros = this.services.nowMicros();
 		}
+	}
+
+	/** The thread reached the head. */
+	void reachedHead(boolean idle) {
+		this.live = true;
+		if (idle) {
+			this.lastProgressMicros = this.services.nowMicros();
+		}
+	}
+
+	/** The thread ended, failed or not. */
+	void exited(ProcessorError failure) {
+		synchronized (this) {
+			this.lifecycle = (failure != null) ? Lifecycle.FAILED : Lifecycle.STOPPED;
+			this.live = false;
+			this.signals.detach();
+		}
+		this.checkpoints.wake();
 	}
 
 	/** Tells the thread that new events were committed. */
@@ -407,19 +317,11 @@ final class ProcessorRunner {
 	}
 
 	ProcessorStatus status() {
-		long checkpoint = this.checkpoints.committed();
-		long head = this.services.head();
-		long lag = Math.max(0, head - checkpoint);
-		long now = this.services.nowMicros();
-		long oldest = (lag > 0) ? this.services.read((txn) -> ProcessorTables.timestampMicros(txn, checkpoint + 1))
-				: -1;
-		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
-		return new ProcessorStatus(name(), state(lag, now, oldest), checkpoint, head, lag, age,
-				this.counters.eventsHandled.get(), this.counters.errors.get(), this.counters.lastError(),
-				this.counters.parked.get());
+		return ProcessorStatusReport.of(this);
 	}
 
-	private ProcessorState state(long lag, long nowMicros, long oldestMicros) {
+	/** The state before lag is considered: FAILED, STOPPED, PAUSED or null (running). */
+	ProcessorState baseState() {
 		Lifecycle current = this.lifecycle;
 		if (current == Lifecycle.FAILED) {
 			return ProcessorState.FAILED;
@@ -427,18 +329,17 @@ final class ProcessorRunner {
 		if (current == Lifecycle.STOPPED) {
 			return ProcessorState.STOPPED;
 		}
-		if (this.signals.isPaused()) {
-			return ProcessorState.PAUSED;
-		}
-		if (lag > 0) {
-			// Behind since the later of its last progress and the oldest waiting event,
-			// so that a long idle spell does not count.
-			long since = Math.max(this.lastProgressMicros, oldestMicros);
-			if (nowMicros - since >= this.definition.stallTimeout().toNanos() / 1000) {
-				return ProcessorState.STALLED;
-			}
-		}
-		return (this.live || lag == 0) ? ProcessorState.RUNNING : ProcessorState.CATCHING_UP;
+		return this.signals.isPaused() ? ProcessorState.PAUSED : null;
+	}
+
+	/** Whether the thread has reached the head since it started or was reset. */
+	boolean isLive() {
+		return this.live;
+	}
+
+	/** When the checkpoint last moved, or the thread last found nothing to do. */
+	long lastProgressMicros() {
+		return this.lastProgressMicros;
 	}
 
 	private void checkNotClosed() {
