@@ -206,6 +206,37 @@ class VarveProcessorValidationTests {
 		runner().withBean("ambiguous", Ambiguous.class).run((context) -> assertThat(context).hasNotFailed());
 	}
 
+	sealed interface Credit permits Refund {
+
+	}
+
+	sealed interface Audited permits Refund {
+
+	}
+
+	record Refund(long amount) implements Credit, Audited {
+	}
+
+	@VarveProcessor
+	static class Unclear {
+
+		@VarveHandler
+		void on(Credit credit) {
+		}
+
+		@VarveHandler
+		void on(Audited audited) {
+		}
+
+	}
+
+	@Test
+	void handlersWhoseTypesFitOneEventClassEquallyWellFailStartup() {
+		runner().withBean("unclear", Unclear.class)
+			.run(failsWith("Event class " + Refund.class.getName() + " fits @VarveHandler methods",
+					"of bean 'unclear' equally well; add a handler for Refund itself"));
+	}
+
 	@VarveProcessor
 	static class TwoResets {
 
