@@ -54,8 +54,8 @@ import io.varve.processor.ProcessorRegistry;
  * {@link Durability#SYNC}).
  *
  * <pre>
- * ./mvnw -q -pl varve-benchmarks -am package -DskipTests
- * java -cp "varve-benchmarks/target/classes:$(cat cp.txt)" org.openjdk.jmh.Main ProcessorCatchUp
+ * ./mvnw -q -pl varve-benchmarks -am package dependency:build-classpath -Dmdep.outputFile=cp.txt -DskipTests
+ * java -cp "varve-benchmarks/target/classes:$(cat varve-benchmarks/cp.txt)" org.openjdk.jmh.Main ProcessorCatchUp
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)

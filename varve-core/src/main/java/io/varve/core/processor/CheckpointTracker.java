@@ -14,10 +14,12 @@ import java.util.function.BooleanSupplier;
  * Commits that carry projection writes or parked entries are waited for: their state must
  * be committed with the checkpoint before the next batch reads it. Commits that only move
  * the checkpoint are not: they are queued and the processor goes on, with at most one in
- * flight; a newer position replaces a queued one. With durable commits every group is an
- * fsync, and waiting for one per batch would bound catch-up by the disk. Should the
- * process die first, the events since the stored checkpoint are handled again, which is
- * the at-least-once promise for handlers without projection writes.
+ * flight and, while the processor is busy, at most one per {@link #LAZY_INTERVAL_NANOS};
+ * a newer position replaces a held-back one, which goes out as soon as the processor
+ * catches up, pauses or stops. With durable commits every group is an fsync, and waiting
+ * for one per batch would bound catch-up by the disk. Should the process die first, the
+ * events since the stored checkpoint are handled again, which is the at-least-once
+ * promise for handlers without projection writes.
  *
  * <p>
  * Commits are submitted by whoever holds the processor's batch lock, so they reach the
@@ -25,6 +27,9 @@ import java.util.function.BooleanSupplier;
  * which starts a new epoch: completions of older commits are then ignored.
  */
 final class CheckpointTracker {
+
+	/** Shortest time between two checkpoint-only commits of a busy processor. */
+	static final long LAZY_INTERVAL_NANOS = 20_000_000L;
 
 	private final String processor;
 
@@ -45,6 +50,8 @@ final class CheckpointTracker {
 	private CompletableFuture<?> inFlight;
 
 	private long pending = -1;
+
+	private long lastSubmitNanos = System.nanoTime() - LAZY_INTERVAL_NANOS;
 
 	CheckpointTracker(String processor, ProcessorServices services) {
 		this.processor = processor;
@@ -114,10 +121,14 @@ final class CheckpointTracker {
 		return delta;
 	}
 
-	/** Moves the checkpoint without waiting (see the class comment). */
+	/**
+	 * Moves the checkpoint without waiting, now or a little later (see the class
+	 * comment).
+	 */
 	void commitLater(long checkpoint) {
 		this.pending = checkpoint;
-		if (this.inFlight == null || this.inFlight.isDone()) {
+		if ((this.inFlight == null || this.inFlight.isDone())
+				&& System.nanoTime() - this.lastSubmitNanos >= LAZY_INTERVAL_NANOS) {
 			submitPending();
 		}
 	}
@@ -129,6 +140,7 @@ final class CheckpointTracker {
 		}
 		long position = this.pending;
 		this.pending = -1;
+		this.lastSubmitNanos = System.nanoTime();
 		int at = epoch();
 		this.inFlight = this.services.submit(new ProcessorCommit(true, this.processor, position))
 			.whenComplete((result, ex) -> {

@@ -29,6 +29,10 @@ final class ProjectionBuffer {
 
 	/** Keeps the writes of the event in hand as part of the batch. */
 	void acceptEvent() {
+		if (this.event.isEmpty()) {
+			// The common case for handlers without projection writes: nothing to merge.
+			return;
+		}
 		this.event.forEach((table, changes) -> {
 			if (changes.cleared) {
 				this.batch.put(table, changes);
