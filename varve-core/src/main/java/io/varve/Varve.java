@@ -250,6 +250,20 @@ public interface Varve extends AutoCloseable {
 	/** Position of the last event in the log; 0 when the log is empty. */
 	long headPosition();
 
+	// Processors
+
+	/**
+	 * The processors of this store: checkpointed handlers that catch up on the log and
+	 * then follow it, with projection state committed together with their checkpoints.
+	 *
+	 * <pre>{@code
+	 * varve.processors().register(ProcessorDefinition.builder("balances").handler(...).build());
+	 * varve.processors().start("balances");
+	 * }</pre>
+	 * @return the store's processor registry, one per store
+	 */
+	io.varve.processor.ProcessorRegistry processors();
+
 	// Operations
 
 	/** The store directory. */

@@ -39,11 +39,13 @@ import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.lmdb.LmdbStorageEngine;
+import io.varve.core.processor.DefaultProcessorRegistry;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageConfig;
 import io.varve.core.storage.StorageEngine;
 import io.varve.core.storage.StorageStats;
 import io.varve.core.write.GroupCommitWriter;
+import io.varve.processor.ProcessorRegistry;
 
 /**
  * The {@link Varve} implementation: encodes on the caller's thread, writes through the
@@ -74,6 +76,8 @@ public final class DefaultVarve implements Varve {
 	private final Object closeLock = new Object();
 
 	private volatile boolean closed;
+
+	private volatile DefaultProcessorRegistry processors;
 
 	private DefaultVarve(VarveConfig config, StorageEngine engine) {
 		this.config = config;
@@ -485,6 +489,30 @@ public final class DefaultVarve implements Varve {
 		}
 		checkOpen();
 		this.engine.backup(target);
+	}
+
+	@Override
+	public ProcessorRegistry processors() {
+		DefaultProcessorRegistry registry = this.processors;
+		if (registry == null) {
+			synchronized (this.closeLock) {
+				checkOpen();
+				registry = this.processors;
+				if (registry == null) {
+					registry = DefaultProcessorRegistry.of(this);
+					// Processors finish their batch and store their checkpoint while the
+					// writer still runs.
+					addCloseHook(registry::close);
+					this.processors = registry;
+				}
+			}
+		}
+		return registry;
+	}
+
+	/** The storage engine, for processors that must still read while the store closes. */
+	public StorageEngine storage() {
+		return this.engine;
 	}
 
 	/** The event type registry of this store. */

@@ -24,7 +24,11 @@ import io.varve.core.storage.WriteTxn;
  */
 final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 
-	private final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+	// Held in a field: UnsafeBuffer.wrap(address, length) drops the buffer's reference to
+	// it, and a direct buffer nobody references is freed while LMDB still writes there.
+	private final ByteBuffer valueMemory = ByteBuffer.allocateDirect(64);
+
+	private final UnsafeBuffer value = new UnsafeBuffer(this.valueMemory);
 
 	private long newestStreamId;
 

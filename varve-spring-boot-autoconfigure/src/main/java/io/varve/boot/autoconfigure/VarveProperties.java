@@ -61,6 +61,8 @@ public class VarveProperties {
 	 */
 	private List<String> eventPackages = new ArrayList<>();
 
+	private final Processors processors = new Processors();
+
 	public Path getPath() {
 		return this.path;
 	}
@@ -123,6 +125,34 @@ public class VarveProperties {
 
 	public void setEventPackages(List<String> eventPackages) {
 		this.eventPackages = eventPackages;
+	}
+
+	public Processors getProcessors() {
+		return this.processors;
+	}
+
+	/**
+	 * Settings of {@code @VarveProcessor} beans. Each processor can also be tuned under
+	 * {@code varve.processors.<name>.*} (batch-size, error-policy, max-attempts,
+	 * initial-backoff, max-backoff, backoff-multiplier, start-position, stall-timeout,
+	 * enabled); see {@code ProcessorOverrides}.
+	 */
+	public static class Processors {
+
+		/**
+		 * Whether to start @VarveProcessor beans with the application. When false they
+		 * are still registered and can be started through the ProcessorRegistry.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 }

@@ -1,0 +1,115 @@
+package io.varve.core.processor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.agrona.DirectBuffer;
+
+import io.varve.InvalidArgumentException;
+import io.varve.core.codec.PayloadCodec;
+import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.ReadTxn;
+import io.varve.processor.ProjectionEntry;
+import io.varve.processor.ProjectionView;
+
+/**
+ * Reads committed projection state, each call in its own short snapshot. Query code uses
+ * it as the registry's {@link ProjectionView}; handlers read through it beneath their
+ * buffered writes.
+ */
+final class CommittedProjections implements ProjectionView {
+
+	static final int MAX_LIMIT = 10_000;
+
+	private final Function<Function<ReadTxn, Object>, Object> reads;
+
+	private final PayloadCodec codec;
+
+	/**
+	 * @param reads runs a function in a fresh snapshot
+	 * @param codec decodes values
+	 */
+	CommittedProjections(Function<Function<ReadTxn, Object>, Object> reads, PayloadCodec codec) {
+		this.reads = reads;
+		this.codec = codec;
+	}
+
+	@Override
+	public <T> Optional<T> get(String table, String key, Class<T> type) {
+		checkType(type);
+		byte[] prefix = ProcessorKeys.tablePrefix(table);
+		byte[] value = raw(ProcessorKeys.projection(prefix, table, key));
+		return Optional.ofNullable((value != null) ? decode(value, table, key, type) : null);
+	}
+
+	@Override
+	public <T> List<ProjectionEntry<T>> list(String table, String afterKey, int limit, Class<T> type) {
+		checkType(type);
+		checkLimit(limit);
+		byte[] prefix = ProcessorKeys.tablePrefix(table);
+		List<ProjectionEntry<T>> page = new ArrayList<>();
+		for (Map.Entry<String, byte[]> entry : rawAfter(table, prefix, afterKey, limit)) {
+			page.add(new ProjectionEntry<>(entry.getKey(), decode(entry.getValue(), table, entry.getKey(), type)));
+		}
+		return page;
+	}
+
+	/** The committed value of a full key, or null. */
+	byte[] raw(byte[] fullKey) {
+		return (byte[]) this.reads.apply((txn) -> {
+			DirectBuffer value = txn.get(AuxTable.PROJECTIONS, fullKey);
+			return (value != null) ? copy(value) : null;
+		});
+	}
+
+	/** Up to {@code limit} committed entries of a table after a key, in key order. */
+	@SuppressWarnings("unchecked")
+	List<Map.Entry<String, byte[]>> rawAfter(String table, byte[] prefix, String afterKey, int limit) {
+		byte[] from = (afterKey != null) ? ProcessorKeys.projection(prefix, table, afterKey) : prefix;
+		return (List<Map.Entry<String, byte[]>>) this.reads.apply((txn) -> {
+			List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
+			txn.scan(AuxTable.PROJECTIONS, from, (key, value) -> {
+				if (!ProcessorKeys.startsWith(key, prefix)) {
+					return false;
+				}
+				byte[] keyBytes = new byte[key.capacity() - prefix.length];
+				key.getBytes(prefix.length, keyBytes);
+				String name = new String(keyBytes, StandardCharsets.UTF_8);
+				if (afterKey != null && name.equals(afterKey)) {
+					return true;
+				}
+				entries.add(Map.entry(name, copy(value)));
+				return entries.size() < limit;
+			});
+			return entries;
+		});
+	}
+
+	<T> T decode(byte[] value, String table, String key, Class<T> type) {
+		return this.codec.decode(value, 0, value.length, type,
+				"the value of key '" + key + "' in projection table '" + table + "'");
+	}
+
+	static void checkType(Class<?> type) {
+		if (type == null) {
+			throw new InvalidArgumentException("Class to decode projection values into must not be null");
+		}
+	}
+
+	static void checkLimit(int limit) {
+		if (limit < 1 || limit > MAX_LIMIT) {
+			throw new InvalidArgumentException("Limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+		}
+	}
+
+	private static byte[] copy(DirectBuffer buffer) {
+		byte[] bytes = new byte[buffer.capacity()];
+		buffer.getBytes(0, bytes);
+		return bytes;
+	}
+
+}

@@ -1,0 +1,221 @@
+package io.varve.core.processor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.varve.VarveClosedException;
+import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.write.CommitListener;
+import io.varve.core.write.GroupCommitWriter;
+import io.varve.processor.DuplicateProcessorException;
+import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorDefinition;
+import io.varve.processor.ProcessorRegistry;
+import io.varve.processor.ProcessorStatus;
+import io.varve.processor.ProjectionView;
+import io.varve.processor.UnknownProcessorException;
+
+/**
+ * The processors of one store. Listens to the writer's commits to wake processors that
+ * wait for new events; closing it stops them all.
+ */
+public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCloseable {
+
+	private final ProcessorServices services;
+
+	private final EventTypeRegistry eventTypes;
+
+	private final GroupCommitWriter writer;
+
+	private final Map<String, ProcessorRunner> runners = new ConcurrentHashMap<>();
+
+	private final List<String> order = new ArrayList<>();
+
+	private final CommitListener listener = this::committed;
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates the registry of a store.
+	 * @param services what processors use of the store
+	 * @param eventTypes the store's event type registry
+	 * @param writer the store's writer, or null when it is read-only
+	 */
+	DefaultProcessorRegistry(ProcessorServices services, EventTypeRegistry eventTypes, GroupCommitWriter writer) {
+		this.services = services;
+		this.eventTypes = eventTypes;
+		this.writer = writer;
+		if (writer != null) {
+			writer.addListener(this.listener);
+		}
+	}
+
+	/**
+	 * Creates the registry of a store.
+	 * @param store the store
+	 * @return the registry; close it before the store's writer closes
+	 */
+	public static DefaultProcessorRegistry of(io.varve.core.DefaultVarve store) {
+		ProcessorServices services = new ProcessorServices(store.storage(), store.reader(), store.groupWriter(),
+				store.codec(), store.config().clock(), String.valueOf(store.path()));
+		return new DefaultProcessorRegistry(services, store.registry(), store.groupWriter());
+	}
+
+	private void committed(CommitListener.Commit commit) {
+		if (commit.events() > 0) {
+			for (ProcessorRunner runner : this.runners.values()) {
+				runner.signal();
+			}
+		}
+	}
+
+	@Override
+	public void register(ProcessorDefinition definition) {
+		checkOpen();
+		if (definition == null) {
+			throw new io.varve.InvalidArgumentException("Processor definition must not be null");
+		}
+		synchronized (this.order) {
+			if (this.runners.containsKey(definition.name())) {
+				throw new DuplicateProcessorException("A processor named '" + definition.name()
+						+ "' is already registered; processor names are unique in a store, choose another");
+			}
+			definition.eventTypes().forEach(this.eventTypes::register);
+			this.runners.put(definition.name(), new ProcessorRunner(definition, this.services));
+			this.order.add(definition.name());
+		}
+	}
+
+	@Override
+	public List<String> names() {
+		synchronized (this.order) {
+			return List.copyOf(this.order);
+		}
+	}
+
+	@Override
+	public void start(String name) {
+		runner(name).start();
+	}
+
+	@Override
+	public void startAll() {
+		checkOpen();
+		for (ProcessorRunner runner : runners()) {
+			if (runner.status().state() == io.varve.processor.ProcessorState.STOPPED) {
+				runner.start();
+			}
+		}
+	}
+
+	@Override
+	public void stop(String name) {
+		runner(name).stop();
+	}
+
+	@Override
+	public void stopAll() {
+		List<ProcessorRunner> all = runners();
+		// Ask all first, so that their batches finish side by side.
+		all.forEach(ProcessorRunner::requestStop);
+		all.forEach(ProcessorRunner::awaitStopped);
+	}
+
+	@Override
+	public void pause(String name) {
+		runner(name).pause();
+	}
+
+	@Override
+	public void resume(String name) {
+		runner(name).resume();
+	}
+
+	@Override
+	public void restart(String name) {
+		runner(name).restart();
+	}
+
+	@Override
+	public void reset(String name, long fromPosition) {
+		runner(name).reset(fromPosition);
+	}
+
+	@Override
+	public ProcessorStatus status(String name) {
+		return runner(name).status();
+	}
+
+	@Override
+	public List<ProcessorStatus> statuses() {
+		checkOpen();
+		return runners().stream().map(ProcessorRunner::status).toList();
+	}
+
+	@Override
+	public List<ParkedEvent> parked(String name, long afterPosition, int limit) {
+		return runner(name).parked(afterPosition, limit);
+	}
+
+	@Override
+	public boolean retryParked(String name, long position) {
+		return runner(name).retryParked(position);
+	}
+
+	@Override
+	public void discardParked(String name, long position) {
+		runner(name).discardParked(position);
+	}
+
+	@Override
+	public void awaitProcessed(String name, long position, Duration timeout) {
+		runner(name).awaitProcessed(position, timeout);
+	}
+
+	@Override
+	public ProjectionView projections() {
+		checkOpen();
+		return this.services.committed();
+	}
+
+	/** The runner of a processor, for tests in this package. */
+	ProcessorRunner runner(String name) {
+		checkOpen();
+		ProcessorRunner runner = (name != null) ? this.runners.get(name) : null;
+		if (runner == null) {
+			throw new UnknownProcessorException("No processor named '" + name + "' is registered; registered are "
+					+ names() + ". Register it with register(ProcessorDefinition) first");
+		}
+		return runner;
+	}
+
+	private List<ProcessorRunner> runners() {
+		synchronized (this.order) {
+			return this.order.stream().map(this.runners::get).toList();
+		}
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new VarveClosedException("The store is closed, and its processors with it");
+		}
+	}
+
+	/** Stops every processor (each after its batch) and stops listening to commits. */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		stopAll();
+		this.closed = true;
+		runners().forEach(ProcessorRunner::close);
+		if (this.writer != null) {
+			this.writer.removeListener(this.listener);
+		}
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.varve.core.processor;
+
+import java.util.List;
+
+import io.varve.InvalidArgumentException;
+import io.varve.RecordedEvent;
+import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorError;
+
+/**
+ * Listing, retrying and discarding a processor's parked events. A retry runs the handler
+ * on the caller's thread while holding the processor's batch lock, so that the handler is
+ * never called by two threads at once.
+ */
+final class ParkedOperations {
+
+	private final ProcessorRunner runner;
+
+	private final ProcessorServices services;
+
+	private final ProcessorCounters counters;
+
+	private final String name;
+
+	ParkedOperations(ProcessorRunner runner) {
+		this.runner = runner;
+		this.services = runner.services();
+		this.counters = runner.counters();
+		this.name = runner.name();
+	}
+
+	List<ParkedEvent> list(long afterPosition, int limit) {
+		if (afterPosition < 0) {
+			throw new InvalidArgumentException("afterPosition must be 0 or more, got " + afterPosition);
+		}
+		CommittedProjections.checkLimit(limit);
+		return this.services.read((txn) -> ProcessorTables.parked(txn, this.name, afterPosition, limit));
+	}
+
+	boolean retry(long position) {
+		ParkedEvent parked = this.services.read((txn) -> ProcessorTables.parkedAt(txn, this.name, position));
+		if (parked == null) {
+			throw notParked(position);
+		}
+		RecordedEvent event = this.services.read((txn) -> {
+			var envelope = txn.event(position);
+			return (envelope != null) ? this.services.reader().recorded(envelope) : null;
+		});
+		if (event == null) {
+			throw new InvalidArgumentException("The event at position " + position + " parked by processor '"
+					+ this.name + "' is not in the log; discard it with discardParked");
+		}
+		ProjectionBuffer buffer = new ProjectionBuffer();
+		HandlerContext context = new HandlerContext(this.name,
+				new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()));
+		int attempt = parked.attempts() + 1;
+		context.attempt(attempt);
+		byte[] key = ProcessorKeys.parked(this.name, position);
+		try {
+			this.runner.definition().handler().handle(event, context);
+			buffer.acceptEvent();
+		}
+		catch (Throwable ex) {
+			ProcessorError error = this.counters.recordError(ex, event, attempt);
+			ParkedEvent again = new ParkedEvent(this.name, position, event.id(), event.stream(), event.type(),
+					error.message(), error.errorType(), attempt, error.at());
+			this.runner.checkpoints()
+				.commitNow(new ProcessorCommit(false, this.name, -1).park(key, ParkedRecord.encode(again)), -1);
+			return false;
+		}
+		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1).projections(buffer).unpark(key);
+		this.counters.parked.addAndGet(this.runner.checkpoints().commitNow(commit, -1));
+		this.counters.eventsHandled.incrementAndGet();
+		return true;
+	}
+
+	void discard(long position) {
+		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1)
+			.unpark(ProcessorKeys.parked(this.name, position));
+		long delta = this.runner.checkpoints().commitNow(commit, -1);
+		if (delta == 0) {
+			throw notParked(position);
+		}
+		this.counters.parked.addAndGet(delta);
+	}
+
+	private InvalidArgumentException notParked(long position) {
+		return new InvalidArgumentException("No event at position " + position + " is parked for processor '"
+				+ this.name + "'; list them with parked(\"" + this.name + "\")");
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.varve.core.processor;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+
+import org.agrona.DirectBuffer;
+
+import io.varve.CorruptDataException;
+import io.varve.processor.ParkedEvent;
+
+/**
+ * The stored value of a parked event. A small binary layout of our own rather than the
+ * store's Smile mapper, so that the user's mapper settings cannot change how Varve's own
+ * records read.
+ */
+final class ParkedRecord {
+
+	private static final byte FORMAT = 1;
+
+	/** Longest error message kept, in characters. */
+	static final int MAX_MESSAGE = 4000;
+
+	private ParkedRecord() {
+	}
+
+	static byte[] encode(ParkedEvent parked) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+		try (DataOutputStream out = new DataOutputStream(bytes)) {
+			out.writeByte(FORMAT);
+			out.writeLong(parked.eventId().getMostSignificantBits());
+			out.writeLong(parked.eventId().getLeastSignificantBits());
+			out.writeInt(parked.attempts());
+			out.writeLong(parked.parkedAt().getEpochSecond());
+			out.writeInt(parked.parkedAt().getNano());
+			writeText(out, parked.stream());
+			writeText(out, parked.eventType());
+			writeText(out, parked.errorType());
+			writeText(out, parked.error());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	static ParkedEvent decode(String processor, long position, DirectBuffer value) {
+		byte[] bytes = new byte[value.capacity()];
+		value.getBytes(0, bytes);
+		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+			if (in.readByte() != FORMAT) {
+				throw new IOException("unknown format");
+			}
+			UUID id = new UUID(in.readLong(), in.readLong());
+			int attempts = in.readInt();
+			java.time.Instant at = java.time.Instant.ofEpochSecond(in.readLong(), in.readInt());
+			String stream = in.readUTF();
+			String type = in.readUTF();
+			String errorType = in.readUTF();
+			String error = in.readUTF();
+			return new ParkedEvent(processor, position, id, stream, type, error, errorType, attempts, at);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new CorruptDataException(
+					"The parked entry at position " + position + " of processor '" + processor
+							+ "' cannot be read; discard it with discardParked(...) or restore the store from a backup",
+					ex);
+		}
+	}
+
+	private static void writeText(DataOutputStream out, String text) throws IOException {
+		String value = (text != null) ? text : "";
+		if (value.length() > MAX_MESSAGE) {
+			value = value.substring(0, MAX_MESSAGE) + "...";
+		}
+		out.writeUTF(value);
+	}
+
+}

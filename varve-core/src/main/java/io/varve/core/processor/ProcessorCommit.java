@@ -1,0 +1,131 @@
+package io.varve.core.processor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.varve.VarveException;
+import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.WriteTxn;
+import io.varve.core.write.WriteContext;
+import io.varve.core.write.WriteRequest;
+
+/**
+ * One processor transaction, applied inside a group commit: projection writes, parked
+ * entries added or removed, and the checkpoint, all or nothing. The result is the change
+ * in the number of parked entries.
+ */
+final class ProcessorCommit extends WriteRequest<Long> {
+
+	private final byte[] checkpointKey;
+
+	private final long checkpoint;
+
+	private ProjectionBuffer projections;
+
+	private final List<byte[][]> parkedPuts = new ArrayList<>();
+
+	private final List<byte[]> parkedDeletes = new ArrayList<>();
+
+	private byte[] parkedPrefix;
+
+	private byte[] parkedDeleteFrom;
+
+	private long bytes;
+
+	/**
+	 * @param async whether the future completes off the writer thread
+	 * @param processor the processor's name
+	 * @param checkpoint the checkpoint to store, or -1 to leave it
+	 */
+	ProcessorCommit(boolean async, String processor, long checkpoint) {
+		super(async);
+		this.checkpointKey = ProcessorKeys.checkpoint(processor);
+		this.checkpoint = checkpoint;
+		this.bytes = this.checkpointKey.length + 9;
+	}
+
+	ProcessorCommit projections(ProjectionBuffer buffer) {
+		this.projections = buffer;
+		this.bytes += buffer.byteSize();
+		return this;
+	}
+
+	ProcessorCommit park(byte[] key, byte[] value) {
+		this.parkedPuts.add(new byte[][] { key, value });
+		this.bytes += key.length + value.length;
+		return this;
+	}
+
+	ProcessorCommit unpark(byte[] key) {
+		this.parkedDeletes.add(key);
+		return this;
+	}
+
+	/** Removes the processor's parked entries at or after a position (a reset). */
+	ProcessorCommit unparkFrom(String processor, long position) {
+		this.parkedPrefix = ProcessorKeys.parkedPrefix(processor);
+		this.parkedDeleteFrom = ProcessorKeys.parked(processor, position);
+		return this;
+	}
+
+	@Override
+	protected Long apply(WriteContext context) {
+		try {
+			return write(context.txn());
+		}
+		catch (VarveException ex) {
+			// The writer commits a group whose failed request wrote nothing; this one may
+			// have written part of itself, so fail the whole group instead.
+			throw new IllegalStateException("A processor commit failed part way: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Long write(WriteTxn txn) {
+		long parkedDelta = 0;
+		if (this.parkedDeleteFrom != null) {
+			List<byte[]> keys = new ArrayList<>();
+			txn.scan(AuxTable.PARKED, this.parkedDeleteFrom, (key, value) -> {
+				if (!ProcessorKeys.startsWith(key, this.parkedPrefix)) {
+					return false;
+				}
+				byte[] copy = new byte[key.capacity()];
+				key.getBytes(0, copy);
+				keys.add(copy);
+				return true;
+			});
+			for (byte[] key : keys) {
+				txn.delete(AuxTable.PARKED, key);
+			}
+			parkedDelta -= keys.size();
+		}
+		if (this.projections != null) {
+			this.projections.applyTo(txn);
+		}
+		for (byte[][] put : this.parkedPuts) {
+			if (txn.get(AuxTable.PARKED, put[0]) == null) {
+				parkedDelta++;
+			}
+			txn.put(AuxTable.PARKED, put[0], put[1]);
+		}
+		for (byte[] key : this.parkedDeletes) {
+			if (txn.delete(AuxTable.PARKED, key)) {
+				parkedDelta--;
+			}
+		}
+		if (this.checkpoint >= 0) {
+			txn.put(AuxTable.CHECKPOINTS, this.checkpointKey, CheckpointRecord.encode(this.checkpoint));
+		}
+		return parkedDelta;
+	}
+
+	@Override
+	protected int eventCount() {
+		return 0;
+	}
+
+	@Override
+	protected long byteSize() {
+		return this.bytes;
+	}
+
+}

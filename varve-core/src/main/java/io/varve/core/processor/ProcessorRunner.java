@@ -1,0 +1,367 @@
+package io.varve.core.processor;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.varve.InvalidArgumentException;
+import io.varve.VarveClosedException;
+import io.varve.VarveException;
+import io.varve.core.codec.EnvelopeFilter;
+import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorDefinition;
+import io.varve.processor.ProcessorError;
+import io.varve.processor.ProcessorFailedException;
+import io.varve.processor.ProcessorState;
+import io.varve.processor.ProcessorStateException;
+import io.varve.processor.ProcessorStatus;
+import io.varve.processor.ProcessorTimeoutException;
+import io.varve.processor.ResetFailedException;
+import io.varve.processor.StartPosition;
+
+/**
+ * One processor: its state, its lifecycle and the operations on it. What its thread does
+ * is in {@link ProcessorLoop}; how the two coordinate is in {@link WorkerSignals}.
+ */
+final class ProcessorRunner {
+
+	private static final System.Logger LOG = System.getLogger(ProcessorRunner.class.getName());
+
+	/** How long stopping waits for the batch in hand before interrupting the handler. */
+	static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+	private final ProcessorDefinition definition;
+
+	private final ProcessorServices services;
+
+	private final EnvelopeFilter filter;
+
+	private final CheckpointTracker checkpoints;
+
+	private final WorkerSignals signals = new WorkerSignals();
+
+	private final ProcessorCounters counters;
+
+	private final ParkedOperations parked;
+
+	/** Last position handled, committed or queued. Guarded by the batch lock. */
+	private long handled;
+
+	private volatile Lifecycle lifecycle = Lifecycle.STOPPED;
+
+	private volatile boolean live;
+
+	private volatile boolean closed;
+
+	private volatile long lastProgressMicros;
+
+	ProcessorRunner(ProcessorDefinition definition, ProcessorServices services) {
+		this.definition = definition;
+		this.services = services;
+		this.filter = EnvelopeFilter.of(definition.filter());
+		this.checkpoints = new CheckpointTracker(definition.name(), services);
+		long[] stored = services.read((txn) -> new long[] { ProcessorTables.checkpoint(txn, definition.name()),
+				ProcessorTables.parkedCount(txn, definition.name()) });
+		this.handled = Math.max(0, stored[0]);
+		this.checkpoints.restartAt(this.handled);
+		this.counters = new ProcessorCounters(services, stored[1]);
+		this.parked = new ParkedOperations(this);
+		this.lastProgressMicros = services.nowMicros();
+	}
+
+	ProcessorDefinition definition() {
+		return this.definition;
+	}
+
+	ProcessorServices services() {
+		return this.services;
+	}
+
+	ProcessorCounters counters() {
+		return this.counters;
+	}
+
+	CheckpointTracker checkpoints() {
+		return this.checkpoints;
+	}
+
+	WorkerSignals signals() {
+		return this.signals;
+	}
+
+	String name() {
+		return this.definition.name();
+	}
+
+	// Lifecycle
+
+	synchronized void start() {
+		checkNotClosed();
+		if (this.lifecycle == Lifecycle.RUNNING) {
+			return;
+		}
+		if (this.lifecycle == Lifecycle.FAILED) {
+			throw new ProcessorStateException(
+					"Processor '" + name() + "' is FAILED (" + ProcessorCounters.describe(this.counters.lastError())
+							+ "); fix the cause and call restart(\"" + name() + "\")");
+		}
+		this.services.requireWritable();
+		betweenBatches(() -> {
+			long stored = this.services.read((txn) -> ProcessorTables.checkpoint(txn, name()));
+			if (stored < 0) {
+				stored = (this.definition.startPosition() == StartPosition.END) ? this.services.head() : 0;
+				// Stored at once, so that a processor starting at the end stays where it
+				// first started.
+				this.checkpoints.commitNow(new ProcessorCommit(false, name(), stored), -1);
+			}
+			this.handled = stored;
+			this.checkpoints.restartAt(stored);
+			this.live = false;
+			this.lastProgressMicros = this.services.nowMicros();
+			this.lifecycle = Lifecycle.RUNNING;
+			Thread worker = new Thread(new ProcessorLoop(this), "varve-processor[" + name() + "]");
+			worker.setDaemon(true);
+			this.signals.attach(worker);
+			worker.start();
+			return null;
+		});
+	}
+
+	synchronized void restart() {
+		if (this.lifecycle == Lifecycle.FAILED) {
+			this.lifecycle = Lifecycle.STOPPED;
+		}
+		start();
+	}
+
+	void requestStop() {
+		if (this.signals.thread() != null) {
+			this.signals.requestStop();
+		}
+	}
+
+	void awaitStopped() {
+		this.signals.awaitStopped(name(), STOP_TIMEOUT);
+	}
+
+	void stop() {
+		requestStop();
+		awaitStopped();
+	}
+
+	void close() {
+		this.closed = true;
+		stop();
+		this.checkpoints.wake();
+	}
+
+	// Used by the thread (ProcessorLoop), with the batch lock held
+
+	EnvelopeFilter filter() {
+		return this.filter;
+	}
+
+	/** The last position handled, committed or queued. */
+	long handled() {
+		return this.handled;
+	}
+
+	/** Moves the handled position after a batch. */
+	void advanced(long checkpoint) {
+		if (checkpoint > this.handled) {
+			this.handled = checkpoint;
+			this.lastProgressMicros = this.services.nowMicros();
+		}
+	}
+
+	/** The thread reached the head. */
+	void reachedHead(boolean idle) {
+		this.live = true;
+		if (idle) {
+			this.lastProgressMicros = this.services.nowMicros();
+		}
+	}
+
+	/** The thread ended, failed or not. */
+	void exited(ProcessorError failure) {
+		synchronized (this) {
+			this.lifecycle = (failure != null) ? Lifecycle.FAILED : Lifecycle.STOPPED;
+			this.live = false;
+			this.signals.detach();
+		}
+		this.checkpoints.wake();
+	}
+
+	/** Tells the thread that new events were committed. */
+	void signal() {
+		this.signals.signal();
+	}
+
+	/** Runs an operation between two batches of the thread. */
+	private <T> T betweenBatches(Supplier<T> operation) {
+		this.signals.lockForControl();
+		try {
+			return operation.get();
+		}
+		finally {
+			this.signals.unlock();
+		}
+	}
+
+	// Operations
+
+	void pause() {
+		checkNotClosed();
+		this.signals.pause(true);
+		if (!this.signals.isWorkerThread()) {
+			// Returns once the batch in hand has committed.
+			betweenBatches(() -> null);
+		}
+	}
+
+	void resume() {
+		checkNotClosed();
+		this.signals.pause(false);
+	}
+
+	void reset(long fromPosition) {
+		checkOperation("reset");
+		long head = this.services.head();
+		if (fromPosition < 0 || fromPosition > head + 1) {
+			throw new InvalidArgumentException("Reset position of processor '" + name() + "' must be between 0 (the "
+					+ "beginning) and " + (head + 1) + " (the head plus one), got " + fromPosition);
+		}
+		long checkpoint = Math.max(0, fromPosition - 1);
+		betweenBatches(() -> {
+			ProjectionBuffer buffer = new ProjectionBuffer();
+			if (this.definition.resetCallback() != null) {
+				runResetCallback(buffer, checkpoint + 1);
+			}
+			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint).projections(buffer)
+				.unparkFrom(name(), checkpoint + 1);
+			this.counters.parked.addAndGet(this.checkpoints.commitNow(commit, -1));
+			this.checkpoints.restartAt(checkpoint);
+			this.handled = checkpoint;
+			this.live = false;
+			this.lastProgressMicros = this.services.nowMicros();
+			return null;
+		});
+		this.signals.signal();
+		LOG.log(Level.INFO,
+				"Processor '" + name() + "' was reset to handle events again from position " + (checkpoint + 1));
+	}
+
+	private void runResetCallback(ProjectionBuffer buffer, long first) {
+		try {
+			this.definition.resetCallback()
+				.reset(new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()), first);
+			buffer.acceptEvent();
+		}
+		catch (Exception ex) {
+			throw new ResetFailedException("The reset callback of processor '" + name()
+					+ "' failed, so the reset was cancelled and nothing changed: " + ex, ex);
+		}
+	}
+
+	boolean retryParked(long position) {
+		checkOperation("retry a parked event of");
+		return betweenBatches(() -> this.parked.retry(position));
+	}
+
+	void discardParked(long position) {
+		checkNotClosed();
+		this.services.requireWritable();
+		this.parked.discard(position);
+	}
+
+	List<ParkedEvent> parked(long afterPosition, int limit) {
+		checkNotClosed();
+		return this.parked.list(afterPosition, limit);
+	}
+
+	void awaitProcessed(long position, Duration timeout) {
+		checkNotClosed();
+		if (position < 0) {
+			throw new InvalidArgumentException("Position to await must be 0 or more, got " + position);
+		}
+		if (timeout == null || timeout.isNegative()) {
+			throw new InvalidArgumentException("Timeout must be zero or positive, got " + timeout);
+		}
+		boolean reached;
+		try {
+			reached = this.checkpoints.await(position, CheckpointTracker.nanos(timeout),
+					() -> this.lifecycle == Lifecycle.FAILED || this.closed);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new VarveException(
+					"Interrupted while waiting for processor '" + name() + "' to reach position " + position, ex);
+		}
+		if (reached) {
+			return;
+		}
+		if (this.lifecycle == Lifecycle.FAILED) {
+			ProcessorError error = this.counters.lastError();
+			throw new ProcessorFailedException(
+					"Processor '" + name() + "' is FAILED (" + ProcessorCounters.describe(error)
+							+ ") and will not reach position " + position + "; fix the cause and restart it",
+					error);
+		}
+		checkNotClosed();
+		ProcessorStatus status = status();
+		throw new ProcessorTimeoutException("Processor '" + name() + "' did not reach position " + position + " within "
+				+ timeout + ": it is " + status.state() + " at checkpoint " + status.checkpoint() + " with the head at "
+				+ status.headPosition()
+				+ ((status.state() == ProcessorState.STOPPED) ? "; start it with start(\"" + name() + "\")" : ""));
+	}
+
+	ProcessorStatus status() {
+		return ProcessorStatusReport.of(this);
+	}
+
+	/** The state before lag is considered: FAILED, STOPPED, PAUSED or null (running). */
+	ProcessorState baseState() {
+		Lifecycle current = this.lifecycle;
+		if (current == Lifecycle.FAILED) {
+			return ProcessorState.FAILED;
+		}
+		if (current == Lifecycle.STOPPED) {
+			return ProcessorState.STOPPED;
+		}
+		return this.signals.isPaused() ? ProcessorState.PAUSED : null;
+	}
+
+	/** Whether the thread has reached the head since it started or was reset. */
+	boolean isLive() {
+		return this.live;
+	}
+
+	/** When the checkpoint last moved, or the thread last found nothing to do. */
+	long lastProgressMicros() {
+		return this.lastProgressMicros;
+	}
+
+	private void checkNotClosed() {
+		if (this.closed) {
+			throw new VarveClosedException("The store of processor '" + name() + "' is closed");
+		}
+	}
+
+	/** Checks an operation that changes stored state and runs between batches. */
+	private void checkOperation(String action) {
+		checkNotClosed();
+		if (this.signals.isWorkerThread()) {
+			throw new ProcessorStateException("Cannot " + action + " processor '" + name()
+					+ "' from its own handler; call it from another thread");
+		}
+		this.services.requireWritable();
+	}
+
+	private enum Lifecycle {
+
+		STOPPED, RUNNING, FAILED
+
+	}
+
+}

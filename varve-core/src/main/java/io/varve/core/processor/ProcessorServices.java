@@ -1,0 +1,123 @@
+package io.varve.core.processor;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Function;
+
+import io.varve.ReadOnlyStoreException;
+import io.varve.VarveException;
+import io.varve.core.EventReader;
+import io.varve.core.codec.PayloadCodec;
+import io.varve.core.storage.ReadTxn;
+import io.varve.core.storage.StorageEngine;
+import io.varve.core.write.GroupCommitWriter;
+import io.varve.core.write.WriteRequest;
+
+/**
+ * What processors use of their store. Reads go to the storage engine directly rather than
+ * through the store's public methods, because processors still finish their batch while
+ * the store is closing.
+ */
+final class ProcessorServices {
+
+	private final StorageEngine engine;
+
+	private final EventReader reader;
+
+	private final GroupCommitWriter writer;
+
+	private final PayloadCodec codec;
+
+	private final Clock clock;
+
+	private final String storeName;
+
+	private final CommittedProjections committed;
+
+	ProcessorServices(StorageEngine engine, EventReader reader, GroupCommitWriter writer, PayloadCodec codec,
+			Clock clock, String storeName) {
+		this.engine = engine;
+		this.reader = reader;
+		this.writer = writer;
+		this.codec = codec;
+		this.clock = clock;
+		this.storeName = storeName;
+		this.committed = new CommittedProjections(this::read, codec);
+	}
+
+	<T> T read(Function<ReadTxn, T> function) {
+		try (ReadTxn txn = this.engine.beginRead()) {
+			return function.apply(txn);
+		}
+	}
+
+	EventReader reader() {
+		return this.reader;
+	}
+
+	PayloadCodec codec() {
+		return this.codec;
+	}
+
+	CommittedProjections committed() {
+		return this.committed;
+	}
+
+	long head() {
+		return (this.writer != null) ? this.writer.headPosition() : read(ReadTxn::headPosition);
+	}
+
+	long nowMicros() {
+		Instant now = this.clock.instant();
+		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+	}
+
+	Instant now() {
+		return this.clock.instant();
+	}
+
+	<R> java.util.concurrent.CompletableFuture<R> submit(WriteRequest<R> request) {
+		requireWritable();
+		return this.writer.submit(request);
+	}
+
+	void requireWritable() {
+		if (this.writer == null) {
+			throw new ReadOnlyStoreException("The store " + this.storeName
+					+ " was opened read-only; run processors in the process that owns it");
+		}
+	}
+
+	/** Waits for a write, rethrowing its failure as it is. */
+	static <R> R await(java.util.concurrent.CompletableFuture<R> future) {
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return future.get();
+				}
+				catch (InterruptedException ex) {
+					// The commit is queued and will happen; wait for it so that what we
+					// report matches what is stored.
+					interrupted = true;
+				}
+				catch (java.util.concurrent.ExecutionException ex) {
+					Throwable cause = ex.getCause();
+					if (cause instanceof RuntimeException runtime) {
+						throw runtime;
+					}
+					if (cause instanceof Error error) {
+						throw error;
+					}
+					throw new VarveException("Processor commit failed: " + cause, cause);
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}

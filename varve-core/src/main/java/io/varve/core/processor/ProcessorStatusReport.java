@@ -1,0 +1,47 @@
+package io.varve.core.processor;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import io.varve.processor.ProcessorState;
+import io.varve.processor.ProcessorStatus;
+
+/**
+ * Works out a processor's status: lag from the gapless positions, the age of the event
+ * after the checkpoint from its commit time, and whether it is stalled.
+ */
+final class ProcessorStatusReport {
+
+	private ProcessorStatusReport() {
+	}
+
+	static ProcessorStatus of(ProcessorRunner runner) {
+		ProcessorServices services = runner.services();
+		long checkpoint = runner.checkpoints().committed();
+		long head = services.head();
+		long lag = Math.max(0, head - checkpoint);
+		long now = services.nowMicros();
+		long oldest = (lag > 0) ? services.read((txn) -> ProcessorTables.timestampMicros(txn, checkpoint + 1)) : -1;
+		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
+		ProcessorCounters counters = runner.counters();
+		return new ProcessorStatus(runner.name(), state(runner, lag, now, oldest), checkpoint, head, lag, age,
+				counters.eventsHandled.get(), counters.errors.get(), counters.lastError(), counters.parked.get());
+	}
+
+	private static ProcessorState state(ProcessorRunner runner, long lag, long nowMicros, long oldestMicros) {
+		ProcessorState base = runner.baseState();
+		if (base != null) {
+			return base;
+		}
+		if (lag > 0) {
+			// Behind since the later of its last progress and the oldest waiting event,
+			// so that a long idle spell before the event came does not count.
+			long since = Math.max(runner.lastProgressMicros(), oldestMicros);
+			if (nowMicros - since >= runner.definition().stallTimeout().toNanos() / 1000) {
+				return ProcessorState.STALLED;
+			}
+		}
+		return (runner.isLive() || lag == 0) ? ProcessorState.RUNNING : ProcessorState.CATCHING_UP;
+	}
+
+}

@@ -1,0 +1,172 @@
+package io.varve.core.processor;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.WriteTxn;
+
+/**
+ * Projection writes held back until the batch commits. Two layers: the writes of the
+ * events already handled in this batch, and those of the event in hand, so that a failing
+ * event's writes are dropped while its predecessors' stay. Reads consult the event's
+ * layer, then the batch's, then the committed store.
+ */
+final class ProjectionBuffer {
+
+	/** Stands for a deleted key in a layer. */
+	static final byte[] DELETED = new byte[0];
+
+	private final Map<String, TableChanges> batch = new HashMap<>();
+
+	private final Map<String, TableChanges> event = new HashMap<>();
+
+	/** Forgets the writes of the event in hand (its handler failed). */
+	void discardEvent() {
+		this.event.clear();
+	}
+
+	/** Keeps the writes of the event in hand as part of the batch. */
+	void acceptEvent() {
+		if (this.event.isEmpty()) {
+			// The common case for handlers without projection writes: nothing to merge.
+			return;
+		}
+		this.event.forEach((table, changes) -> {
+			if (changes.cleared) {
+				this.batch.put(table, changes);
+			}
+			else {
+				this.batch.computeIfAbsent(table, (name) -> new TableChanges(changes.prefix)).entries
+					.putAll(changes.entries);
+			}
+		});
+		this.event.clear();
+	}
+
+	/** Whether the batch holds writes (accepted ones). */
+	boolean isEmpty() {
+		return this.batch.isEmpty();
+	}
+
+	void put(String table, byte[] prefix, String key, byte[] fullKey, byte[] value) {
+		changes(table, prefix).entries.put(key, new Entry(fullKey, value));
+	}
+
+	void delete(String table, byte[] prefix, String key, byte[] fullKey) {
+		changes(table, prefix).entries.put(key, new Entry(fullKey, DELETED));
+	}
+
+	void clear(String table, byte[] prefix) {
+		TableChanges cleared = new TableChanges(prefix);
+		cleared.cleared = true;
+		this.event.put(table, cleared);
+	}
+
+	private TableChanges changes(String table, byte[] prefix) {
+		return this.event.computeIfAbsent(table, (name) -> new TableChanges(prefix));
+	}
+
+	/**
+	 * What the buffer knows of a key.
+	 * @return the value, {@link #DELETED} when deleted or cleared here, or null when the
+	 * committed store decides
+	 */
+	byte[] lookup(String table, String key) {
+		byte[] found = lookup(this.event.get(table), key);
+		return (found != null) ? found : lookup(this.batch.get(table), key);
+	}
+
+	private static byte[] lookup(TableChanges changes, String key) {
+		if (changes == null) {
+			return null;
+		}
+		Entry entry = changes.entries.get(key);
+		if (entry != null) {
+			return entry.value;
+		}
+		return changes.cleared ? DELETED : null;
+	}
+
+	/** Whether the committed entries of a table are hidden by a clear in the buffer. */
+	boolean hidesCommitted(String table) {
+		TableChanges event = this.event.get(table);
+		TableChanges batch = this.batch.get(table);
+		return (event != null && event.cleared) || (batch != null && batch.cleared);
+	}
+
+	/**
+	 * The buffered entries of a table after a key, the event's layer over the batch's,
+	 * deletions included as {@link #DELETED}.
+	 */
+	TreeMap<String, byte[]> entriesAfter(String table, String afterKey) {
+		TreeMap<String, byte[]> merged = new TreeMap<>(ProcessorKeys::compareKeys);
+		TableChanges event = this.event.get(table);
+		if (event == null || !event.cleared) {
+			addAfter(merged, this.batch.get(table), afterKey);
+		}
+		addAfter(merged, event, afterKey);
+		return merged;
+	}
+
+	private static void addAfter(TreeMap<String, byte[]> merged, TableChanges changes, String afterKey) {
+		if (changes == null) {
+			return;
+		}
+		Map<String, Entry> tail = (afterKey != null) ? changes.entries.tailMap(afterKey, false) : changes.entries;
+		tail.forEach((key, entry) -> merged.put(key, entry.value));
+	}
+
+	/**
+	 * Writes the batch's changes in a write transaction.
+	 * @param txn the transaction
+	 */
+	void applyTo(WriteTxn txn) {
+		this.batch.values().forEach((changes) -> {
+			if (changes.cleared) {
+				txn.deletePrefix(AuxTable.PROJECTIONS, changes.prefix);
+			}
+			changes.entries.values().forEach((entry) -> {
+				if (entry.value == DELETED) {
+					if (!changes.cleared) {
+						txn.delete(AuxTable.PROJECTIONS, entry.fullKey);
+					}
+				}
+				else {
+					txn.put(AuxTable.PROJECTIONS, entry.fullKey, entry.value);
+				}
+			});
+		});
+	}
+
+	/** Approximate bytes written, for sizing the writer's groups. */
+	long byteSize() {
+		long size = 0;
+		for (TableChanges changes : this.batch.values()) {
+			for (Entry entry : changes.entries.values()) {
+				size += entry.fullKey.length + entry.value.length;
+			}
+		}
+		return size;
+	}
+
+	private static final class TableChanges {
+
+		private final byte[] prefix;
+
+		private final TreeMap<String, Entry> entries = new TreeMap<>(ProcessorKeys::compareKeys);
+
+		private boolean cleared;
+
+		TableChanges(byte[] prefix) {
+			this.prefix = prefix;
+		}
+
+	}
+
+	private record Entry(byte[] fullKey, byte[] value) {
+
+	}
+
+}

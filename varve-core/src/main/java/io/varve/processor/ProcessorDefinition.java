@@ -1,0 +1,319 @@
+package io.varve.processor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.varve.EventFilter;
+import io.varve.InvalidArgumentException;
+import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.Names;
+
+/**
+ * Everything that makes a processor: its name, which events it sees, how it handles them
+ * and what it does on errors. Immutable; built and checked by {@link #builder}.
+ *
+ * <pre>{@code
+ * ProcessorDefinition balances = ProcessorDefinition.builder("balances")
+ *     .filter(EventFilter.categories("account"))
+ *     .decodes(Deposited.class, Withdrawn.class)
+ *     .errorPolicy(ErrorPolicy.PARK)
+ *     .retryPolicy(RetryPolicy.of(5, Duration.ofMillis(100), Duration.ofSeconds(5), 2.0))
+ *     .handler((event, context) -> ...)
+ *     .onReset((projections, from) -> projections.clear("balances"))
+ *     .build();
+ * varve.processors().register(balances);
+ * varve.processors().start("balances");
+ * }</pre>
+ */
+public final class ProcessorDefinition {
+
+	/** Default events per batch (per transaction). */
+	public static final int DEFAULT_BATCH_SIZE = 500;
+
+	/** Largest batch. */
+	public static final int MAX_BATCH_SIZE = 100_000;
+
+	/**
+	 * Default time without progress, while behind, after which a processor is STALLED.
+	 */
+	public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(1);
+
+	private final String name;
+
+	private final EventFilter filter;
+
+	private final int batchSize;
+
+	private final StartPosition startPosition;
+
+	private final ErrorPolicy errorPolicy;
+
+	private final RetryPolicy retryPolicy;
+
+	private final Duration stallTimeout;
+
+	private final EventHandler handler;
+
+	private final ResetCallback resetCallback;
+
+	private final List<Class<?>> eventTypes;
+
+	private ProcessorDefinition(Builder builder) {
+		this.name = builder.name;
+		this.filter = builder.filter;
+		this.batchSize = builder.batchSize;
+		this.startPosition = builder.startPosition;
+		this.errorPolicy = builder.errorPolicy;
+		this.retryPolicy = builder.retryPolicy;
+		this.stallTimeout = builder.stallTimeout;
+		this.handler = builder.handler;
+		this.resetCallback = builder.resetCallback;
+		this.eventTypes = List.copyOf(builder.eventTypes);
+	}
+
+	/**
+	 * Starts a definition.
+	 * @param name the processor's name, unique in the store (1 to 255 bytes of UTF-8
+	 * text)
+	 * @return a builder with every other setting at its default
+	 */
+	public static Builder builder(String name) {
+		Names.name("processor name", name);
+		return new Builder(name);
+	}
+
+	/** The name, unique in the store; the checkpoint is kept under it. */
+	public String name() {
+		return this.name;
+	}
+
+	/** Which events the handler sees; the checkpoint moves past the others too. */
+	public EventFilter filter() {
+		return this.filter;
+	}
+
+	/** Most events handled per transaction. */
+	public int batchSize() {
+		return this.batchSize;
+	}
+
+	/** Where the processor starts when it has no checkpoint yet. */
+	public StartPosition startPosition() {
+		return this.startPosition;
+	}
+
+	/** What happens to an event whose handler still fails after its retries. */
+	public ErrorPolicy errorPolicy() {
+		return this.errorPolicy;
+	}
+
+	/** How failed events are retried. */
+	public RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	/** Time without progress, while behind, after which the processor is STALLED. */
+	public Duration stallTimeout() {
+		return this.stallTimeout;
+	}
+
+	/** The handler. */
+	public EventHandler handler() {
+		return this.handler;
+	}
+
+	/** The reset callback, or null. */
+	public ResetCallback resetCallback() {
+		return this.resetCallback;
+	}
+
+	/** Event classes registered with the store when the processor is registered. */
+	public List<Class<?>> eventTypes() {
+		return this.eventTypes;
+	}
+
+	/**
+	 * A builder preset with this definition's settings, to derive a variant.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder(this.name);
+		builder.filter = this.filter;
+		builder.batchSize = this.batchSize;
+		builder.startPosition = this.startPosition;
+		builder.errorPolicy = this.errorPolicy;
+		builder.retryPolicy = this.retryPolicy;
+		builder.stallTimeout = this.stallTimeout;
+		builder.handler = this.handler;
+		builder.resetCallback = this.resetCallback;
+		builder.eventTypes.addAll(this.eventTypes);
+		return builder;
+	}
+
+	@Override
+	public String toString() {
+		return "ProcessorDefinition[" + this.name + ", " + this.filter + ", batchSize=" + this.batchSize + ", "
+				+ this.startPosition + ", " + this.errorPolicy + ", " + this.retryPolicy + "]";
+	}
+
+	/**
+	 * Builds a {@link ProcessorDefinition}; every setter checks its argument.
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private EventFilter filter = EventFilter.all();
+
+		private int batchSize = DEFAULT_BATCH_SIZE;
+
+		private StartPosition startPosition = StartPosition.BEGINNING;
+
+		private ErrorPolicy errorPolicy = ErrorPolicy.STOP;
+
+		private RetryPolicy retryPolicy = RetryPolicy.defaults();
+
+		private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+
+		private EventHandler handler;
+
+		private ResetCallback resetCallback;
+
+		private final List<Class<?>> eventTypes = new ArrayList<>();
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		/**
+		 * Which events the handler sees (default: all).
+		 * @param filter the filter
+		 * @return this builder
+		 */
+		public Builder filter(EventFilter filter) {
+			this.filter = require(filter, "Filter", "use EventFilter.all()");
+			return this;
+		}
+
+		/**
+		 * Most events handled per transaction (default 500).
+		 * @param batchSize 1 to 100,000
+		 * @return this builder
+		 */
+		public Builder batchSize(int batchSize) {
+			if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+				throw new InvalidArgumentException("Batch size of processor '" + this.name + "' must be between 1 and "
+						+ MAX_BATCH_SIZE + ", got " + batchSize);
+			}
+			this.batchSize = batchSize;
+			return this;
+		}
+
+		/**
+		 * Where to start without a checkpoint (default {@link StartPosition#BEGINNING}).
+		 * @param startPosition the start position
+		 * @return this builder
+		 */
+		public Builder startPosition(StartPosition startPosition) {
+			this.startPosition = require(startPosition, "Start position", "use StartPosition.BEGINNING");
+			return this;
+		}
+
+		/**
+		 * What to do once retries are used up (default {@link ErrorPolicy#STOP}).
+		 * @param errorPolicy the policy
+		 * @return this builder
+		 */
+		public Builder errorPolicy(ErrorPolicy errorPolicy) {
+			this.errorPolicy = require(errorPolicy, "Error policy", "use ErrorPolicy.STOP");
+			return this;
+		}
+
+		/**
+		 * How to retry failed events (default {@link RetryPolicy#defaults()}).
+		 * @param retryPolicy the policy
+		 * @return this builder
+		 */
+		public Builder retryPolicy(RetryPolicy retryPolicy) {
+			this.retryPolicy = require(retryPolicy, "Retry policy", "use RetryPolicy.none() for no retries");
+			return this;
+		}
+
+		/**
+		 * Time without progress, while behind, after which the processor is STALLED
+		 * (default one minute).
+		 * @param stallTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder stallTimeout(Duration stallTimeout) {
+			if (stallTimeout == null || stallTimeout.isZero() || stallTimeout.isNegative()) {
+				throw new InvalidArgumentException(
+						"Stall timeout of processor '" + this.name + "' must be positive, got " + stallTimeout);
+			}
+			this.stallTimeout = stallTimeout;
+			return this;
+		}
+
+		/**
+		 * The handler. Required.
+		 * @param handler the handler
+		 * @return this builder
+		 */
+		public Builder handler(EventHandler handler) {
+			this.handler = require(handler, "Handler", "give the code that handles each event");
+			return this;
+		}
+
+		/**
+		 * A callback run by {@link ProcessorRegistry#reset(String, long)} before the
+		 * replay, in the same transaction as the checkpoint change.
+		 * @param resetCallback the callback
+		 * @return this builder
+		 */
+		public Builder onReset(ResetCallback resetCallback) {
+			this.resetCallback = require(resetCallback, "Reset callback", "leave it unset for none");
+			return this;
+		}
+
+		/**
+		 * Event classes that the handler decodes; they are registered with the store when
+		 * the processor is registered, so that events written by earlier runs decode with
+		 * {@link io.varve.RecordedEvent#data()}.
+		 * @param types the event classes
+		 * @return this builder
+		 */
+		public Builder decodes(Class<?>... types) {
+			if (types == null) {
+				throw new InvalidArgumentException("Event classes must not be null");
+			}
+			for (Class<?> type : types) {
+				EventTypeRegistry.nameOf(type);
+				this.eventTypes.add(type);
+			}
+			return this;
+		}
+
+		/**
+		 * Checks and builds the definition.
+		 * @return the definition
+		 */
+		public ProcessorDefinition build() {
+			if (this.handler == null) {
+				throw new InvalidArgumentException(
+						"Processor '" + this.name + "' has no handler; set one with handler((event, context) -> ...)");
+			}
+			return new ProcessorDefinition(this);
+		}
+
+		private <T> T require(T value, String what, String hint) {
+			if (value == null) {
+				throw new InvalidArgumentException(
+						what + " of processor '" + this.name + "' must not be null; " + hint);
+			}
+			return value;
+		}
+
+	}
+
+}

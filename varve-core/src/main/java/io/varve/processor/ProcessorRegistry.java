@@ -1,0 +1,175 @@
+package io.varve.processor;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The processors of one store: registration, lifecycle, status, control and
+ * read-your-writes. Get it with {@link io.varve.Varve#processors()}; it is thread-safe.
+ * Closing the store stops every processor, letting the batch in hand commit first.
+ *
+ * <pre>{@code
+ * ProcessorRegistry processors = varve.processors();
+ * processors.register(ProcessorDefinition.builder("balances")
+ *     .filter(EventFilter.categories("account"))
+ *     .handler((event, context) -> {
+ *         if (event.data() instanceof Deposited deposited) {
+ *             ProjectionStore store = context.projections();
+ *             long balance = store.get("balances", event.stream(), Long.class).orElse(0L);
+ *             store.put("balances", event.stream(), balance + deposited.amount());
+ *         }
+ *     })
+ *     .build());
+ * processors.start("balances");
+ *
+ * AppendResult appended = varve.append("account-42", ExpectedVersion.any(), new Deposited(100));
+ * processors.awaitProcessed("balances", appended.lastPosition(), Duration.ofSeconds(5));
+ * long balance = processors.projections().get("balances", "account-42", Long.class).orElseThrow();
+ * }</pre>
+ *
+ * <p>
+ * Each processor runs on its own thread, catches up from its checkpoint in batches and
+ * then waits for new commits. A slow processor slows neither appends nor other
+ * processors.
+ */
+public interface ProcessorRegistry {
+
+	/**
+	 * Registers a processor, without starting it. Its event classes are registered with
+	 * the store.
+	 * @param definition the definition
+	 * @throws DuplicateProcessorException if a processor of that name is registered
+	 */
+	void register(ProcessorDefinition definition);
+
+	/** The names of the registered processors, in registration order. */
+	List<String> names();
+
+	/**
+	 * Starts a processor: it resumes from its checkpoint, or from its start position if
+	 * it has none. Does nothing if it is running.
+	 * @param name the processor's name
+	 * @throws UnknownProcessorException if no such processor is registered
+	 * @throws ProcessorStateException if it is FAILED; use {@link #restart(String)}
+	 * @throws io.varve.ReadOnlyStoreException if the store is read-only
+	 */
+	void start(String name);
+
+	/** Starts every registered processor that is stopped (FAILED ones stay FAILED). */
+	void startAll();
+
+	/**
+	 * Stops a processor after its current batch commits. Does nothing if it is not
+	 * running.
+	 * @param name the processor's name
+	 */
+	void stop(String name);
+
+	/** Stops every processor, each after its current batch commits. */
+	void stopAll();
+
+	/**
+	 * Pauses a processor: returns once its current batch has committed; it then handles
+	 * nothing until {@link #resume(String)}. A processor paused before it starts starts
+	 * paused.
+	 * @param name the processor's name
+	 */
+	void pause(String name);
+
+	/**
+	 * Resumes a paused processor.
+	 * @param name the processor's name
+	 */
+	void resume(String name);
+
+	/**
+	 * Restarts a FAILED processor from its checkpoint, that is from the event that
+	 * failed; starts a stopped one; does nothing to a running one.
+	 * @param name the processor's name
+	 */
+	void restart(String name);
+
+	/**
+	 * Moves a processor's checkpoint so that it handles events again from a position (or
+	 * skips ahead to it). The reset callback runs first, and its projection writes, the
+	 * checkpoint change and the removal of parked entries at or after the position commit
+	 * in one transaction. A running processor picks up from there after its current
+	 * batch.
+	 * @param name the processor's name
+	 * @param fromPosition the first position to handle: 0 or 1 for the beginning, at most
+	 * the head position plus one
+	 * @throws ResetFailedException if the reset callback threw; nothing changed
+	 */
+	void reset(String name, long fromPosition);
+
+	/**
+	 * A processor's status.
+	 * @param name the processor's name
+	 * @return the status
+	 */
+	ProcessorStatus status(String name);
+
+	/** The status of every registered processor, in registration order. */
+	List<ProcessorStatus> statuses();
+
+	/**
+	 * The events in a processor's dead-letter list, in position order.
+	 * @param name the processor's name
+	 * @return the parked events (at most 10,000; page with
+	 * {@link #parked(String, long, int)} for more)
+	 */
+	default List<ParkedEvent> parked(String name) {
+		return parked(name, 0, 10_000);
+	}
+
+	/**
+	 * A page of a processor's dead-letter list, in position order.
+	 * @param name the processor's name
+	 * @param afterPosition list events after this position (0 for the first page)
+	 * @param limit the most events to return, 1 to 10,000
+	 * @return the page
+	 */
+	List<ParkedEvent> parked(String name, long afterPosition, int limit);
+
+	/**
+	 * Hands a parked event to the processor's handler again, once, after the current
+	 * batch. If the handler succeeds, its projection writes and the removal of the entry
+	 * commit together; if it fails, the entry stays with the new error. The event is
+	 * handled out of order, after events that came later in the log.
+	 * @param name the processor's name
+	 * @param position the parked event's position
+	 * @return true if the handler succeeded and the entry is gone, false if it failed
+	 * again
+	 * @throws io.varve.InvalidArgumentException if no event is parked at that position
+	 */
+	boolean retryParked(String name, long position);
+
+	/**
+	 * Removes an event from a processor's dead-letter list without handling it.
+	 * @param name the processor's name
+	 * @param position the parked event's position
+	 * @throws io.varve.InvalidArgumentException if no event is parked at that position
+	 */
+	void discardParked(String name, long position);
+
+	/**
+	 * Waits until a processor's committed checkpoint reaches a position, such as the
+	 * {@link io.varve.AppendResult#lastPosition()} of an append, so that a query made
+	 * next sees that event's effect on the projection (read-your-writes).
+	 * @param name the processor's name
+	 * @param position the position to wait for
+	 * @param timeout how long to wait at most
+	 * @throws ProcessorTimeoutException if the timeout passes first
+	 * @throws ProcessorFailedException if the processor is FAILED (at once, or when it
+	 * fails while waiting)
+	 */
+	void awaitProcessed(String name, long position, Duration timeout);
+
+	/**
+	 * Read access to the committed state of projection tables, for query code. Each call
+	 * reads one consistent snapshot.
+	 * @return the view
+	 */
+	ProjectionView projections();
+
+}
