@@ -11,11 +11,11 @@ import java.lang.annotation.Target;
  * class's simple name is used. The name is what readers use to find the class again, so
  * keep it stable when you rename or move the class.
  *
- * <pre>{@code
+ * <pre class="code">
  * &#64;EventType("account-opened")
  * record AccountOpened(String owner) {
  * }
- * }</pre>
+ * </pre>
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -23,15 +23,13 @@ import java.lang.annotation.Target;
  * A method that takes {@code RecordedEvent} and no event receives every event that passes
  * the processor's filter, including those that a typed handler also receives.
  *
- * <pre>{@code
+ * <pre class="code">
  * &#64;VarveHandler
  * void on(Deposited deposited, RecordedEvent event, ProjectionStore store) { ... }
  *
- *
-
-&#64;VarveHandler
+ * &#64;VarveHandler
  * void audit(RecordedEvent event) { ... }
- * }</pre>
+ * </pre>
  *
  * Throwing fails the event: it is retried, then parked or the processor stops, as the
  * processor's error policy says.

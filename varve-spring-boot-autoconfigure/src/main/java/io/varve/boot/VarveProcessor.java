@@ -19,25 +19,23 @@ import io.varve.processor.StartPosition;
  * the log and then as events are committed. It is a {@link Component @Component}, so
  * component scanning finds it; a bean declared with {@code @Bean} works too.
  *
- * <pre>{@code
+ * <pre class="code">
  * &#64;VarveProcessor(categories = "account", errorPolicy = ErrorPolicy.PARK)
  * class Balances {
  *
-
  *     &#64;VarveHandler
  *     void on(Deposited deposited, RecordedEvent event, ProjectionStore store) {
  *         long balance = store.get("balances", event.stream(), Long.class).orElse(0L);
  *         store.put("balances", event.stream(), balance + deposited.amount());
  *     }
  *
- *
-&#64;VarveReset
+ *     &#64;VarveReset
  *     void reset(ProjectionStore store) {
  *         store.clear("balances");
  *     }
  *
  * }
- * }</pre>
+ * </pre>
  *
  * Every attribute except the filter can be overridden per processor with properties:
  * {@code varve.processors.<name>.batch-size}, {@code .error-policy},

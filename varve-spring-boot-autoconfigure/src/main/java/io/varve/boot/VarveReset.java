@@ -16,12 +16,12 @@ import java.lang.annotation.Target;
  * Parameters, all optional: {@link io.varve.processor.ProjectionStore} and a {@code long}
  * that receives the first position to be handled again.
  *
- * <pre>{@code
+ * <pre class="code">
  * &#64;VarveReset
  * void reset(ProjectionStore store, long fromPosition) {
  *     store.clear("balances");
  * }
- * }</pre>
+ * </pre>
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

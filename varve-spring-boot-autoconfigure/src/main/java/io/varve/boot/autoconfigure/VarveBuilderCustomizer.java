@@ -6,12 +6,12 @@ import io.varve.VarveBuilder;
  * Callback to customize the {@link VarveBuilder} that the auto-configuration uses to open
  * the store, after the {@code varve.*} properties are applied.
  *
- * <pre>{@code
+ * <pre class="code">
  * &#64;Bean
  * VarveBuilderCustomizer registerLegacyEvents() {
- *     return (builder) -> builder.eventTypes(LegacyDeposited.class);
+ *     return (builder) -&gt; builder.eventTypes(LegacyDeposited.class);
  * }
- * }</pre>
+ * </pre>
  */
 @FunctionalInterface
 public interface VarveBuilderCustomizer {
