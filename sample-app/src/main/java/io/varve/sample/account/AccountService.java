@@ -1,5 +1,6 @@
 package io.varve.sample.account;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -124,27 +125,29 @@ public class AccountService {
 	}
 
 	/**
-	 * Opens many accounts' worth of deposits quickly, to watch processors catch up.
+	 * Appends deposits quickly, to watch processors fall behind and catch up.
 	 * @param events how many deposits to append
-	 * @param accounts over how many accounts
+	 * @param accounts over how many new accounts
 	 * @return the last position written
 	 */
 	public long generateLoad(int events, int accounts) {
-		List<String> ids = new java.util.ArrayList<>();
+		List<String> ids = new ArrayList<>();
 		long last = 0;
 		for (int i = 0; i < accounts; i++) {
 			Opened opened = open("load-" + i);
 			ids.add(opened.id());
 			last = opened.result().lastPosition();
 		}
-		List<java.util.concurrent.CompletableFuture<AppendResult>> pending = new java.util.ArrayList<>();
-		for (int i = 0; i < events; i++) {
-			String id = ids.get(i % ids.size());
-			pending.add(this.varve.appendAsync(Account.stream(id), ExpectedVersion.any(),
-					new MoneyDeposited(id, 1 + (i % 100))));
-		}
-		for (var future : pending) {
-			last = Math.max(last, future.join().lastPosition());
+		int chunk = 500;
+		for (int done = 0, turn = 0; done < events; turn++) {
+			String id = ids.get(turn % ids.size());
+			int size = Math.min(chunk, events - done);
+			List<Object> deposits = new ArrayList<>(size);
+			for (int i = 0; i < size; i++) {
+				deposits.add(new MoneyDeposited(id, 1 + ((done + i) % 100)));
+			}
+			last = this.varve.append(Account.stream(id), ExpectedVersion.any(), deposits.toArray()).lastPosition();
+			done += size;
 		}
 		return last;
 	}

@@ -16,7 +16,10 @@ import io.varve.AppendResult;
 import io.varve.TransactionResult;
 import io.varve.Varve;
 import io.varve.sample.account.Account;
+import io.varve.sample.account.AccountNotFoundException;
 import io.varve.sample.account.AccountService;
+import io.varve.sample.balance.AccountView;
+import io.varve.sample.balance.BalanceQueries;
 
 /**
  * The bank's HTTP API. Amounts are in cents.
@@ -26,10 +29,13 @@ public class AccountController {
 
 	private final AccountService accounts;
 
+	private final BalanceQueries balances;
+
 	private final Varve varve;
 
-	public AccountController(AccountService accounts, Varve varve) {
+	public AccountController(AccountService accounts, BalanceQueries balances, Varve varve) {
 		this.accounts = accounts;
+		this.balances = balances;
 		this.varve = varve;
 	}
 
@@ -39,6 +45,20 @@ public class AccountController {
 		AccountService.Opened opened = this.accounts.open(request.owner());
 		return ResponseEntity.created(URI.create("/accounts/" + opened.id()))
 			.body(Written.of(opened.id(), opened.result()));
+	}
+
+	@GetMapping("/accounts/{id}")
+	AccountView account(@PathVariable String id, @RequestParam(required = false) Long consistentWith) {
+		return this.balances.account(id, consistentWith).orElseThrow(() -> new AccountNotFoundException(id));
+	}
+
+	@GetMapping("/accounts")
+	List<AccountView> accounts(@RequestParam(required = false) String after,
+			@RequestParam(defaultValue = "100") int limit) {
+		if (limit < 1 || limit > 1000) {
+			throw new IllegalArgumentException("limit must be 1..1000, got " + limit);
+		}
+		return this.balances.accounts(after, limit);
 	}
 
 	@GetMapping("/accounts/{id}/history")

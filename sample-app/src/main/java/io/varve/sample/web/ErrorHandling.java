@@ -9,6 +9,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import io.varve.InvalidArgumentException;
 import io.varve.InvalidStreamNameException;
 import io.varve.WrongExpectedVersionException;
+import io.varve.processor.ProcessorFailedException;
+import io.varve.processor.ProcessorTimeoutException;
 import io.varve.sample.account.AccountNotFoundException;
 import io.varve.sample.account.InsufficientFundsException;
 
@@ -41,6 +43,13 @@ class ErrorHandling extends ResponseEntityExceptionHandler {
 	ProblemDetail insufficientFunds(InsufficientFundsException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
 		problem.setTitle("Insufficient funds");
+		return problem;
+	}
+
+	@ExceptionHandler({ ProcessorTimeoutException.class, ProcessorFailedException.class })
+	ProblemDetail notYetConsistent(RuntimeException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("Read model not caught up");
 		return problem;
 	}
 
