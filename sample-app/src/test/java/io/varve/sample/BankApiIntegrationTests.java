@@ -1,0 +1,141 @@
+package io.varve.sample;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bank's HTTP API against a real server on a random port and a real store.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BankApiIntegrationTests {
+
+	@TempDir
+	static Path dir;
+
+	@DynamicPropertySource
+	static void store(DynamicPropertyRegistry registry) {
+		registry.add("varve.path", () -> dir.resolve("store").toString());
+		registry.add("sample.audit.file", () -> dir.resolve("audit.log").toString());
+	}
+
+	@LocalServerPort
+	int port;
+
+	Http http;
+
+	@BeforeEach
+	void client() {
+		this.http = new Http(this.port);
+	}
+
+	private String open(String owner) {
+		Http.Response response = this.http.post("/accounts", "{\"owner\":\"" + owner + "\"}");
+		assertThat(response.status()).isEqualTo(201);
+		return response.json().get("id").asString();
+	}
+
+	@Test
+	void depositsWithdrawalsAndTransfersShowInTheBalancesWhenReadConsistently() {
+		String alice = open("alice");
+		String bob = open("bob");
+		Http.Response deposit = this.http.post("/accounts/" + alice + "/deposits", "{\"amount\":1000}");
+		assertThat(deposit.status()).isEqualTo(200);
+		assertThat(deposit.json().get("version").asLong()).isEqualTo(2);
+		assertThat(this.http.post("/accounts/" + alice + "/withdrawals", "{\"amount\":250,\"expectedVersion\":2}")
+			.status()).isEqualTo(200);
+		Http.Response transfer = this.http.post("/transfers",
+				"{\"from\":\"" + alice + "\",\"to\":\"" + bob + "\",\"amount\":300}");
+		assertThat(transfer.status()).isEqualTo(200);
+		long position = transfer.json().get("position").asLong();
+
+		JsonNode aliceView = this.http.get("/accounts/" + alice + "?consistentWith=" + position).json();
+		assertThat(aliceView.get("balance").asLong()).isEqualTo(450);
+		assertThat(aliceView.get("version").asLong()).isEqualTo(4);
+		JsonNode bobView = this.http.get("/accounts/" + bob + "?consistentWith=" + position).json();
+		assertThat(bobView.get("balance").asLong()).isEqualTo(300);
+		assertThat(bobView.get("owner").asString()).isEqualTo("bob");
+
+		JsonNode history = this.http.get("/accounts/" + alice + "/history").json();
+		assertThat(history).hasSize(4);
+		assertThat(history.get(3).get("type").asString()).isEqualTo("transfer-sent");
+	}
+
+	@Test
+	void aStaleExpectedVersionIsAConflict() {
+		String id = open("carol");
+		this.http.post("/accounts/" + id + "/deposits", "{\"amount\":100}");
+		Http.Response conflict = this.http.post("/accounts/" + id + "/withdrawals",
+				"{\"amount\":10,\"expectedVersion\":1}");
+		assertThat(conflict.status()).isEqualTo(409);
+		assertThat(conflict.json().get("actualVersion").asLong()).isEqualTo(2);
+		assertThat(conflict.json().get("title").asString()).isEqualTo("Version conflict");
+	}
+
+	@Test
+	void overdrawingIsRefusedAndWritesNothing() {
+		String id = open("dave");
+		Http.Response refused = this.http.post("/accounts/" + id + "/withdrawals", "{\"amount\":1}");
+		assertThat(refused.status()).isEqualTo(422);
+		assertThat(this.http.get("/accounts/" + id + "/history").json()).hasSize(1);
+		Http.Response transfer = this.http.post("/transfers",
+				"{\"from\":\"" + id + "\",\"to\":\"" + open("erin") + "\",\"amount\":5}");
+		assertThat(transfer.status()).isEqualTo(422);
+	}
+
+	@Test
+	void unknownAccountsAreNotFound() {
+		assertThat(this.http.get("/accounts/nobody").status()).isEqualTo(404);
+		assertThat(this.http.post("/accounts/nobody/deposits", "{\"amount\":5}").status()).isEqualTo(404);
+		assertThat(this.http.get("/accounts/nobody/history").status()).isEqualTo(404);
+	}
+
+	@Test
+	void badInputIsABadRequestWithProblemDetails() {
+		String id = open("frank");
+		Http.Response negative = this.http.post("/accounts/" + id + "/deposits", "{\"amount\":-5}");
+		assertThat(negative.status()).isEqualTo(400);
+		assertThat(negative.json().get("detail").asString()).contains("amount");
+		assertThat(this.http.post("/accounts", "{\"owner\":\" \"}").status()).isEqualTo(400);
+		assertThat(this.http.post("/accounts", "not json").status()).isEqualTo(400);
+		assertThat(
+				this.http.post("/transfers", "{\"from\":\"" + id + "\",\"to\":\"" + id + "\",\"amount\":1}").status())
+			.isEqualTo(400);
+		assertThat(this.http.post("/load?events=0", "").status()).isEqualTo(400);
+	}
+
+	@Test
+	void generatedLoadIsFullyProjected() {
+		String witness = open("witness");
+		Http.Response load = this.http.post("/load?events=3000&accounts=3", "");
+		assertThat(load.status()).isEqualTo(200);
+		long last = load.json().get("lastPosition").asLong();
+		// Wait until the projection has processed the load, through any account.
+		assertThat(this.http.get("/accounts/" + witness + "?consistentWith=" + last).status()).isEqualTo(200);
+		long total = 0;
+		int loadAccounts = 0;
+		for (JsonNode account : this.http.get("/accounts?limit=1000").json()) {
+			if (account.get("owner").asString().startsWith("load-")) {
+				total += account.get("balance").asLong();
+				loadAccounts++;
+			}
+		}
+		long expected = 0;
+		for (int i = 0; i < 3000; i++) {
+			expected += 1 + (i % 100);
+		}
+		assertThat(loadAccounts).isEqualTo(3);
+		assertThat(total).isEqualTo(expected);
+	}
+
+}
