@@ -474,6 +474,7 @@ public final class DefaultVarve implements Varve {
 			}
 			if (this.syncer != null) {
 				this.syncer.shutdownNow();
+				awaitQuietly(this.syncer);
 			}
 			if (this.writer != null && this.config.durability() != Durability.SYNC) {
 				this.engine.sync();
@@ -481,6 +482,15 @@ public final class DefaultVarve implements Varve {
 		}
 		finally {
 			this.engine.close();
+		}
+	}
+
+	private static void awaitQuietly(ScheduledExecutorService executor) {
+		try {
+			executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
