@@ -117,9 +117,12 @@ final class ChildJvm implements AutoCloseable {
 		}
 	}
 
-	/** Waits for a line starting with a prefix. */
+	/**
+	 * Waits for a line starting with a prefix, or for a {@code FAILED} answer, so that a
+	 * failing command fails the test at once with the child's reason.
+	 */
 	String await(String prefix, Duration timeout) throws InterruptedException {
-		return await((line) -> line.startsWith(prefix), timeout);
+		return await((line) -> line.startsWith(prefix) || line.startsWith("FAILED "), timeout);
 	}
 
 	/** Kills the child with SIGKILL and waits until it is gone and its output read. */

@@ -80,9 +80,9 @@ final class LmdbTables {
 			else {
 				checkFormat(meta.get(txn, direct(FORMAT_KEY)), directory);
 			}
-			if (!readOnly) {
-				txn.commit();
-			}
+			// Committing also keeps the table handles: those opened in a read-only
+			// transaction that is merely closed would be closed with it.
+			txn.commit();
 		}
 		return dbis;
 	}
