@@ -224,8 +224,9 @@ public final class DefaultVarve implements Varve {
 					payload);
 			if (envelope.length > this.config.maxEventSize()) {
 				throw new EventTooLargeException("Event " + i + " (" + event.getClass().getSimpleName()
-						+ ") of the append to '" + stream + "' is " + envelope.length
-						+ " bytes encoded, over the limit of " + this.config.maxEventSize()
+						+ ") of the append to '" + stream + "' is " + envelope.length + " bytes encoded (payload "
+						+ payload.length + ", metadata " + ((metadata != null) ? metadata.length : 0)
+						+ "), over the limit of " + this.config.maxEventSize()
 						+ " bytes; make it smaller or raise the limit (VarveBuilder.maxEventSize, property varve.max-event-size)");
 			}
 			envelopes[i] = envelope;
