@@ -1,28 +1,18 @@
 package io.varve.core.lmdb;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.agrona.DirectBuffer;
-import org.lmdbjava.CopyFlags;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
-import org.lmdbjava.DirectBufferProxy;
 import org.lmdbjava.Env;
-import org.lmdbjava.EnvFlags;
 import org.lmdbjava.EnvInfo;
 import org.lmdbjava.Txn;
 
-import io.varve.Durability;
-import io.varve.InvalidArgumentException;
 import io.varve.StorageException;
 import io.varve.VarveClosedException;
 import io.varve.core.storage.AuxTable;
@@ -68,8 +58,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	static final int PARKED = 7;
 
-	private static final long MAP_ALIGNMENT = 1024 * 1024;
-
 	/** How often a read retries after adopting a larger map before giving up. */
 	private static final int MAX_MAP_ADOPTIONS = 8;
 
@@ -110,92 +98,17 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 * @return the engine
 	 */
 	public static LmdbStorageEngine open(StorageConfig config) {
-		Path directory = config.directory();
-		if (config.readOnly()) {
-			if (!Files.isDirectory(directory) || !Files.exists(directory.resolve(DataFileCheck.DATA_FILE))) {
-				throw new InvalidArgumentException("There is no Varve store at " + directory.toAbsolutePath()
-						+ " to open read-only; check the path, or create the store with Varve.open(path) first");
-			}
-		}
-		else {
-			try {
-				Files.createDirectories(directory);
-			}
-			catch (IOException ex) {
-				throw new StorageException("Cannot create the store directory " + directory.toAbsolutePath() + ": "
-						+ ex.getMessage() + "; check the path and its permissions", ex);
-			}
-		}
-		StoreLock lock = StoreLock.acquire(directory, config.readOnly());
-		Env<DirectBuffer> env = null;
+		LmdbEnvironment.Opened opened = LmdbEnvironment.open(config);
 		try {
-			DataFileCheck.Meta meta = DataFileCheck.check(lock.directory());
-			env = Env.create(DirectBufferProxy.PROXY_DB)
-				.setMapSize(initialMapSize(config, meta))
-				.setMaxDbs(LmdbTables.NAMES.length)
-				.setMaxReaders(config.maxReaders())
-				.open(lock.directory().toFile(), 0664, flags(config));
-			clearStaleReaders(env, lock.directory());
-			List<Dbi<DirectBuffer>> dbis = LmdbTables.open(env, config.readOnly(), lock.directory());
-			LmdbStorageEngine engine = new LmdbStorageEngine(config, lock, env, dbis);
+			LmdbStorageEngine engine = new LmdbStorageEngine(config, opened.lock(), opened.env(), opened.dbis());
 			engine.loadWriterState();
 			return engine;
 		}
 		catch (RuntimeException ex) {
-			if (env != null) {
-				env.close();
-			}
-			lock.close();
-			throw LmdbErrors.translate(ex, "open the store at " + lock.directory());
+			opened.env().close();
+			opened.lock().close();
+			throw LmdbErrors.translate(ex, "open the store at " + opened.lock().directory());
 		}
-	}
-
-	/**
-	 * A read-only process adopts the writer's map size (0 tells LMDB to take it from the
-	 * file). A writer starts from the configured size, or from the size the store had
-	 * grown to, so that a reopened store does not grow again step by step.
-	 */
-	private static long initialMapSize(StorageConfig config, DataFileCheck.Meta meta) {
-		if (config.readOnly()) {
-			return 0;
-		}
-		long size = align(config.initialMapSize());
-		if (meta != null) {
-			size = Math.max(size, Math.min(align(meta.mapSize()), align(config.maxMapSize())));
-		}
-		return size;
-	}
-
-	/**
-	 * Frees reader table entries left by processes that died holding a snapshot: they
-	 * would otherwise count against the reader limit and pin old pages forever.
-	 */
-	private static void clearStaleReaders(Env<DirectBuffer> env, Path directory) {
-		try {
-			int cleared = env.readerCheck();
-			if (cleared > 0) {
-				LOGGER.log(Level.INFO, "Cleared " + cleared + " reader slot(s) of Varve store " + directory
-						+ " left by processes that ended without closing them");
-			}
-		}
-		catch (RuntimeException ex) {
-			LOGGER.log(Level.WARNING, "Could not check the reader table of Varve store " + directory, ex);
-		}
-	}
-
-	private static EnvFlags[] flags(StorageConfig config) {
-		List<EnvFlags> flags = new ArrayList<>();
-		flags.add(EnvFlags.MDB_NOTLS);
-		if (config.durability() == Durability.NO_META_SYNC) {
-			flags.add(EnvFlags.MDB_NOMETASYNC);
-		}
-		else if (config.durability() == Durability.NO_SYNC) {
-			flags.add(EnvFlags.MDB_NOSYNC);
-		}
-		if (config.readOnly()) {
-			flags.add(EnvFlags.MDB_RDONLY_ENV);
-		}
-		return flags.toArray(EnvFlags[]::new);
 	}
 
 	private void loadWriterState() {
@@ -320,11 +233,11 @@ public final class LmdbStorageEngine implements StorageEngine {
 	public boolean grow() {
 		// Only the writer thread changes the map size here, so reading it is safe.
 		long current = this.env.info().mapSize;
-		long max = align(this.config.maxMapSize());
+		long max = LmdbEnvironment.align(this.config.maxMapSize());
 		if (current >= max) {
 			return false;
 		}
-		long next = Math.min(max, align(current * 2));
+		long next = Math.min(max, LmdbEnvironment.align(current * 2));
 		long stamp = this.mapGuard.exclusive("grow the map");
 		try {
 			checkOpen();
@@ -339,10 +252,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 		LOGGER.log(Level.DEBUG,
 				() -> "Grew the map of Varve store " + this.lock.directory() + " to " + next + " bytes");
 		return true;
-	}
-
-	private static long align(long size) {
-		return Math.max(MAP_ALIGNMENT, (size + MAP_ALIGNMENT - 1) / MAP_ALIGNMENT * MAP_ALIGNMENT);
 	}
 
 	@Override
@@ -364,65 +273,37 @@ public final class LmdbStorageEngine implements StorageEngine {
 	@Override
 	public void backup(Path target) {
 		checkOpen();
-		Path file = target.resolve(DataFileCheck.DATA_FILE);
+		LmdbBackup.prepare(target);
+		this.slots.acquire();
 		try {
-			Files.createDirectories(target);
-			try (var entries = Files.list(target)) {
-				if (entries.findAny().isPresent()) {
-					throw new InvalidArgumentException("Backup target " + target.toAbsolutePath()
-							+ " is not empty; give an empty or new directory");
+			for (int adopted = 0;; adopted++) {
+				long stamp = this.mapGuard.shared();
+				try {
+					checkOpen();
+					LmdbBackup.copy(this.env, target);
+					return;
+				}
+				catch (Dbi.MapResizedException ex) {
+					// Read-only: the writing process grew the map past ours.
+					this.mapGuard.releaseShared(stamp);
+					stamp = 0;
+					if (adopted == MAX_MAP_ADOPTIONS) {
+						throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
+					}
+					adoptWriterMapSize();
+				}
+				catch (RuntimeException ex) {
+					throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
+				}
+				finally {
+					if (stamp != 0) {
+						this.mapGuard.releaseShared(stamp);
+					}
 				}
 			}
 		}
-		catch (IOException ex) {
-			throw new StorageException("Cannot prepare the backup directory " + target.toAbsolutePath() + ": "
-					+ ex.getMessage() + "; check the path and its permissions", ex);
-		}
-		// The copy reads the map for its whole run, like a snapshot.
-		this.slots.acquire();
-		long stamp = this.mapGuard.shared();
-		try {
-			checkOpen();
-			this.env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
-			forceToDisk(file, target);
-		}
-		catch (RuntimeException ex) {
-			deleteQuietly(file);
-			throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
-		}
 		finally {
-			this.mapGuard.releaseShared(stamp);
 			this.slots.release();
-		}
-	}
-
-	/**
-	 * LMDB syncs a copy only when the store itself syncs; a backup is synced always, file
-	 * and directory entry, so that it survives a crash right after it returns.
-	 */
-	private static void forceToDisk(Path file, Path directory) {
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		catch (IOException ex) {
-			throw new StorageException("Cannot sync the backup " + file.toAbsolutePath() + " to disk: "
-					+ ex.getMessage() + "; check the disk and try again", ex);
-		}
-		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-			channel.force(true);
-		}
-		catch (IOException ex) {
-			// Not every platform can sync a directory; the file itself is synced.
-		}
-	}
-
-	private static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			// Left for the caller to clean up; the exception already says the backup
-			// failed.
 		}
 	}
 
@@ -433,8 +314,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 			checkOpen();
 			EnvInfo info = this.env.info();
 			int pageSize = this.env.stat().pageSize;
-			return new StorageStats(info.mapSize, align(this.config.maxMapSize()), (info.lastPageNumber + 1) * pageSize,
-					pageSize, info.maxReaders, info.numReaders);
+			return new StorageStats(info.mapSize, LmdbEnvironment.align(this.config.maxMapSize()),
+					(info.lastPageNumber + 1) * pageSize, pageSize, info.maxReaders, info.numReaders);
 		}
 		finally {
 			this.mapGuard.releaseShared(stamp);
