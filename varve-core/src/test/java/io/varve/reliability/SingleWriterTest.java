@@ -116,6 +116,39 @@ class SingleWriterTest {
 		}
 	}
 
+	@Test
+	void aReadOnlyProcessOpensCleanlyWhileTheOwnerIsCommitting() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve owner = Varve.builder().path(store).mapSize(1024 * 1024).open();
+				ChildJvm inspector = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			append(owner, 0, 10, 100);
+			java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+			Thread appender = new Thread(() -> {
+				for (int i = 10; !stop.get() && i < 1_000_000; i += 5) {
+					append(owner, i, 5, (i % 3 == 0) ? 4000 : 200);
+				}
+			});
+			appender.start();
+			try {
+				// Each open reads the data file's header while commits land.
+				for (int round = 0; round < 15; round++) {
+					inspector.send("open " + store + " read");
+					inspector.await("OPENED", TIMEOUT);
+					inspector.send("verify");
+					assertThat(inspector.await("VERIFIED", TIMEOUT)).startsWith("VERIFIED ");
+					inspector.send("close");
+					inspector.await("CLOSED", TIMEOUT);
+				}
+			}
+			finally {
+				stop.set(true);
+				appender.join();
+			}
+			inspector.send("exit");
+			assertThat(inspector.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
 	private static void append(Varve varve, int from, int count, int size) {
 		for (int i = from; i < from + count; i += 50) {
 			List<Object> batch = new ArrayList<>();

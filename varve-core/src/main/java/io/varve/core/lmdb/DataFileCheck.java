@@ -132,7 +132,7 @@ final class DataFileCheck {
 
 		private final FileChannel channel;
 
-		private final long size;
+		private long size;
 
 		Reader(Path file, FileChannel channel) throws IOException {
 			this.file = file;
@@ -155,6 +155,10 @@ final class DataFileCheck {
 						+ second.pageSize() + ")");
 			}
 			Meta newest = (Long.compareUnsigned(second.txnId(), first.txnId()) > 0) ? second : first;
+			// A writing process may be committing right now. It writes a commit's pages
+			// before its meta page, so the size taken after reading the meta covers
+			// every page that meta counts.
+			this.size = this.channel.size();
 			checkLength(newest);
 			return newest;
 		}
