@@ -67,7 +67,7 @@ final class LmdbEnvironment {
 				.setMaxReaders(config.maxReaders())
 				.open(lock.directory().toFile(), 0664, flags(config));
 			clearStaleReaders(env, lock.directory());
-			return new Opened(lock, env, LmdbTables.open(env, config.readOnly(), lock.directory()));
+			return new Opened(lock, env, openTables(env, config.readOnly(), lock.directory()));
 		}
 		catch (RuntimeException ex) {
 			if (env != null) {
@@ -75,6 +75,24 @@ final class LmdbEnvironment {
 			}
 			lock.close();
 			throw LmdbErrors.translate(ex, "open the store at " + lock.directory());
+		}
+	}
+
+	/**
+	 * Opens the tables; read-only, the writing process may grow the map between LMDB's
+	 * open and the first transaction, so its new size is adopted and the open retried.
+	 */
+	private static List<Dbi<DirectBuffer>> openTables(Env<DirectBuffer> env, boolean readOnly, Path directory) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return LmdbTables.open(env, readOnly, directory);
+			}
+			catch (Dbi.MapResizedException ex) {
+				if (!readOnly || attempt == 3) {
+					throw ex;
+				}
+				env.setMapSize(0);
+			}
 		}
 	}
 
