@@ -47,6 +47,8 @@ public final class VarveBuilder {
 
 	private long mapSize = DEFAULT_MAP_SIZE;
 
+	private boolean mapSizeSet;
+
 	private long maxMapSize = DEFAULT_MAX_MAP_SIZE;
 
 	private Durability durability = Durability.SYNC;
@@ -92,6 +94,7 @@ public final class VarveBuilder {
 			throw new InvalidArgumentException("Map size must be at least 1 MiB (1048576 bytes), got " + bytes);
 		}
 		this.mapSize = bytes;
+		this.mapSizeSet = true;
 		return this;
 	}
 
@@ -236,11 +239,17 @@ public final class VarveBuilder {
 		if (this.path == null) {
 			throw new InvalidArgumentException("No store path set; call path(...) before open()");
 		}
-		if (this.maxMapSize < this.mapSize) {
-			throw new InvalidArgumentException("Maximum map size (" + this.maxMapSize
-					+ " bytes) is smaller than the initial map size (" + this.mapSize + " bytes)");
+		long initialMapSize = this.mapSize;
+		if (this.maxMapSize < initialMapSize) {
+			if (this.mapSizeSet) {
+				throw new InvalidArgumentException(
+						"Maximum map size (" + this.maxMapSize + " bytes) is smaller than the initial map size ("
+								+ this.mapSize + " bytes); raise maxMapSize or lower mapSize");
+			}
+			// Only a maximum was given: start at it rather than at the larger default.
+			initialMapSize = this.maxMapSize;
 		}
-		return DefaultVarve.open(new VarveConfig(this.path, this.mapSize, this.maxMapSize, this.durability,
+		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
 				this.maxEventSize, this.maxReaders, this.syncInterval, List.copyOf(this.eventTypes), this.mapper,
 				this.readOnly, this.clock));
 	}

@@ -309,8 +309,9 @@ public final class DefaultVarve implements Varve {
 					payload);
 			if (envelope.length > this.config.maxEventSize()) {
 				throw new EventTooLargeException("Event " + i + " (" + event.getClass().getSimpleName()
-						+ ") of the append to '" + stream + "' is " + envelope.length
-						+ " bytes encoded, over the limit of " + this.config.maxEventSize()
+						+ ") of the append to '" + stream + "' is " + envelope.length + " bytes encoded (payload "
+						+ payload.length + ", metadata " + ((metadata != null) ? metadata.length : 0)
+						+ "), over the limit of " + this.config.maxEventSize()
 						+ " bytes; make it smaller or raise the limit (VarveBuilder.maxEventSize, property varve.max-event-size)");
 			}
 			envelopes[i] = envelope;
@@ -583,6 +584,7 @@ public final class DefaultVarve implements Varve {
 			}
 			if (this.syncer != null) {
 				this.syncer.shutdownNow();
+				awaitQuietly(this.syncer);
 			}
 			if (this.writer != null && this.config.durability() != Durability.SYNC) {
 				this.engine.sync();
@@ -590,6 +592,15 @@ public final class DefaultVarve implements Varve {
 		}
 		finally {
 			this.engine.close();
+		}
+	}
+
+	private static void awaitQuietly(ScheduledExecutorService executor) {
+		try {
+			executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -28,8 +28,24 @@ final class LmdbReadTxn extends LmdbTxnBase {
 	}
 
 	void renew() {
-		this.txn.renew();
 		java.util.Arrays.fill(this.cursorFresh, false);
+		this.txn.renew();
+	}
+
+	/**
+	 * Puts a transaction whose renew failed (LMDB ended it, keeping its reader slot) back
+	 * into the reset state, so that it can be renewed later.
+	 * @return whether it can be pooled again
+	 */
+	boolean resetAfterFailedRenew() {
+		try {
+			this.txn.reset();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			dispose();
+			return false;
+		}
 	}
 
 	@Override
@@ -49,6 +65,13 @@ final class LmdbReadTxn extends LmdbTxnBase {
 	/** Closes the native transaction and cursors for good, when the engine closes. */
 	void dispose() {
 		closeCursors();
+		try {
+			// lmdbjava frees only a ready transaction; a reset one would leak.
+			this.txn.renew();
+		}
+		catch (RuntimeException ex) {
+			// Closed below as far as lmdbjava can.
+		}
 		this.txn.close();
 	}
 

@@ -1,33 +1,18 @@
 package io.varve.core.lmdb;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.System.Logger.Level;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.StampedLock;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.lmdbjava.CopyFlags;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
-import org.lmdbjava.DbiFlags;
-import org.lmdbjava.DirectBufferProxy;
 import org.lmdbjava.Env;
-import org.lmdbjava.EnvFlags;
 import org.lmdbjava.EnvInfo;
 import org.lmdbjava.Txn;
 
-import io.varve.Durability;
-import io.varve.IncompatibleFormatException;
 import io.varve.StorageException;
 import io.varve.VarveClosedException;
 import io.varve.core.storage.AuxTable;
@@ -42,15 +27,20 @@ import io.varve.core.storage.WriteTxn;
  * The LMDB storage engine: one environment per store directory, with named databases for
  * the log, stream heads, the stream index, the event-id index, a format record and the
  * processors' tables. The only package that talks to lmdbjava.
+ *
+ * <p>
+ * Read snapshots are pooled {@code MDB_NOTLS} transactions, so any thread (pooled or
+ * virtual) may read, and their number is bounded below LMDB's reader table by
+ * {@link ReaderSlots}. Every use of the memory map holds the {@link MapGuard}, so that
+ * growing the map (or, read-only, adopting the writer's larger map) never pulls it from
+ * under a reader.
  */
 public final class LmdbStorageEngine implements StorageEngine {
 
+	private static final System.Logger LOGGER = System.getLogger(LmdbStorageEngine.class.getName());
+
 	/** Format version written to new stores and required of existing ones. */
-	public static final int FORMAT_VERSION = 1;
-
-	private static final byte[] MAGIC = "VARVE\0".getBytes(StandardCharsets.US_ASCII);
-
-	private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
+	public static final int FORMAT_VERSION = LmdbTables.FORMAT_VERSION;
 
 	static final int META = 0;
 
@@ -68,10 +58,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	static final int PARKED = 7;
 
-	private static final String[] DBI_NAMES = { "meta", "log", "streams", "stream-index", "event-ids", "checkpoints",
-			"projections", "parked" };
-
-	private static final long MAP_ALIGNMENT = 1024 * 1024;
+	/** How often a read retries after adopting a larger map before giving up. */
+	private static final int MAX_MAP_ADOPTIONS = 8;
 
 	private final StorageConfig config;
 
@@ -81,11 +69,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private final List<Dbi<DirectBuffer>> dbis;
 
-	/**
-	 * Readers hold it shared while a snapshot is open; growing the map takes it
-	 * exclusively.
-	 */
-	private final StampedLock mapLock = new StampedLock();
+	private final MapGuard mapGuard;
+
+	private final ReaderSlots slots;
 
 	private final ConcurrentLinkedQueue<LmdbReadTxn> pool = new ConcurrentLinkedQueue<>();
 
@@ -102,6 +88,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.lock = lock;
 		this.env = env;
 		this.dbis = dbis;
+		this.mapGuard = new MapGuard(lock.directory());
+		this.slots = new ReaderSlots(env.info().maxReaders, lock.directory());
 	}
 
 	/**
@@ -110,136 +98,17 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 * @return the engine
 	 */
 	public static LmdbStorageEngine open(StorageConfig config) {
-		Path directory = config.directory();
-		if (config.readOnly()) {
-			if (!Files.isDirectory(directory) || !Files.exists(directory.resolve("data.mdb"))) {
-				throw new StorageException("There is no Varve store at " + directory.toAbsolutePath()
-						+ " to open read-only; check the path");
-			}
-		}
-		else {
-			try {
-				Files.createDirectories(directory);
-			}
-			catch (IOException ex) {
-				throw new StorageException("Cannot create the store directory " + directory.toAbsolutePath() + ": "
-						+ ex.getMessage() + "; check the path and its permissions", ex);
-			}
-		}
-		StoreLock lock = StoreLock.acquire(directory, config.readOnly());
-		Env<DirectBuffer> env = null;
+		LmdbEnvironment.Opened opened = LmdbEnvironment.open(config);
 		try {
-			DataFileCheck.check(lock.directory());
-			env = Env.create(DirectBufferProxy.PROXY_DB)
-				.setMapSize(align(config.initialMapSize()))
-				.setMaxDbs(DBI_NAMES.length)
-				.setMaxReaders(config.maxReaders())
-				.open(lock.directory().toFile(), 0664, flags(config));
-			if (!config.readOnly()) {
-				env.readerCheck();
-			}
-			List<Dbi<DirectBuffer>> dbis = openDatabases(env, config.readOnly(), lock.directory());
-			LmdbStorageEngine engine = new LmdbStorageEngine(config, lock, env, dbis);
+			LmdbStorageEngine engine = new LmdbStorageEngine(config, opened.lock(), opened.env(), opened.dbis());
 			engine.loadWriterState();
 			return engine;
 		}
 		catch (RuntimeException ex) {
-			if (env != null) {
-				env.close();
-			}
-			lock.close();
-			throw LmdbErrors.translate(ex, "open the store at " + lock.directory());
+			opened.env().close();
+			opened.lock().close();
+			throw LmdbErrors.translate(ex, "open the store at " + opened.lock().directory());
 		}
-	}
-
-	private static EnvFlags[] flags(StorageConfig config) {
-		List<EnvFlags> flags = new ArrayList<>();
-		flags.add(EnvFlags.MDB_NOTLS);
-		if (config.durability() == Durability.NO_META_SYNC) {
-			flags.add(EnvFlags.MDB_NOMETASYNC);
-		}
-		else if (config.durability() == Durability.NO_SYNC) {
-			flags.add(EnvFlags.MDB_NOSYNC);
-		}
-		if (config.readOnly()) {
-			flags.add(EnvFlags.MDB_RDONLY_ENV);
-		}
-		return flags.toArray(EnvFlags[]::new);
-	}
-
-	private static List<Dbi<DirectBuffer>> openDatabases(Env<DirectBuffer> env, boolean readOnly, Path directory) {
-		Set<String> existing = new LinkedHashSet<>();
-		for (byte[] name : env.getDbiNames()) {
-			existing.add(new String(name, StandardCharsets.UTF_8));
-		}
-		boolean fresh = existing.isEmpty();
-		if (!fresh && !existing.contains(DBI_NAMES[META])) {
-			throw new IncompatibleFormatException(
-					"The directory " + directory + " holds an LMDB database that is not a Varve store (it has "
-							+ existing + "); point Varve at an empty directory or at a Varve store");
-		}
-		if (fresh && readOnly) {
-			throw new IncompatibleFormatException(
-					"The store at " + directory + " is empty; open it for writing first, or check the path");
-		}
-		List<Dbi<DirectBuffer>> dbis = new ArrayList<>();
-		try (Txn<DirectBuffer> txn = readOnly ? env.txnRead() : env.txnWrite()) {
-			for (String name : DBI_NAMES) {
-				if (readOnly || !fresh) {
-					if (!existing.contains(name) && readOnly) {
-						throw new IncompatibleFormatException("The store at " + directory + " lacks its '" + name
-								+ "' table; it was not written by a compatible Varve");
-					}
-				}
-				DbiFlags[] dbiFlags = readOnly ? new DbiFlags[0] : new DbiFlags[] { DbiFlags.MDB_CREATE };
-				dbis.add(env.openDbi(txn, name.getBytes(StandardCharsets.UTF_8), null, false, dbiFlags));
-			}
-			Dbi<DirectBuffer> meta = dbis.get(META);
-			if (fresh) {
-				UnsafeBuffer key = direct(FORMAT_KEY);
-				UnsafeBuffer value = direct(formatRecord(FORMAT_VERSION));
-				meta.put(txn, key, value);
-			}
-			else {
-				checkFormat(meta.get(txn, direct(FORMAT_KEY)), directory);
-			}
-			if (!readOnly) {
-				txn.commit();
-			}
-		}
-		return dbis;
-	}
-
-	private static void checkFormat(DirectBuffer record, Path directory) {
-		if (record == null || record.capacity() != MAGIC.length + 2) {
-			throw new IncompatibleFormatException("The store at " + directory
-					+ " has no valid Varve format record; it is not a Varve store or it is damaged");
-		}
-		byte[] magic = new byte[MAGIC.length];
-		record.getBytes(0, magic);
-		if (!Arrays.equals(magic, MAGIC)) {
-			throw new IncompatibleFormatException(
-					"The store at " + directory + " has a foreign format record; it is not a Varve store");
-		}
-		int version = record.getShort(MAGIC.length, ByteOrder.BIG_ENDIAN) & 0xffff;
-		if (version != FORMAT_VERSION) {
-			throw new IncompatibleFormatException("The store at " + directory + " uses on-disk format version "
-					+ version + " but this Varve reads version " + FORMAT_VERSION
-					+ "; open it with the Varve release that wrote it, or migrate it");
-		}
-	}
-
-	static byte[] formatRecord(int version) {
-		byte[] record = Arrays.copyOf(MAGIC, MAGIC.length + 2);
-		record[MAGIC.length] = (byte) (version >>> 8);
-		record[MAGIC.length + 1] = (byte) version;
-		return record;
-	}
-
-	private static UnsafeBuffer direct(byte[] bytes) {
-		UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length));
-		buffer.putBytes(0, bytes);
-		return buffer;
 	}
 
 	private void loadWriterState() {
@@ -267,30 +136,78 @@ public final class LmdbStorageEngine implements StorageEngine {
 		};
 	}
 
+	/** The most snapshots this process holds open at once; more wait for one to close. */
+	public int snapshotLimit() {
+		return this.slots.limit();
+	}
+
 	@Override
 	public ReadTxn beginRead() {
-		long stamp = this.mapLock.readLock();
+		this.slots.acquire();
 		try {
-			checkOpen();
-			LmdbReadTxn txn = this.pool.poll();
-			if (txn == null) {
-				txn = new LmdbReadTxn(this, this.env.txnRead());
+			for (int adopted = 0;; adopted++) {
+				long stamp = this.mapGuard.shared();
+				LmdbReadTxn txn = null;
+				try {
+					checkOpen();
+					txn = this.pool.poll();
+					if (txn == null) {
+						txn = new LmdbReadTxn(this, this.env.txnRead());
+					}
+					else {
+						txn.renew();
+					}
+					txn.start(stamp);
+					return txn;
+				}
+				catch (Dbi.MapResizedException ex) {
+					// The writing process grew the map past ours: adopt its size and
+					// retry.
+					recycleAfterFailedRenew(txn);
+					this.mapGuard.releaseShared(stamp);
+					if (adopted == MAX_MAP_ADOPTIONS) {
+						throw LmdbErrors.translate(ex, "read");
+					}
+					adoptWriterMapSize();
+				}
+				catch (RuntimeException ex) {
+					recycleAfterFailedRenew(txn);
+					this.mapGuard.releaseShared(stamp);
+					throw LmdbErrors.translate(ex, "read");
+				}
 			}
-			else {
-				txn.renew();
-			}
-			txn.start(stamp);
-			return txn;
 		}
 		catch (RuntimeException ex) {
-			this.mapLock.unlockRead(stamp);
-			throw LmdbErrors.translate(ex, "read");
+			this.slots.release();
+			throw ex;
+		}
+	}
+
+	/** A transaction whose renew failed is reset again, keeping its reader slot. */
+	private void recycleAfterFailedRenew(LmdbReadTxn txn) {
+		if (txn != null && txn.resetAfterFailedRenew()) {
+			this.pool.offer(txn);
+		}
+	}
+
+	private void adoptWriterMapSize() {
+		long stamp = this.mapGuard.exclusive("adopt the writer's larger map");
+		try {
+			checkOpen();
+			this.env.setMapSize(0);
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "adopt the writer's map size");
+		}
+		finally {
+			this.mapGuard.releaseExclusive(stamp);
 		}
 	}
 
 	void release(LmdbReadTxn txn, long stamp) {
 		this.pool.offer(txn);
-		this.mapLock.unlockRead(stamp);
+		this.mapGuard.releaseShared(stamp);
+		this.slots.release();
 	}
 
 	@Override
@@ -314,67 +231,95 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	@Override
 	public boolean grow() {
+		// Only the writer thread changes the map size here, so reading it is safe.
 		long current = this.env.info().mapSize;
-		long max = align(this.config.maxMapSize());
+		long max = LmdbEnvironment.align(this.config.maxMapSize());
 		if (current >= max) {
 			return false;
 		}
-		long next = Math.min(max, align(current * 2));
-		long stamp = this.mapLock.writeLock();
+		long next = Math.min(max, LmdbEnvironment.align(current * 2));
+		long stamp = this.mapGuard.exclusive("grow the map");
 		try {
 			checkOpen();
 			this.env.setMapSize(next);
 		}
-		finally {
-			this.mapLock.unlockWrite(stamp);
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "grow the map to " + next + " bytes");
 		}
+		finally {
+			this.mapGuard.releaseExclusive(stamp);
+		}
+		LOGGER.log(Level.DEBUG,
+				() -> "Grew the map of Varve store " + this.lock.directory() + " to " + next + " bytes");
 		return true;
-	}
-
-	private static long align(long size) {
-		return Math.max(MAP_ALIGNMENT, (size + MAP_ALIGNMENT - 1) / MAP_ALIGNMENT * MAP_ALIGNMENT);
 	}
 
 	@Override
 	public void sync() {
-		checkOpen();
+		// Shared, so that close cannot free the environment under a running sync.
+		long stamp = this.mapGuard.shared();
 		try {
+			checkOpen();
 			this.env.sync(true);
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "sync");
+		}
+		finally {
+			this.mapGuard.releaseShared(stamp);
 		}
 	}
 
 	@Override
 	public void backup(Path target) {
 		checkOpen();
+		LmdbBackup.prepare(target);
+		this.slots.acquire();
 		try {
-			Files.createDirectories(target);
-			try (var entries = Files.list(target)) {
-				if (entries.findAny().isPresent()) {
-					throw new io.varve.InvalidArgumentException("Backup target " + target.toAbsolutePath()
-							+ " is not empty; give an empty or new directory");
+			for (int adopted = 0;; adopted++) {
+				long stamp = this.mapGuard.shared();
+				try {
+					checkOpen();
+					LmdbBackup.copy(this.env, target);
+					return;
+				}
+				catch (Dbi.MapResizedException ex) {
+					// Read-only: the writing process grew the map past ours.
+					this.mapGuard.releaseShared(stamp);
+					stamp = 0;
+					if (adopted == MAX_MAP_ADOPTIONS) {
+						throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
+					}
+					adoptWriterMapSize();
+				}
+				catch (RuntimeException ex) {
+					throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
+				}
+				finally {
+					if (stamp != 0) {
+						this.mapGuard.releaseShared(stamp);
+					}
 				}
 			}
-			this.env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
 		}
-		catch (IOException ex) {
-			throw new StorageException("Cannot write a backup to " + target.toAbsolutePath() + ": " + ex.getMessage(),
-					ex);
-		}
-		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
+		finally {
+			this.slots.release();
 		}
 	}
 
 	@Override
 	public StorageStats stats() {
-		checkOpen();
-		EnvInfo info = this.env.info();
-		int pageSize = this.env.stat().pageSize;
-		return new StorageStats(info.mapSize, align(this.config.maxMapSize()), (info.lastPageNumber + 1) * pageSize,
-				pageSize, info.maxReaders, info.numReaders);
+		long stamp = this.mapGuard.shared();
+		try {
+			checkOpen();
+			EnvInfo info = this.env.info();
+			int pageSize = this.env.stat().pageSize;
+			return new StorageStats(info.mapSize, LmdbEnvironment.align(this.config.maxMapSize()),
+					(info.lastPageNumber + 1) * pageSize, pageSize, info.maxReaders, info.numReaders);
+		}
+		finally {
+			this.mapGuard.releaseShared(stamp);
+		}
 	}
 
 	@Override
@@ -384,7 +329,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private void checkOpen() {
 		if (this.closed) {
-			throw new VarveClosedException("The Varve store at " + this.lock.directory() + " is closed");
+			throw new VarveClosedException(
+					"The Varve store at " + this.lock.directory() + " is closed; open it again with Varve.open(path)");
 		}
 	}
 
@@ -393,7 +339,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		if (this.closed) {
 			return;
 		}
-		long stamp = this.mapLock.writeLock();
+		long stamp = this.mapGuard.exclusive("close");
 		try {
 			if (this.closed) {
 				return;
@@ -406,7 +352,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 			this.env.close();
 		}
 		finally {
-			this.mapLock.unlockWrite(stamp);
+			this.mapGuard.releaseExclusive(stamp);
 			this.lock.close();
 		}
 	}

@@ -43,6 +43,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private static final int QUEUE_CAPACITY = 65_536;
 
+	/** Marks "the map is at its maximum size" in {@link #grow()}. */
+	private static final RuntimeException STORE_FULL = new RuntimeException("store full", null, false, false) {
+		private static final long serialVersionUID = 1L;
+
+	};
+
 	private final StorageEngine engine;
 
 	private final Clock clock;
@@ -210,12 +216,25 @@ public final class GroupCommitWriter implements AutoCloseable {
 			}
 			catch (MapFullSignal full) {
 				txn.close();
-				if (grow()) {
+				RuntimeException growFailure = grow();
+				if (growFailure == null) {
 					continue;
 				}
-				finish(group, new StoreFullException("The store reached its maximum size of "
-						+ this.engine.stats().maxMapSize() + " bytes; the append was not written. Raise the limit "
-						+ "(VarveBuilder.maxMapSize, property varve.max-map-size) or move old data out"));
+				if (growFailure != STORE_FULL) {
+					finish(group, growFailure);
+				}
+				else if (group.size() > 1) {
+					// Full for good: commit each request on its own, so that those that
+					// still fit are written and only those that do not fail.
+					for (WriteRequest<?> request : group) {
+						commit(List.of(request));
+					}
+				}
+				else {
+					finish(group, new StoreFullException("The store reached its maximum size of "
+							+ this.engine.stats().maxMapSize() + " bytes; the append was not written. Raise the limit "
+							+ "(VarveBuilder.maxMapSize, property varve.max-map-size) or move old data out"));
+				}
 				return;
 			}
 			catch (RuntimeException | Error ex) {
@@ -256,13 +275,16 @@ public final class GroupCommitWriter implements AutoCloseable {
 		request.result = request.apply(context);
 	}
 
-	private boolean grow() {
+	/**
+	 * Grows the map: null when it grew, {@link #STORE_FULL} at the maximum, else why not.
+	 */
+	private RuntimeException grow() {
 		try {
-			return this.engine.grow();
+			return this.engine.grow() ? null : STORE_FULL;
 		}
 		catch (RuntimeException ex) {
 			LOG.log(Level.ERROR, "Could not grow the map of Varve store " + this.name, ex);
-			return false;
+			return storageFailure(ex);
 		}
 	}
 

@@ -1,0 +1,158 @@
+package io.varve.core.lmdb;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DirectBufferProxy;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+
+import io.varve.Durability;
+import io.varve.InvalidArgumentException;
+import io.varve.StorageException;
+import io.varve.core.storage.StorageConfig;
+import io.varve.core.storage.StoreLock;
+
+/**
+ * Turns a store directory into an open LMDB environment, in the order that keeps every
+ * failure clean: claim the directory ({@link StoreLock}), check the data file before LMDB
+ * maps it ({@link DataFileCheck}), open with the durability flags and a map size that
+ * fits the file, free reader slots of dead processes, then open the tables and check the
+ * format ({@link LmdbTables}). A failure at any step releases what the earlier ones took.
+ */
+final class LmdbEnvironment {
+
+	private static final System.Logger LOGGER = System.getLogger(LmdbEnvironment.class.getName());
+
+	private static final long MAP_ALIGNMENT = 1024 * 1024;
+
+	private LmdbEnvironment() {
+	}
+
+	/** What opening produced; the caller closes the environment, then the lock. */
+	record Opened(StoreLock lock, Env<DirectBuffer> env, List<Dbi<DirectBuffer>> dbis) {
+
+	}
+
+	static Opened open(StorageConfig config) {
+		Path directory = config.directory();
+		if (config.readOnly()) {
+			if (!Files.isDirectory(directory) || !Files.exists(directory.resolve(DataFileCheck.DATA_FILE))) {
+				throw new InvalidArgumentException("There is no Varve store at " + directory.toAbsolutePath()
+						+ " to open read-only; check the path, or create the store with Varve.open(path) first");
+			}
+		}
+		else {
+			try {
+				Files.createDirectories(directory);
+			}
+			catch (IOException ex) {
+				throw new StorageException("Cannot create the store directory " + directory.toAbsolutePath() + ": "
+						+ ex.getMessage() + "; check the path and its permissions", ex);
+			}
+		}
+		StoreLock lock = StoreLock.acquire(directory, config.readOnly());
+		Env<DirectBuffer> env = null;
+		try {
+			DataFileCheck.Meta meta = DataFileCheck.check(lock.directory());
+			env = Env.create(DirectBufferProxy.PROXY_DB)
+				.setMapSize(initialMapSize(config, meta))
+				.setMaxDbs(LmdbTables.NAMES.length)
+				.setMaxReaders(config.maxReaders())
+				.open(lock.directory().toFile(), 0664, flags(config));
+			clearStaleReaders(env, lock.directory());
+			return new Opened(lock, env, openTables(env, config.readOnly(), lock.directory()));
+		}
+		catch (RuntimeException ex) {
+			if (env != null) {
+				env.close();
+			}
+			lock.close();
+			throw LmdbErrors.translate(ex, "open the store at " + lock.directory());
+		}
+	}
+
+	/**
+	 * Opens the tables; read-only, the writing process may grow the map between LMDB's
+	 * open and the first transaction, so its new size is adopted and the open retried.
+	 */
+	private static List<Dbi<DirectBuffer>> openTables(Env<DirectBuffer> env, boolean readOnly, Path directory) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return LmdbTables.open(env, readOnly, directory);
+			}
+			catch (Dbi.MapResizedException ex) {
+				if (!readOnly || attempt == 3) {
+					throw ex;
+				}
+				env.setMapSize(0);
+			}
+		}
+	}
+
+	/**
+	 * A read-only process adopts the writer's map size (0 tells LMDB to take it from the
+	 * file). A writer starts from the configured size, or from the size the store had
+	 * grown to, so that a reopened store does not grow again step by step.
+	 */
+	private static long initialMapSize(StorageConfig config, DataFileCheck.Meta meta) {
+		if (config.readOnly()) {
+			return 0;
+		}
+		long size = align(config.initialMapSize());
+		if (meta != null) {
+			size = Math.max(size, Math.min(align(meta.mapSize()), align(config.maxMapSize())));
+		}
+		return size;
+	}
+
+	/**
+	 * Rounds a map size up to whole mebibytes, at least one.
+	 * @param size the size in bytes
+	 * @return the aligned size
+	 */
+	static long align(long size) {
+		return Math.max(MAP_ALIGNMENT, (size + MAP_ALIGNMENT - 1) / MAP_ALIGNMENT * MAP_ALIGNMENT);
+	}
+
+	/**
+	 * Frees reader table entries left by processes that died holding a snapshot: they
+	 * would otherwise count against the reader limit and pin old pages forever.
+	 */
+	private static void clearStaleReaders(Env<DirectBuffer> env, Path directory) {
+		try {
+			int cleared = env.readerCheck();
+			if (cleared > 0) {
+				LOGGER.log(Level.INFO, "Cleared " + cleared + " reader slot(s) of Varve store " + directory
+						+ " left by processes that ended without closing them");
+			}
+		}
+		catch (RuntimeException ex) {
+			LOGGER.log(Level.WARNING, "Could not check the reader table of Varve store " + directory, ex);
+		}
+	}
+
+	private static EnvFlags[] flags(StorageConfig config) {
+		List<EnvFlags> flags = new ArrayList<>();
+		// Reader slots belong to transactions, not threads: any thread may read, and
+		// pooled snapshots move between threads.
+		flags.add(EnvFlags.MDB_NOTLS);
+		if (config.durability() == Durability.NO_META_SYNC) {
+			flags.add(EnvFlags.MDB_NOMETASYNC);
+		}
+		else if (config.durability() == Durability.NO_SYNC) {
+			flags.add(EnvFlags.MDB_NOSYNC);
+		}
+		if (config.readOnly()) {
+			flags.add(EnvFlags.MDB_RDONLY_ENV);
+		}
+		return flags.toArray(EnvFlags[]::new);
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.varve.reliability;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.varve.ExpectedVersion;
+import io.varve.StoreLockedException;
+import io.varve.Varve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * One writer per store: a second open in the same JVM or from another process fails fast
+ * and says who holds the store, while read-only inspection from another process works and
+ * follows the owner's commits, even after the owner grew the map.
+ */
+class SingleWriterTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aSecondOpenInTheSameJvmFailsFastUntilTheFirstCloses() {
+		Path store = this.dir.resolve("store");
+		try (Varve varve = Varve.open(store)) {
+			varve.append("a-1", ExpectedVersion.noStream(), Filler.of(1, 10));
+			assertThatThrownBy(() -> Varve.open(store)).isInstanceOf(StoreLockedException.class)
+				.hasMessageContaining("already open in this JVM")
+				.hasMessageContaining("share that Varve instance");
+			// Another spelling of the same directory is the same store.
+			assertThatThrownBy(() -> Varve.open(this.dir.resolve("x/../store")))
+				.isInstanceOf(StoreLockedException.class);
+			assertThatThrownBy(() -> Varve.openReadOnly(store)).isInstanceOf(StoreLockedException.class)
+				.hasMessageContaining("already open in this JVM");
+			assertThat(varve.headPosition()).isEqualTo(1);
+		}
+		try (Varve again = Varve.open(store)) {
+			assertThat(again.headPosition()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void anotherProcessHoldingTheStoreMakesOpenFailWithItsPid() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (ChildJvm owner = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			owner.send("open " + store + " write");
+			String opened = owner.await("OPENED", TIMEOUT);
+			assertThat(opened).isEqualTo("OPENED " + owner.pid());
+			assertThatThrownBy(() -> Varve.open(store)).isInstanceOf(StoreLockedException.class)
+				.hasMessageContaining("open for writing by another process")
+				.hasMessageContaining("pid " + owner.pid())
+				.hasMessageContaining("Varve.openReadOnly(path)");
+			// A killed owner leaves no lock behind.
+			owner.kill();
+		}
+		try (Varve varve = Varve.open(store)) {
+			assertThat(varve.headPosition()).isZero();
+		}
+	}
+
+	@Test
+	void aProcessThatHoldsTheStoreKeepsOthersOutUntilItExits() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve varve = Varve.open(store)) {
+			varve.append("a-1", ExpectedVersion.noStream(), Filler.of(1, 10));
+		}
+		try (ChildJvm other = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			try (Varve varve = Varve.open(store)) {
+				other.send("open " + store + " write");
+				assertThat(other.await("FAILED", TIMEOUT)).startsWith("FAILED StoreLockedException")
+					.contains("pid " + ProcessHandle.current().pid());
+			}
+			other.send("open " + store + " write");
+			other.await("OPENED", TIMEOUT);
+			other.send("head");
+			assertThat(other.await("HEAD", TIMEOUT)).isEqualTo("HEAD 1");
+			other.send("exit");
+			assertThat(other.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	@Test
+	void aReadOnlyProcessFollowsTheOwnersCommitsAcrossMapGrowth() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve owner = Varve.builder().path(store).mapSize(1024 * 1024).open();
+				ChildJvm inspector = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			append(owner, 0, 20, 100);
+			inspector.send("open " + store + " read");
+			inspector.await("OPENED", TIMEOUT);
+			inspector.send("verify");
+			assertThat(inspector.await("VERIFIED", TIMEOUT)).isEqualTo("VERIFIED 20");
+			inspector.send("append other-1 1 10");
+			assertThat(inspector.await("FAILED", TIMEOUT)).startsWith("FAILED ReadOnlyStoreException")
+				.contains("append through the process that owns it");
+
+			// Grow the map several times over while the inspector keeps its smaller map.
+			long mapBefore = owner.storeInfo().mapSize();
+			append(owner, 20, 3000, 3000);
+			assertThat(owner.storeInfo().mapSize()).as("owner's map after growing")
+				.isGreaterThanOrEqualTo(8 * mapBefore);
+
+			inspector.send("head");
+			assertThat(inspector.await("HEAD", TIMEOUT)).isEqualTo("HEAD " + owner.headPosition());
+			inspector.send("verify");
+			assertThat(inspector.await("VERIFIED", TIMEOUT)).isEqualTo("VERIFIED " + owner.headPosition());
+			inspector.send("exit");
+			assertThat(inspector.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	@Test
+	void aReadOnlyProcessOpensCleanlyWhileTheOwnerIsCommitting() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve owner = Varve.builder().path(store).mapSize(1024 * 1024).open();
+				ChildJvm inspector = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			append(owner, 0, 10, 100);
+			java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+			Thread appender = new Thread(() -> {
+				for (int i = 10; !stop.get() && i < 1_000_000; i += 5) {
+					append(owner, i, 5, (i % 3 == 0) ? 4000 : 200);
+				}
+			});
+			appender.start();
+			try {
+				// Each open reads the data file's header while commits land.
+				for (int round = 0; round < 15; round++) {
+					inspector.send("open " + store + " read");
+					inspector.await("OPENED", TIMEOUT);
+					inspector.send("verify");
+					assertThat(inspector.await("VERIFIED", TIMEOUT)).startsWith("VERIFIED ");
+					inspector.send("close");
+					inspector.await("CLOSED", TIMEOUT);
+				}
+			}
+			finally {
+				stop.set(true);
+				appender.join();
+			}
+			inspector.send("exit");
+			assertThat(inspector.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	private static void append(Varve varve, int from, int count, int size) {
+		for (int i = from; i < from + count; i += 50) {
+			List<Object> batch = new ArrayList<>();
+			for (int j = i; j < Math.min(from + count, i + 50); j++) {
+				batch.add(Filler.of(j, size));
+			}
+			varve.append("filler-" + (i % 5), ExpectedVersion.any(), batch.toArray());
+		}
+	}
+
+}
