@@ -31,12 +31,14 @@ public final class VarveAutoConfiguration {
 			Environment environment, ResourceLoader resourceLoader) {
 		VarveBuilder builder = Varve.builder()
 			.path(properties.getPath())
-			.mapSize(properties.getMapSize().toBytes())
 			.maxMapSize(properties.getMaxMapSize().toBytes())
 			.durability(properties.getDurability())
 			.maxEventSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
 			.maxReaders(properties.getMaxReaders())
 			.syncInterval(properties.getSyncInterval());
+		if (properties.getMapSize() != null) {
+			builder.mapSize(properties.getMapSize().toBytes());
+		}
 		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			packages.addAll(AutoConfigurationPackages.get(beanFactory));

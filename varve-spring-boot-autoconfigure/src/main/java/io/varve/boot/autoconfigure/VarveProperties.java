@@ -23,10 +23,10 @@ public class VarveProperties {
 	private Path path = Path.of("varve-data");
 
 	/**
-	 * Map size a new store starts with. The map doubles whenever it fills, up to the
-	 * maximum map size.
+	 * Map size a new store starts with (64MB when unset, or the maximum map size if that
+	 * is smaller). The map doubles whenever it fills, up to the maximum map size.
 	 */
-	private DataSize mapSize = DataSize.ofBytes(VarveBuilder.DEFAULT_MAP_SIZE);
+	private DataSize mapSize;
 
 	/**
 	 * Largest the map may grow to. An append that needs more fails and changes nothing.

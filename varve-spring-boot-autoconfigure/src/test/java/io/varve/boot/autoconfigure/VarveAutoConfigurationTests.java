@@ -53,6 +53,15 @@ class VarveAutoConfigurationTests {
 	}
 
 	@Test
+	void aSmallMaximumMapSizeAloneLowersTheInitialSize() {
+		this.contextRunner.withPropertyValues("varve.path=" + this.dir, "varve.max-map-size=16MB").run((context) -> {
+			StoreInfo info = context.getBean(Varve.class).storeInfo();
+			assertThat(info.maxMapSize()).isEqualTo(16L * 1024 * 1024);
+			assertThat(info.mapSize()).isLessThanOrEqualTo(info.maxMapSize());
+		});
+	}
+
+	@Test
 	void closesStoreWhenContextCloses() {
 		Varve[] holder = new Varve[1];
 		this.contextRunner.withPropertyValues("varve.path=" + this.dir)
