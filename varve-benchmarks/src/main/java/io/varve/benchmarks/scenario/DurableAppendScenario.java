@@ -1,0 +1,133 @@
+package io.varve.benchmarks.scenario;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.varve.Durability;
+import io.varve.ExpectedVersion;
+import io.varve.Varve;
+import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.Events;
+import io.varve.benchmarks.support.GroupSizes;
+import io.varve.benchmarks.support.Load;
+import io.varve.benchmarks.support.Measurement;
+import io.varve.benchmarks.support.RawLmdb;
+import io.varve.benchmarks.support.Settings;
+import io.varve.benchmarks.support.Stores;
+
+/**
+ * Scenario 2: durable single-event appends. Varve ({@code SYNC}) with 1 writer and with
+ * 64 concurrent writers (each its own stream, {@code exact} expected versions), against
+ * raw lmdbjava committing (and syncing) once per event, and against the ceiling: one raw
+ * thread committing durable batches of Varve's measured average group size.
+ */
+public final class DurableAppendScenario implements Scenario {
+
+	static final int WRITERS = 64;
+
+	@Override
+	public int number() {
+		return 2;
+	}
+
+	@Override
+	public String title() {
+		return "Durable single-event appends";
+	}
+
+	@Override
+	public List<Row> run(Settings settings) {
+		Measurement one = null;
+		Measurement many = null;
+		Measurement rawOne = null;
+		Measurement ceiling = null;
+		double groupSum = 0;
+		for (int round = 0; round < settings.rounds(); round++) {
+			one = varve(settings, 1).measurement().plus(one);
+			VarveRun run = varve(settings, WRITERS);
+			many = run.measurement().plus(many);
+			groupSum += run.averageGroup();
+			int group = (int) Math.max(1, Math.round(run.averageGroup()));
+			rawOne = raw(settings, 1).plus(rawOne);
+			ceiling = raw(settings, group).plus(ceiling);
+			Scenario.progress(String.format(
+					"round %d: Varve 1 writer %,.0f ev/s, 64 writers %,.0f ev/s (avg group %.1f), raw per-event %,.0f ev/s, raw batches of %d %,.0f ev/s",
+					round + 1, one.rate(), many.rate(), run.averageGroup(), rawOne.rate(), group, ceiling.rate()));
+		}
+		double group = groupSum / settings.rounds();
+		String durability = "Every acknowledged append is on disk: Varve Durability.SYNC and the raw env use LMDB's "
+				+ "default sync on commit (data pages fdatasync'd, then the meta page), so both pay the same two "
+				+ "syncs per commit.";
+		return List.of(
+				new Row("2. Durable appends, 1 writer", "append(stream, exact(v), 1 event), SYNC, 1 thread", one,
+						"raw lmdbjava: 1 event per txn, synced, 1 thread", rawOne, Double.NaN,
+						durability + " Shows Varve's cost per commit over raw LMDB when nothing can be grouped."),
+				new Row("2. Durable appends, 64 writers vs 1", "same, 64 threads (one stream each)", many,
+						"Varve itself, 1 thread", one, 25,
+						"Group commit: 64 callers share commits. Average group measured through a CommitListener: "
+								+ String.format("%.1f", group) + " events per commit."),
+				new Row("2. Durable appends, 64 writers vs ceiling", "same, 64 threads", many,
+						String
+							.format("raw lmdbjava: 1 thread, synced batches of %.0f events (Varve's avg group)", group),
+						ceiling, 0.8,
+						durability + " The ceiling commits batches of Varve's average group size from one thread: "
+								+ "what a perfect group commit would reach."),
+				new Row("2. Durable appends, 64 writers vs raw per-event", "same, 64 threads", many,
+						"raw lmdbjava: 1 event per txn, synced", rawOne, Double.NaN,
+						"What group commit buys over committing each event on its own."));
+	}
+
+	static VarveRun varve(Settings settings, int writers) {
+		Path directory;
+		Measurement measurement;
+		double group;
+		try (Varve varve = Stores.varve(settings.workDir(), "durable-varve", Durability.SYNC)) {
+			directory = varve.path();
+			long[] versions = new long[writers];
+			GroupSizes counter = GroupSizes.attach(varve);
+			measurement = Load.run(writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+				varve.append("cart-" + worker, ExpectedVersion.exact(versions[worker]),
+						Events.event(worker, versions[worker]));
+				versions[worker]++;
+				return 1;
+			}, counter::reset);
+			group = counter.average();
+		}
+		Stores.delete(directory);
+		return new VarveRun(measurement, group);
+	}
+
+	/**
+	 * A Varve load and the average group size of its measured window.
+	 *
+	 * @param measurement the load's measurement
+	 * @param averageGroup events per commit
+	 */
+	record VarveRun(Measurement measurement, double averageGroup) {
+
+	}
+
+	private static Measurement raw(Settings settings, int batch) {
+		Path directory = Stores.freshDirectory(settings.workDir(), "durable-raw");
+		Measurement measurement;
+		try (RawLmdb raw = RawLmdb.open(directory, true)) {
+			long[] version = new long[1];
+			byte[][] values = new byte[batch][];
+			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+				for (int e = 0; e < batch; e++) {
+					values[e] = Events.encode(Events.event(e, version[0]++));
+				}
+				if (batch == 1) {
+					raw.appendOne(values[0]);
+				}
+				else {
+					raw.appendBatch(values);
+				}
+				return batch;
+			});
+		}
+		Stores.delete(directory);
+		return measurement;
+	}
+
+}
