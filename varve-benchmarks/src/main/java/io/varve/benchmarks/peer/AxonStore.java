@@ -16,7 +16,6 @@ import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventStream;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
-import org.axonframework.eventsourcing.eventstore.jdbc.HsqlEventTableFactory;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -68,7 +67,7 @@ public final class AxonStore implements AutoCloseable {
 			.eventSerializer(serializer)
 			.snapshotSerializer(serializer)
 			.build();
-		engine.createSchema(HsqlEventTableFactory.INSTANCE);
+		engine.createSchema(H2EventTableFactory.INSTANCE);
 		EmbeddedEventStore store = EmbeddedEventStore.builder().storageEngine(engine).build();
 		return new AxonStore(pool, store, syncEachAppend);
 	}

@@ -7,6 +7,7 @@ import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.DiskWrites;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.GroupSizes;
 import io.varve.benchmarks.support.Load;
@@ -42,26 +43,40 @@ public final class DurableAppendScenario implements Scenario {
 		Measurement rawOne = null;
 		Measurement ceiling = null;
 		double groupSum = 0;
+		double[] bytes = new double[4];
 		for (int round = 0; round < settings.rounds(); round++) {
-			one = varve(settings, 1).measurement().plus(one);
+			VarveRun single = varve(settings, 1);
+			one = single.measurement().plus(one);
 			VarveRun run = varve(settings, WRITERS);
 			many = run.measurement().plus(many);
 			groupSum += run.averageGroup();
 			int group = (int) Math.max(1, Math.round(run.averageGroup()));
-			rawOne = raw(settings, 1).plus(rawOne);
-			ceiling = raw(settings, group).plus(ceiling);
+			RawRun rawSingle = raw(settings, 1);
+			rawOne = rawSingle.measurement().plus(rawOne);
+			RawRun rawGroup = raw(settings, group);
+			ceiling = rawGroup.measurement().plus(ceiling);
+			bytes[0] += single.bytesPerCommit() / settings.rounds();
+			bytes[1] += run.bytesPerCommit() / settings.rounds();
+			bytes[2] += rawSingle.bytesPerCommit() / settings.rounds();
+			bytes[3] += rawGroup.bytesPerCommit() / settings.rounds();
 			Scenario.progress(String.format(
 					"round %d: Varve 1 writer %,.0f ev/s, 64 writers %,.0f ev/s (avg group %.1f), raw per-event %,.0f ev/s, raw batches of %d %,.0f ev/s",
 					round + 1, one.rate(), many.rate(), run.averageGroup(), rawOne.rate(), group, ceiling.rate()));
 		}
 		double group = groupSum / settings.rounds();
+		String written = String.format(java.util.Locale.ROOT,
+				" Bytes written to disk per commit (/proc/self/io): Varve 1 writer %.0f KiB, raw per-event %.0f KiB; "
+						+ "Varve 64 writers %.0f KiB per group, raw batch of the same size %.0f KiB.",
+				bytes[0] / 1024, bytes[2] / 1024, bytes[1] / 1024, bytes[3] / 1024);
+		Scenario.progress("per commit:" + written);
 		String durability = "Every acknowledged append is on disk: Varve Durability.SYNC and the raw env use LMDB's "
 				+ "default sync on commit (data pages fdatasync'd, then the meta page), so both pay the same two "
 				+ "syncs per commit.";
 		return List.of(
 				new Row("2. Durable appends, 1 writer", "append(stream, exact(v), 1 event), SYNC, 1 thread", one,
 						"raw lmdbjava: 1 event per txn, synced, 1 thread", rawOne, Double.NaN,
-						durability + " Shows Varve's cost per commit over raw LMDB when nothing can be grouped."),
+						durability + " Shows Varve's cost per commit over raw LMDB when nothing can be grouped."
+								+ written),
 				new Row("2. Durable appends, 64 writers vs 1", "same, 64 threads (one stream each)", many,
 						"Varve itself, 1 thread", one, 25,
 						"Group commit: 64 callers share commits. Average group measured through a CommitListener: "
@@ -71,7 +86,7 @@ public final class DurableAppendScenario implements Scenario {
 							.format("raw lmdbjava: 1 thread, synced batches of %.0f events (Varve's avg group)", group),
 						ceiling, 0.8,
 						durability + " The ceiling commits batches of Varve's average group size from one thread: "
-								+ "what a perfect group commit would reach."),
+								+ "what a perfect group commit would reach." + written),
 				new Row("2. Durable appends, 64 writers vs raw per-event", "same, 64 threads", many,
 						"raw lmdbjava: 1 event per txn, synced", rawOne, Double.NaN,
 						"What group commit buys over committing each event on its own."));
@@ -81,20 +96,26 @@ public final class DurableAppendScenario implements Scenario {
 		Path directory;
 		Measurement measurement;
 		double group;
+		double bytesPerCommit;
 		try (Varve varve = Stores.varve(settings.workDir(), "durable-varve", Durability.SYNC)) {
 			directory = varve.path();
 			long[] versions = new long[writers];
 			GroupSizes counter = GroupSizes.attach(varve);
+			long[] written = new long[1];
 			measurement = Load.run(writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
 				varve.append("cart-" + worker, ExpectedVersion.exact(versions[worker]),
 						Events.event(worker, versions[worker]));
 				versions[worker]++;
 				return 1;
-			}, counter::reset);
+			}, () -> {
+				counter.reset();
+				written[0] = DiskWrites.bytes();
+			});
+			bytesPerCommit = (double) (DiskWrites.bytes() - written[0]) / Math.max(1, counter.commits());
 			group = counter.average();
 		}
 		Stores.delete(directory);
-		return new VarveRun(measurement, group);
+		return new VarveRun(measurement, group, bytesPerCommit);
 	}
 
 	/**
@@ -102,17 +123,20 @@ public final class DurableAppendScenario implements Scenario {
 	 *
 	 * @param measurement the load's measurement
 	 * @param averageGroup events per commit
+	 * @param bytesPerCommit bytes written to disk per commit
 	 */
-	record VarveRun(Measurement measurement, double averageGroup) {
+	record VarveRun(Measurement measurement, double averageGroup, double bytesPerCommit) {
 
 	}
 
-	private static Measurement raw(Settings settings, int batch) {
+	private static RawRun raw(Settings settings, int batch) {
 		Path directory = Stores.freshDirectory(settings.workDir(), "durable-raw");
 		Measurement measurement;
+		double bytesPerCommit;
 		try (RawLmdb raw = RawLmdb.open(directory, true)) {
 			long[] version = new long[1];
 			byte[][] values = new byte[batch][];
+			long[] written = new long[1];
 			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
 				for (int e = 0; e < batch; e++) {
 					values[e] = Events.encode(Events.event(e, version[0]++));
@@ -124,10 +148,15 @@ public final class DurableAppendScenario implements Scenario {
 					raw.appendBatch(values);
 				}
 				return batch;
-			});
+			}, () -> written[0] = DiskWrites.bytes());
+			bytesPerCommit = (DiskWrites.bytes() - written[0]) / Math.max(1.0, (double) measurement.events() / batch);
 		}
 		Stores.delete(directory);
-		return measurement;
+		return new RawRun(measurement, bytesPerCommit);
+	}
+
+	private record RawRun(Measurement measurement, double bytesPerCommit) {
+
 	}
 
 }
