@@ -90,7 +90,8 @@ public final class RatioChart {
 				g.setColor(Double.isNaN(row.target()) ? INFO : (row.meetsTarget() ? MET : MISSED));
 				g.fillRect(x0, y, Math.max(2, x1 - x0), BAR);
 				g.setColor(Color.BLACK);
-				g.drawString(String.format(Locale.ROOT, "%.2fx", row.ratio()), x1 + 6,
+				int xLabel = Double.isNaN(row.target()) ? x1 : Math.max(x1, axis.x(Math.log10(row.target())));
+				g.drawString(String.format(Locale.ROOT, "%.2fx", row.ratio()), xLabel + 6,
 						y + BAR / 2 + metrics.getAscent() / 2 - 2);
 				if (!Double.isNaN(row.target())) {
 					int xt = axis.x(Math.log10(row.target()));
