@@ -46,7 +46,7 @@ public final class AxonScenario implements Scenario {
 		Measurement varveMany = null;
 		Measurement axonMany = null;
 		Measurement axonManyNoSync = null;
-		for (int round = 0; round < settings.rounds(); round++) {
+		for (int round = 0; round < Math.min(2, settings.rounds()); round++) {
 			varveOne = DurableAppendScenario.varve(settings, 1).measurement().plus(varveOne);
 			axonOne = axon(settings, 1, true).plus(axonOne);
 			axonMany = axon(settings, WRITERS, true).plus(axonMany);
@@ -106,7 +106,7 @@ public final class AxonScenario implements Scenario {
 			Measurement axonLog = null;
 			Measurement varveAggregates = null;
 			Measurement axonAggregates = null;
-			for (int round = 0; round < settings.rounds(); round++) {
+			for (int round = 0; round < settings.shortRounds() / 2; round++) {
 				Checksum[] sums = new Checksum[4];
 				varveLog = Checksum.timed(sums, 0, () -> readLogVarve(varve)).plus(varveLog);
 				axonLog = Checksum.timed(sums, 1, () -> readLogAxon(axon, events)).plus(axonLog);

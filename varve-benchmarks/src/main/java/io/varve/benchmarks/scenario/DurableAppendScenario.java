@@ -10,9 +10,11 @@ import io.varve.benchmarks.report.Row;
 import io.varve.benchmarks.support.DiskWrites;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.GroupSizes;
+import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Load;
 import io.varve.benchmarks.support.Measurement;
 import io.varve.benchmarks.support.RawLmdb;
+import io.varve.benchmarks.support.RawVarveLayout;
 import io.varve.benchmarks.support.Settings;
 import io.varve.benchmarks.support.Stores;
 
@@ -42,8 +44,9 @@ public final class DurableAppendScenario implements Scenario {
 		Measurement many = null;
 		Measurement rawOne = null;
 		Measurement ceiling = null;
+		Measurement layout = null;
 		double groupSum = 0;
-		double[] bytes = new double[4];
+		double[] bytes = new double[5];
 		for (int round = 0; round < settings.rounds(); round++) {
 			VarveRun single = varve(settings, 1);
 			one = single.measurement().plus(one);
@@ -55,19 +58,24 @@ public final class DurableAppendScenario implements Scenario {
 			rawOne = rawSingle.measurement().plus(rawOne);
 			RawRun rawGroup = raw(settings, group);
 			ceiling = rawGroup.measurement().plus(ceiling);
+			RawRun layoutGroup = rawLayout(settings, group);
+			layout = layoutGroup.measurement().plus(layout);
+			bytes[4] += layoutGroup.bytesPerCommit() / settings.rounds();
 			bytes[0] += single.bytesPerCommit() / settings.rounds();
 			bytes[1] += run.bytesPerCommit() / settings.rounds();
 			bytes[2] += rawSingle.bytesPerCommit() / settings.rounds();
 			bytes[3] += rawGroup.bytesPerCommit() / settings.rounds();
 			Scenario.progress(String.format(
-					"round %d: Varve 1 writer %,.0f ev/s, 64 writers %,.0f ev/s (avg group %.1f), raw per-event %,.0f ev/s, raw batches of %d %,.0f ev/s",
-					round + 1, one.rate(), many.rate(), run.averageGroup(), rawOne.rate(), group, ceiling.rate()));
+					"round %d: Varve 1 writer %,.0f ev/s, 64 writers %,.0f ev/s (avg group %.1f), raw per-event %,.0f ev/s, raw batches of %d %,.0f ev/s, raw Varve layout %,.0f ev/s",
+					round + 1, one.rate(), many.rate(), run.averageGroup(), rawOne.rate(), group, ceiling.rate(),
+					layout.rate()));
 		}
 		double group = groupSum / settings.rounds();
 		String written = String.format(java.util.Locale.ROOT,
 				" Bytes written to disk per commit (/proc/self/io): Varve 1 writer %.0f KiB, raw per-event %.0f KiB; "
-						+ "Varve 64 writers %.0f KiB per group, raw batch of the same size %.0f KiB.",
-				bytes[0] / 1024, bytes[2] / 1024, bytes[1] / 1024, bytes[3] / 1024);
+						+ "Varve 64 writers %.0f KiB per group, raw batch of the same size %.0f KiB, raw with Varve's "
+						+ "layout %.0f KiB.",
+				bytes[0] / 1024, bytes[2] / 1024, bytes[1] / 1024, bytes[3] / 1024, bytes[4] / 1024);
 		Scenario.progress("per commit:" + written);
 		String durability = "Every acknowledged append is on disk: Varve Durability.SYNC and the raw env use LMDB's "
 				+ "default sync on commit (data pages fdatasync'd, then the meta page), so both pay the same two "
@@ -87,6 +95,14 @@ public final class DurableAppendScenario implements Scenario {
 						ceiling, 0.8,
 						durability + " The ceiling commits batches of Varve's average group size from one thread: "
 								+ "what a perfect group commit would reach." + written),
+				new Row("2. Durable appends, 64 writers vs raw with Varve's layout", "same, 64 threads", many,
+						String.format("raw lmdbjava doing Varve's writes, 1 thread, synced batches of %.0f "
+								+ "single-event appends to 64 streams", group),
+						layout, Double.NaN,
+						"Diagnostic: the same storage work per event as Varve (envelope in the log, (stream, version) "
+								+ "index, event-id index, stream head) in batches of Varve's group size, from one "
+								+ "thread without queue, checks or futures. Varve / this = the cost of Varve's group "
+								+ "commit machinery; this / the ceiling = the cost of the storage layout." + written),
 				new Row("2. Durable appends, 64 writers vs raw per-event", "same, 64 threads", many,
 						"raw lmdbjava: 1 event per txn, synced", rawOne, Double.NaN,
 						"What group commit buys over committing each event on its own."));
@@ -147,6 +163,31 @@ public final class DurableAppendScenario implements Scenario {
 				else {
 					raw.appendBatch(values);
 				}
+				return batch;
+			}, () -> written[0] = DiskWrites.bytes());
+			bytesPerCommit = (DiskWrites.bytes() - written[0]) / Math.max(1.0, (double) measurement.events() / batch);
+		}
+		Stores.delete(directory);
+		return new RawRun(measurement, bytesPerCommit);
+	}
+
+	private static RawRun rawLayout(Settings settings, int batch) {
+		Path directory = Stores.freshDirectory(settings.workDir(), "durable-layout");
+		Measurement measurement;
+		double bytesPerCommit;
+		try (RawVarveLayout raw = RawVarveLayout.open(directory, true)) {
+			long[] versions = new long[WRITERS];
+			int[] streams = new int[batch];
+			ItemAdded[][] appends = new ItemAdded[batch][];
+			long[] next = new long[1];
+			long[] written = new long[1];
+			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+				for (int a = 0; a < batch; a++) {
+					int stream = (int) (next[0]++ % WRITERS);
+					streams[a] = stream;
+					appends[a] = new ItemAdded[] { Events.event(stream, versions[stream]++) };
+				}
+				raw.commit(streams, appends, batch);
 				return batch;
 			}, () -> written[0] = DiskWrites.bytes());
 			bytesPerCommit = (DiskWrites.bytes() - written[0]) / Math.max(1.0, (double) measurement.events() / batch);

@@ -60,7 +60,7 @@ public final class ReadScenario implements Scenario {
 			Measurement rawStreamRead = null;
 			Measurement varveLog = null;
 			Measurement rawLogRead = null;
-			for (int round = 0; round < settings.rounds() + 1; round++) {
+			for (int round = 0; round < settings.shortRounds(); round++) {
 				Checksum[] sums = new Checksum[4];
 				varveStream = Checksum.timed(sums, 0, () -> readStream(varve)).plus(varveStream);
 				rawStreamRead = Checksum.timed(sums, 1, () -> readRaw(rawStream)).plus(rawStreamRead);

@@ -12,9 +12,9 @@ import java.nio.file.Path;
  */
 public record Settings(double size, Path workDir, Path outDir) {
 
-	/** Events written by each side of the batched no-sync append scenario. */
+	/** Events written by each side of the batched no-sync append scenario, per round. */
 	public long batchEvents() {
-		return scaled(1_000_000, 50_000);
+		return scaled(300_000, 50_000);
 	}
 
 	/** Events in the log read by the whole-log read scenario. */
@@ -44,12 +44,20 @@ public record Settings(double size, Path workDir, Path outDir) {
 
 	/** Measured window of each timed load, in milliseconds. */
 	public long measureMillis() {
-		return Math.max(1_000, Math.round(6_000 * Math.min(2.0, this.size)));
+		return Math.max(1_000, Math.round(4_000 * Math.min(2.0, this.size)));
 	}
 
-	/** Alternating rounds of each side-by-side pair. */
+	/** Alternating rounds of each timed-load pair (a few seconds per side and round). */
 	public int rounds() {
-		return (this.size < 0.5) ? 1 : 2;
+		return (this.size < 0.5) ? 1 : 3;
+	}
+
+	/**
+	 * Alternating rounds of short pairs (reads, batched appends): many short turns, so
+	 * that load from other processes on a shared machine falls on both sides alike.
+	 */
+	public int shortRounds() {
+		return (this.size < 0.5) ? 2 : 8;
 	}
 
 	private long scaled(long base, long minimum) {

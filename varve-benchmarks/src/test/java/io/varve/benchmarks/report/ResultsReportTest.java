@@ -47,8 +47,8 @@ class ResultsReportTest {
 		assertThat(markdown).contains("| 1. Met | varve | 900 | raw | 1,000 | **0.90x** | ≥ 0.7x | yes | — | 2 / 8 |");
 		assertThat(markdown).contains("| 2. Missed | varve | 100 | raw | 1,000 | **0.10x** | ≥ 0.8x | **no** |");
 		assertThat(markdown).contains("| 4. Slot | later | — | raw | — | — | ≥ 0.7x | slot |");
-		assertThat(markdown).contains("![Ratios per scenario](ratios.png)", "## Memory", "- CPU: test",
-				"(1 min 15 s)", "2026-01-02T03:04:05Z");
+		assertThat(markdown).contains("![Ratios per scenario](ratios.png)", "## Memory", "- CPU: test", "(1 min 15 s)",
+				"2026-01-02T03:04:05Z");
 	}
 
 	@Test
