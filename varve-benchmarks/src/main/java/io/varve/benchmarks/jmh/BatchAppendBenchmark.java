@@ -54,7 +54,7 @@ public class BatchAppendBenchmark {
 
 	@Setup(Level.Trial)
 	public void open() throws Exception {
-		this.directory = Files.createTempDirectory(Path.of("target"), "jmh-batch-");
+		this.directory = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "jmh-batch-");
 		this.varve = Varve.builder()
 			.path(this.directory.resolve("varve"))
 			.durability(Durability.NO_SYNC)

@@ -52,7 +52,7 @@ public class DurableAppendBenchmark {
 
 		@Setup(Level.Trial)
 		public void open() throws Exception {
-			this.directory = Files.createTempDirectory(Path.of("target"), "jmh-durable-");
+			this.directory = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "jmh-durable-");
 			this.varve = Varve.builder()
 				.path(this.directory)
 				.durability(Durability.SYNC)
