@@ -24,7 +24,12 @@ import io.varve.core.storage.WriteTxn;
  */
 final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 
-	private final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+	// The value buffer is re-wrapped to each value's length, which drops its reference to
+	// the ByteBuffer; this field keeps the native memory reachable (else the GC frees it
+	// while LMDB still reads from it).
+	private final ByteBuffer valueMemory = ByteBuffer.allocateDirect(64);
+
+	private final UnsafeBuffer value = new UnsafeBuffer(this.valueMemory);
 
 	private long newestStreamId;
 
