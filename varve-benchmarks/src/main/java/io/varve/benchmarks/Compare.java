@@ -15,6 +15,7 @@ import io.varve.benchmarks.report.Row;
 import io.varve.benchmarks.scenario.AxonScenario;
 import io.varve.benchmarks.scenario.BatchAppendScenario;
 import io.varve.benchmarks.scenario.DurableAppendScenario;
+import io.varve.benchmarks.scenario.LayoutScenario;
 import io.varve.benchmarks.scenario.MemoryScenario;
 import io.varve.benchmarks.scenario.ProcessorCatchUpScenario;
 import io.varve.benchmarks.scenario.ReadScenario;
@@ -88,8 +89,9 @@ public final class Compare {
 		System.out.printf(Locale.ROOT, "Varve comparison, size %s; benchmark event: %d bytes as Smile; stores in %s%n",
 				settings.size(), eventSize, settings.workDir().toAbsolutePath());
 		MemoryScenario memory = new MemoryScenario();
+		LayoutScenario layout = new LayoutScenario();
 		List<Scenario> scenarios = List.of(new BatchAppendScenario(), new DurableAppendScenario(), new ReadScenario(),
-				new ProcessorCatchUpScenario(), new AxonScenario(), memory);
+				new ProcessorCatchUpScenario(), new AxonScenario(), memory, layout);
 		List<Row> rows = new ArrayList<>();
 		for (Scenario scenario : scenarios) {
 			if (!only.isEmpty() && !only.contains(scenario.number())) {
@@ -119,6 +121,7 @@ public final class Compare {
 							+ " bytes on average as Smile (checked to lie within " + Events.MIN_BYTES + "–"
 							+ Events.MAX_BYTES + " bytes before every run).")
 			.section("Memory", memory.details())
+			.section("Where the time goes: storage layout (diagnostic)", layout.details())
 			.section("Sizes", sizes(settings));
 		report.write(settings.outDir().resolve(RESULTS));
 		RatioChart.write(rows, "Varve vs comparison, same process (size " + settings.size() + ")",

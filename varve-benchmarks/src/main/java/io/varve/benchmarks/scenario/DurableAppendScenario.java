@@ -28,6 +28,13 @@ public final class DurableAppendScenario implements Scenario {
 
 	static final int WRITERS = 64;
 
+	private static volatile double lastAverageGroup = 48;
+
+	/** Varve's average group size with 64 writers in the last run (48 before any run). */
+	static double lastAverageGroup() {
+		return lastAverageGroup;
+	}
+
 	@Override
 	public int number() {
 		return 2;
@@ -71,6 +78,7 @@ public final class DurableAppendScenario implements Scenario {
 					layout.rate()));
 		}
 		double group = groupSum / settings.rounds();
+		lastAverageGroup = group;
 		String written = String.format(java.util.Locale.ROOT,
 				" Bytes written to disk per commit (/proc/self/io): Varve 1 writer %.0f KiB, raw per-event %.0f KiB; "
 						+ "Varve 64 writers %.0f KiB per group, raw batch of the same size %.0f KiB, raw with Varve's "

@@ -28,6 +28,28 @@ import org.lmdbjava.Txn;
  */
 public final class RawVarveLayout implements AutoCloseable {
 
+	/** How the (stream, version) index is kept. */
+	public enum Index {
+
+		/** One entry per event, written in the commit (Varve today). */
+		PER_EVENT,
+
+		/**
+		 * One entry per append (the run of consecutive versions it wrote, which sit at
+		 * consecutive positions), written in the commit.
+		 */
+		PER_APPEND,
+
+		/**
+		 * Not written in the durable commit: built later from the log (which holds stream
+		 * and version in every envelope), outside the synced path.
+		 */
+		DEFERRED
+
+	}
+
+	private final Index indexing;
+
 	private static final byte[] TYPE = "item-added".getBytes(StandardCharsets.UTF_8);
 
 	private static final int HEAD_SIZE = 48;
@@ -62,8 +84,9 @@ public final class RawVarveLayout implements AutoCloseable {
 
 	private long idCounter;
 
-	private RawVarveLayout(Env<DirectBuffer> env) {
+	private RawVarveLayout(Env<DirectBuffer> env, Index indexing) {
 		this.env = env;
+		this.indexing = indexing;
 		this.log = env.openDbi("log", DbiFlags.MDB_CREATE);
 		this.index = env.openDbi("stream-index", DbiFlags.MDB_CREATE);
 		this.ids = env.openDbi("event-ids", DbiFlags.MDB_CREATE);
@@ -77,6 +100,17 @@ public final class RawVarveLayout implements AutoCloseable {
 	 * @return the store
 	 */
 	public static RawVarveLayout open(Path directory, boolean sync) {
+		return open(directory, sync, Index.PER_EVENT);
+	}
+
+	/**
+	 * Opens a new environment with a choice of stream indexing.
+	 * @param directory an empty directory
+	 * @param sync whether commits sync
+	 * @param indexing how the stream index is kept
+	 * @return the store
+	 */
+	public static RawVarveLayout open(Path directory, boolean sync, Index indexing) {
 		try {
 			Files.createDirectories(directory);
 		}
@@ -88,7 +122,7 @@ public final class RawVarveLayout implements AutoCloseable {
 			.setMaxDbs(4)
 			.open(directory.toFile(), sync ? new EnvFlags[] { EnvFlags.MDB_NOTLS }
 					: new EnvFlags[] { EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC });
-		return new RawVarveLayout(env);
+		return new RawVarveLayout(env, indexing);
 	}
 
 	/**
@@ -130,11 +164,14 @@ public final class RawVarveLayout implements AutoCloseable {
 			this.key.wrap(this.key.addressOffset(), 16);
 			this.key.putLong(0, streamId, ByteOrder.BIG_ENDIAN);
 			this.key.putLong(8, version, ByteOrder.BIG_ENDIAN);
-			if (streamId >= this.newestStream) {
-				this.index.put(txn, this.key, this.value, PutFlags.MDB_APPEND);
-			}
-			else {
-				this.index.put(txn, this.key, this.value);
+			boolean lastOfAppend = event == events[events.length - 1];
+			if (this.indexing == Index.PER_EVENT || (this.indexing == Index.PER_APPEND && lastOfAppend)) {
+				if (streamId >= this.newestStream) {
+					this.index.put(txn, this.key, this.value, PutFlags.MDB_APPEND);
+				}
+				else {
+					this.index.put(txn, this.key, this.value);
+				}
 			}
 			UUID id = new UUID((System.currentTimeMillis() << 16) | 0x7000 | (this.idCounter++ & 0xfff),
 					java.util.concurrent.ThreadLocalRandom.current().nextLong() | 0x8000000000000000L);
