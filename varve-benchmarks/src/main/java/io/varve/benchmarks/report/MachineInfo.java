@@ -55,7 +55,12 @@ public final class MachineInfo {
 	}
 
 	private static String disk(Path workDir) {
-		List<String> df = run("df", "-hT", workDir.toAbsolutePath().toString());
+		// The stores are deleted by now: ask about the nearest directory that exists.
+		Path existing = workDir.toAbsolutePath();
+		while (existing.getParent() != null && !Files.isDirectory(existing)) {
+			existing = existing.getParent();
+		}
+		List<String> df = run("df", "-hT", existing.toString());
 		String description = "unknown";
 		if (df.size() >= 2) {
 			String[] fields = df.get(1).trim().split("\\s+");

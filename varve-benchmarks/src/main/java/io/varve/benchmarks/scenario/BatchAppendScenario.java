@@ -73,7 +73,7 @@ public final class BatchAppendScenario implements Scenario {
 				"Both sides skip fsync (Varve Durability.NO_SYNC = LMDB MDB_NOSYNC; raw env MDB_NOSYNC). "
 						+ "Varve writes per event the envelope, the stream index and the event-id index, and "
 						+ "updates the stream head; the raw loop writes only the Smile payload. " + events
-						+ " events per side per round, " + STREAMS
+						+ " events per side in each of " + settings.shortRounds() + " alternating rounds, " + STREAMS
 						+ " streams in rotation; latency is per call of 1000 events."),
 				layoutRow);
 	}

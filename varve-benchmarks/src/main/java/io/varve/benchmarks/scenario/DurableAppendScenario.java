@@ -85,13 +85,14 @@ public final class DurableAppendScenario implements Scenario {
 						+ "layout %.0f KiB.",
 				bytes[0] / 1024, bytes[2] / 1024, bytes[1] / 1024, bytes[3] / 1024, bytes[4] / 1024);
 		Scenario.progress("per commit:" + written);
-		String durability = "Every acknowledged append is on disk: Varve Durability.SYNC and the raw env use LMDB's "
-				+ "default sync on commit (data pages fdatasync'd, then the meta page), so both pay the same two "
-				+ "syncs per commit.";
+		String durability = "Every acknowledged append is on disk: Varve Durability.SYNC and the raw env both use "
+				+ "LMDB's default commit, which fdatasyncs the data pages and then writes the meta page through an "
+				+ "O_DSYNC descriptor (strace of 200 durable Varve appends: 200 fdatasync, ~540 pwrite), so both pay "
+				+ "the same two device flushes per commit";
 		return List.of(
 				new Row("2. Durable appends, 1 writer", "append(stream, exact(v), 1 event), SYNC, 1 thread", one,
 						"raw lmdbjava: 1 event per txn, synced, 1 thread", rawOne, Double.NaN,
-						durability + " Shows Varve's cost per commit over raw LMDB when nothing can be grouped."
+						durability + ". Shows Varve's cost per commit over raw LMDB when nothing can be grouped."
 								+ written),
 				new Row("2. Durable appends, 64 writers vs 1", "same, 64 threads (one stream each)", many,
 						"Varve itself, 1 thread", one, 25,
@@ -101,7 +102,7 @@ public final class DurableAppendScenario implements Scenario {
 						String
 							.format("raw lmdbjava: 1 thread, synced batches of %.0f events (Varve's avg group)", group),
 						ceiling, 0.8,
-						durability + " The ceiling commits batches of Varve's average group size from one thread: "
+						durability + ". The ceiling commits batches of Varve's average group size from one thread: "
 								+ "what a perfect group commit would reach." + written),
 				new Row("2. Durable appends, 64 writers vs raw with Varve's layout", "same, 64 threads", many,
 						String.format("raw lmdbjava doing Varve's writes, 1 thread, synced batches of %.0f "

@@ -88,7 +88,9 @@ public final class LayoutScenario implements Scenario {
 						+ "in the log, event-id index, stream head) with three ways of keeping the (stream, version) "
 						+ "index, next to the plain log. Left: %,d events per round in appends of 1000 to %d streams "
 						+ "in rotation, MDB_NOSYNC. Right: synced commits of %d single-event appends to %d streams "
-						+ "(Varve's average group size in scenario 2). %d round(s).%n%n",
+						+ "(Varve's average group size in scenario 2). %d round(s). With single-event appends, \"per append\" "
+						+ "does exactly the same writes as \"per event\", so the gap between those two durable rates "
+						+ "shows the noise of the run; bytes written per commit are the steadier figure.%n%n",
 				events, STREAMS, group, DURABLE_STREAMS, rounds));
 		text.append("| layout | batched, no sync: events/s | vs plain | durable groups: events/s | vs plain "
 				+ "| KiB written per commit |\n|---|---:|---:|---:|---:|---:|\n");

@@ -93,7 +93,7 @@ public final class MemoryScenario implements Scenario {
 				flat);
 		Scenario.progress(String.format("store %,d MiB; heap growth log %,d KiB, stream %,d KiB: %s", storeBytes >> 20,
 				logGrowth >> 10, streamGrowth >> 10, flat ? "flat" : "NOT flat"));
-		return List.of(new Row("6. Memory: scan " + events + " events in -Xmx" + HEAP,
+		return List.of(new Row(String.format("6. Memory: scan %,d events in -Xmx%s", events, HEAP),
 				"scanAll + data(), heap sampled after GC", new Measurement(logRate[0], logRate[1], Latencies.none()),
 				null, null, Double.NaN,
 				String.format(

@@ -41,6 +41,28 @@ public final class Latencies {
 		return new Latencies(all);
 	}
 
+	/**
+	 * All samples of two measurements together.
+	 * @param other the other latencies
+	 * @return the merged latencies
+	 */
+	public Latencies merge(Latencies other) {
+		if (other.isEmpty()) {
+			return this;
+		}
+		if (isEmpty()) {
+			return other;
+		}
+		long[] merged = new long[this.sorted.length + other.sorted.length];
+		int a = 0;
+		int b = 0;
+		for (int i = 0; i < merged.length; i++) {
+			boolean takeA = b >= other.sorted.length || (a < this.sorted.length && this.sorted[a] <= other.sorted[b]);
+			merged[i] = takeA ? this.sorted[a++] : other.sorted[b++];
+		}
+		return new Latencies(merged);
+	}
+
 	/** Whether any latency was recorded. */
 	public boolean isEmpty() {
 		return this.sorted.length == 0;

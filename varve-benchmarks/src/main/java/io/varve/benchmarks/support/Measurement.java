@@ -15,16 +15,16 @@ public record Measurement(long events, long nanos, Latencies latencies) {
 	}
 
 	/**
-	 * Adds another window of the same work (rates of repeated rounds are pooled).
-	 * @param other the other window
-	 * @return the pooled measurement; latencies of the later round are kept
+	 * Pools another window of the same work: events, time and latency samples add up.
+	 * @param other the other window, or null
+	 * @return the pooled measurement
 	 */
 	public Measurement plus(Measurement other) {
 		if (other == null) {
 			return this;
 		}
 		return new Measurement(this.events + other.events, this.nanos + other.nanos,
-				other.latencies.isEmpty() ? this.latencies : other.latencies);
+				this.latencies.merge(other.latencies));
 	}
 
 	/**
