@@ -131,7 +131,7 @@ public final class Compare {
 			System.out.printf(Locale.ROOT, "%-48s %14s  vs %14s  ratio %8s  target %s%n", row.scenario(),
 					rate(row.varve()), rate(row.comparison()),
 					Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.ratio()),
-					Double.isNaN(row.target()) ? "info"
+					row.isSlot() ? "slot (not measured)" : Double.isNaN(row.target()) ? "info"
 							: (row.meetsTarget() ? "met" : "MISSED") + " (" + row.target() + ")");
 		}
 		System.out.printf(Locale.ROOT, "%nWrote %s and %s in %d s%n", settings.outDir().resolve(RESULTS),

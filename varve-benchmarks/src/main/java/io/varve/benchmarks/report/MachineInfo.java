@@ -71,8 +71,8 @@ public final class MachineInfo {
 				if (!lsblk.isEmpty()) {
 					String[] info = lsblk.get(0).trim().split("\\s+");
 					if (info.length >= 2) {
-						description += ", " + ("1".equals(info[1]) ? "rotational" : "non-rotational") + " (lsblk: "
-								+ lsblk.get(0).trim() + ")";
+						description += ", " + ("1".equals(info[1]) ? "reported rotational" : "reported non-rotational")
+								+ " (lsblk: " + lsblk.get(0).trim() + ")";
 					}
 				}
 			}
