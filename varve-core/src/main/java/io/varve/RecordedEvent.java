@@ -157,7 +157,7 @@ public final class RecordedEvent {
 			return type.cast(this.data);
 		}
 		return this.codec.decode(this.envelope, Envelope.payloadOffset(this.buffer),
-				Envelope.payloadLength(this.buffer), type, describe("payload"));
+				Envelope.payloadLength(this.buffer), type, () -> describe("payload"));
 	}
 
 	/** A copy of the Smile-encoded payload. */

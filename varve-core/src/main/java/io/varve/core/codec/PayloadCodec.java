@@ -2,6 +2,7 @@ package io.varve.core.codec;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -71,12 +72,28 @@ public final class PayloadCodec {
 	 * @throws EventDecodingException if the bytes do not decode into that class
 	 */
 	public <T> T decode(byte[] bytes, int offset, int length, Class<T> type, String what) {
+		return decode(bytes, offset, length, type, () -> what);
+	}
+
+	/**
+	 * Decodes bytes into a class, describing them only if decoding fails (building the
+	 * description costs more than a small payload's decoding).
+	 * @param <T> the class
+	 * @param bytes the buffer
+	 * @param offset start of the Smile data
+	 * @param length its length
+	 * @param type the class to decode into
+	 * @param what what the bytes are, for the message
+	 * @return the value
+	 * @throws EventDecodingException if the bytes do not decode into that class
+	 */
+	public <T> T decode(byte[] bytes, int offset, int length, Class<T> type, Supplier<String> what) {
 		try {
 			return this.mapper.readValue(bytes, offset, length, type);
 		}
 		catch (RuntimeException | StackOverflowError ex) {
-			throw new EventDecodingException("Cannot decode " + what + " as " + type.getName() + ": " + message(ex)
-					+ ". Check that the class matches what was written, or read the raw bytes", ex);
+			throw new EventDecodingException("Cannot decode " + what.get() + " as " + type.getName() + ": "
+					+ message(ex) + ". Check that the class matches what was written, or read the raw bytes", ex);
 		}
 	}
 

@@ -163,10 +163,19 @@ abstract class LmdbTxnBase implements ReadTxn {
 				found = cursor.prev();
 			}
 		}
-		Dbi<DirectBuffer> log = this.engine.dbi(LmdbStorageEngine.LOG);
+		Cursor<DirectBuffer> logCursor = cursor(LmdbStorageEngine.LOG);
+		long previous = -1;
 		while (found && cursor.key().getLong(0, ORDER) == streamId) {
 			long position = cursor.val().getLong(0, ORDER);
-			DirectBuffer envelope = log.get(this.txn, longKey(this.seekKey, position));
+			// Events appended together sit at consecutive positions: step the log cursor
+			// instead of searching the log from its root for each of them.
+			boolean onIt = position == previous + 1 && forward && logCursor.next()
+					&& logCursor.key().getLong(0, ORDER) == position;
+			if (!onIt) {
+				onIt = logCursor.get(longKey(this.seekKey, position), GetOp.MDB_SET_KEY);
+			}
+			previous = position;
+			DirectBuffer envelope = onIt ? logCursor.val() : null;
 			if (envelope == null) {
 				throw new io.varve.CorruptDataException("Stream index points at position " + position
 						+ ", which is not in the log; the store file is damaged, restore it from a backup");

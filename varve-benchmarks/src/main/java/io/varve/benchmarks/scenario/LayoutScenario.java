@@ -1,0 +1,194 @@
+package io.varve.benchmarks.scenario;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.DiskWrites;
+import io.varve.benchmarks.support.Events;
+import io.varve.benchmarks.support.ItemAdded;
+import io.varve.benchmarks.support.Load;
+import io.varve.benchmarks.support.Measurement;
+import io.varve.benchmarks.support.RawLmdb;
+import io.varve.benchmarks.support.RawVarveLayout;
+import io.varve.benchmarks.support.Settings;
+import io.varve.benchmarks.support.Stores;
+
+/**
+ * Diagnostics, not a comparison: what Varve's storage layout costs, measured with raw
+ * lmdbjava only. The two write shapes of scenarios 1 and 2 are run against the plain log
+ * (the ceiling), Varve's layout as it is (a (stream, version) index entry per event), an
+ * index entry per append, and an index kept out of the durable commit. It reports a
+ * Markdown section and no table rows.
+ */
+public final class LayoutScenario implements Scenario {
+
+	private static final int STREAMS = 10;
+
+	private static final int DURABLE_STREAMS = DurableAppendScenario.WRITERS;
+
+	private String details = "";
+
+	@Override
+	public int number() {
+		return 7;
+	}
+
+	@Override
+	public String title() {
+		return "Storage layout diagnostics (raw lmdbjava)";
+	}
+
+	/** Markdown with the last run's figures. */
+	public String details() {
+		return this.details;
+	}
+
+	@Override
+	public List<Row> run(Settings settings) {
+		int group = (int) Math.max(1, Math.round(DurableAppendScenario.lastAverageGroup()));
+		long events = settings.batchEvents();
+		RawVarveLayout.Index[] layouts = RawVarveLayout.Index.values();
+		Measurement[] batch = new Measurement[layouts.length + 1];
+		Measurement[] durable = new Measurement[layouts.length + 1];
+		double[] bytes = new double[layouts.length + 1];
+		int rounds = Math.max(1, settings.rounds() - 1);
+		// Warm up every path once.
+		batchPlain(settings, Math.min(events, 100_000));
+		for (RawVarveLayout.Index layout : layouts) {
+			batchLayout(settings, Math.min(events, 100_000), layout);
+		}
+		for (int round = 0; round < rounds; round++) {
+			batch[0] = batchPlain(settings, events).plus(batch[0]);
+			for (int i = 0; i < layouts.length; i++) {
+				batch[i + 1] = batchLayout(settings, events, layouts[i]).plus(batch[i + 1]);
+			}
+			double[] written = new double[1];
+			durable[0] = durablePlain(settings, group, written).plus(durable[0]);
+			bytes[0] += written[0] / rounds;
+			for (int i = 0; i < layouts.length; i++) {
+				durable[i + 1] = durableLayout(settings, group, layouts[i], written).plus(durable[i + 1]);
+				bytes[i + 1] += written[0] / rounds;
+			}
+			Scenario.progress(String.format(Locale.ROOT,
+					"round %d: batched %,.0f / %,.0f / %,.0f / %,.0f ev/s; durable %,.0f / %,.0f / %,.0f / %,.0f ev/s",
+					round + 1, batch[0].rate(), batch[1].rate(), batch[2].rate(), batch[3].rate(), durable[0].rate(),
+					durable[1].rate(), durable[2].rate(), durable[3].rate()));
+		}
+		List<String> names = new ArrayList<>();
+		names.add("plain log only (the ceiling)");
+		names.add("Varve's layout: index entry per event (as built)");
+		names.add("index entry per append");
+		names.add("stream index kept out of the durable commit");
+		StringBuilder text = new StringBuilder();
+		text.append(String.format(Locale.ROOT,
+				"Raw lmdbjava only, one thread, no Varve code: the same writes as Varve's storage engine (envelope "
+						+ "in the log, event-id index, stream head) with three ways of keeping the (stream, version) "
+						+ "index, next to the plain log. Left: %,d events per round in appends of 1000 to %d streams "
+						+ "in rotation, MDB_NOSYNC. Right: synced commits of %d single-event appends to %d streams "
+						+ "(Varve's average group size in scenario 2). %d round(s). With single-event appends, \"per append\" "
+						+ "does exactly the same writes as \"per event\", so the gap between those two durable rates "
+						+ "shows the noise of the run; bytes written per commit are the steadier figure.%n%n",
+				events, STREAMS, group, DURABLE_STREAMS, rounds));
+		text.append("| layout | batched, no sync: events/s | vs plain | durable groups: events/s | vs plain "
+				+ "| KiB written per commit |\n|---|---:|---:|---:|---:|---:|\n");
+		for (int i = 0; i < names.size(); i++) {
+			text.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2fx | %,.0f | %.2fx | %,.0f |%n", names.get(i),
+					batch[i].rate(), batch[i].rate() / batch[0].rate(), durable[i].rate(),
+					durable[i].rate() / durable[0].rate(), bytes[i] / 1024));
+		}
+		this.details = text.toString();
+		return List.of();
+	}
+
+	private static Measurement batchPlain(Settings settings, long events) {
+		Path directory = Stores.freshDirectory(settings.workDir(), "layout-plain");
+		Measurement measurement;
+		try (RawLmdb raw = RawLmdb.open(directory, false)) {
+			measurement = Measurement.time(() -> {
+				Stores.fill(raw, events, 1000, STREAMS, 0);
+				return events;
+			});
+		}
+		Stores.delete(directory);
+		return measurement;
+	}
+
+	private static Measurement batchLayout(Settings settings, long events, RawVarveLayout.Index indexing) {
+		Path directory = Stores.freshDirectory(settings.workDir(), "layout-batch");
+		Measurement measurement;
+		try (RawVarveLayout raw = RawVarveLayout.open(directory, false, indexing)) {
+			measurement = Measurement.time(() -> {
+				long[] versions = new long[STREAMS];
+				int[] streams = new int[1];
+				ItemAdded[][] appends = new ItemAdded[1][];
+				long written = 0;
+				int call = 0;
+				while (written < events) {
+					int stream = call++ % STREAMS;
+					int count = (int) Math.min(1000, events - written);
+					ItemAdded[] chunk = new ItemAdded[count];
+					for (int i = 0; i < count; i++) {
+						chunk[i] = Events.event(stream, versions[stream] + i);
+					}
+					streams[0] = stream;
+					appends[0] = chunk;
+					raw.commit(streams, appends, 1);
+					versions[stream] += count;
+					written += count;
+				}
+				return written;
+			});
+		}
+		Stores.delete(directory);
+		return measurement;
+	}
+
+	private static Measurement durablePlain(Settings settings, int group, double[] bytesPerCommit) {
+		Path directory = Stores.freshDirectory(settings.workDir(), "layout-plain-sync");
+		Measurement measurement;
+		try (RawLmdb raw = RawLmdb.open(directory, true)) {
+			long[] version = new long[1];
+			byte[][] values = new byte[group][];
+			long[] start = new long[1];
+			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+				for (int e = 0; e < group; e++) {
+					values[e] = Events.encode(Events.event(e, version[0]++));
+				}
+				raw.appendBatch(values);
+				return group;
+			}, () -> start[0] = DiskWrites.bytes());
+			bytesPerCommit[0] = (DiskWrites.bytes() - start[0]) / Math.max(1.0, (double) measurement.events() / group);
+		}
+		Stores.delete(directory);
+		return measurement;
+	}
+
+	private static Measurement durableLayout(Settings settings, int group, RawVarveLayout.Index indexing,
+			double[] bytesPerCommit) {
+		Path directory = Stores.freshDirectory(settings.workDir(), "layout-sync");
+		Measurement measurement;
+		try (RawVarveLayout raw = RawVarveLayout.open(directory, true, indexing)) {
+			long[] versions = new long[DURABLE_STREAMS];
+			int[] streams = new int[group];
+			ItemAdded[][] appends = new ItemAdded[group][];
+			long[] next = new long[1];
+			long[] start = new long[1];
+			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+				for (int a = 0; a < group; a++) {
+					int stream = (int) (next[0]++ % DURABLE_STREAMS);
+					streams[a] = stream;
+					appends[a] = new ItemAdded[] { Events.event(stream, versions[stream]++) };
+				}
+				raw.commit(streams, appends, group);
+				return group;
+			}, () -> start[0] = DiskWrites.bytes());
+			bytesPerCommit[0] = (DiskWrites.bytes() - start[0]) / Math.max(1.0, (double) measurement.events() / group);
+		}
+		Stores.delete(directory);
+		return measurement;
+	}
+
+}

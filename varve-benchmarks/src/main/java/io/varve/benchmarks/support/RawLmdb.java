@@ -1,0 +1,138 @@
+package io.varve.benchmarks.support;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.DirectBufferProxy;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
+
+/**
+ * The baseline: plain lmdbjava, one database keyed by an 8-byte big-endian sequence
+ * number, values put with {@code MDB_APPEND}. No envelope, no indexes, no checks: what an
+ * event log on LMDB costs at the least. Single-threaded.
+ */
+public final class RawLmdb implements AutoCloseable {
+
+	private final Env<DirectBuffer> env;
+
+	private final Dbi<DirectBuffer> log;
+
+	private final UnsafeBuffer key = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+
+	private long next = 1;
+
+	private byte[] scratch = new byte[1024];
+
+	private RawLmdb(Env<DirectBuffer> env, Dbi<DirectBuffer> log) {
+		this.env = env;
+		this.log = log;
+	}
+
+	/**
+	 * Opens a new environment.
+	 * @param directory an empty directory
+	 * @param sync whether each commit syncs (LMDB's default) or not ({@code MDB_NOSYNC})
+	 * @return the store
+	 */
+	public static RawLmdb open(Path directory, boolean sync) {
+		try {
+			Files.createDirectories(directory);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		Env<DirectBuffer> env = Env.create(DirectBufferProxy.PROXY_DB)
+			.setMapSize(256L * 1024 * 1024 * 1024)
+			.setMaxDbs(1)
+			.open(directory.toFile(), sync ? new EnvFlags[0] : new EnvFlags[] { EnvFlags.MDB_NOSYNC });
+		Dbi<DirectBuffer> log = env.openDbi("log", DbiFlags.MDB_CREATE);
+		return new RawLmdb(env, log);
+	}
+
+	/**
+	 * Puts values in one transaction and commits.
+	 * @param values the encoded events
+	 */
+	public void appendBatch(byte[][] values) {
+		appendBatch(values, values.length);
+	}
+
+	/**
+	 * Puts the first values of an array in one transaction and commits.
+	 * @param values the encoded events
+	 * @param count how many to put
+	 */
+	public void appendBatch(byte[][] values, int count) {
+		try (Txn<DirectBuffer> txn = this.env.txnWrite()) {
+			for (int i = 0; i < count; i++) {
+				put(txn, values[i]);
+			}
+			txn.commit();
+		}
+	}
+
+	/**
+	 * Puts one value and commits.
+	 * @param value the encoded event
+	 */
+	public void appendOne(byte[] value) {
+		try (Txn<DirectBuffer> txn = this.env.txnWrite()) {
+			put(txn, value);
+			txn.commit();
+		}
+	}
+
+	private void put(Txn<DirectBuffer> txn, byte[] value) {
+		this.key.putLong(0, this.next++, ByteOrder.BIG_ENDIAN);
+		MutableDirectBuffer target = (MutableDirectBuffer) this.log.reserve(txn, this.key, value.length,
+				PutFlags.MDB_APPEND);
+		target.putBytes(0, value);
+	}
+
+	/**
+	 * Scans the whole log in one read transaction, decoding every value into an event.
+	 * @param visitor told about each decoded event
+	 * @return the number of events
+	 */
+	public long scanDecoding(java.util.function.Consumer<ItemAdded> visitor) {
+		long count = 0;
+		try (Txn<DirectBuffer> txn = this.env.txnRead(); Cursor<DirectBuffer> cursor = this.log.openCursor(txn)) {
+			boolean found = cursor.first();
+			while (found) {
+				DirectBuffer value = cursor.val();
+				int length = value.capacity();
+				if (this.scratch.length < length) {
+					this.scratch = new byte[length * 2];
+				}
+				value.getBytes(0, this.scratch, 0, length);
+				visitor.accept(Events.decode(this.scratch, 0, length));
+				count++;
+				found = cursor.next();
+			}
+		}
+		return count;
+	}
+
+	/** Number of values stored. */
+	public long count() {
+		return this.next - 1;
+	}
+
+	@Override
+	public void close() {
+		this.env.close();
+	}
+
+}
