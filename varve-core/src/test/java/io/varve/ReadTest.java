@@ -244,4 +244,53 @@ class ReadTest {
 		assertThatExceptionOfType(InvalidArgumentException.class).isThrownBy(() -> EventFilter.streams(" "));
 	}
 
+	@Test
+	void streamReadsAreExactAcrossIndexBlocksWhateverTheAppendSizes() {
+		// Streams are indexed in blocks of 32 positions; the tail lives in the stream
+		// head.
+		int[] lengths = { 1, 31, 32, 33, 64, 65, 100 };
+		int[] appendSizes = { 1, 7, 40, 3 };
+		java.util.Map<String, List<Long>> positions = new java.util.HashMap<>();
+		int turn = 0;
+		boolean more = true;
+		while (more) {
+			more = false;
+			for (int length : lengths) {
+				String stream = "len-" + length;
+				List<Long> written = positions.computeIfAbsent(stream, (name) -> new java.util.ArrayList<>());
+				int size = Math.min(appendSizes[turn++ % appendSizes.length], length - written.size());
+				if (size <= 0) {
+					continue;
+				}
+				more = true;
+				List<EventData> events = LongStream.range(0, size)
+					.mapToObj((i) -> EventData.of(new Deposited(written.size() + i + 1)))
+					.toList();
+				AppendResult result = this.varve.append(stream, ExpectedVersion.exact(written.size()), events);
+				for (long p = result.firstPosition(); p <= result.lastPosition(); p++) {
+					written.add(p);
+				}
+			}
+		}
+		for (int length : lengths) {
+			String stream = "len-" + length;
+			List<Long> expected = positions.get(stream);
+			for (long from = 1; from <= length + 1; from++) {
+				int from0 = (int) from - 1;
+				assertThat(this.varve.readStream(stream, from, 1000)).extracting(RecordedEvent::position)
+					.as("%s forward from %d", stream, from)
+					.containsExactlyElementsOf(expected.subList(Math.min(from0, length), length));
+				List<Long> backward = new java.util.ArrayList<>(expected.subList(0, Math.min((int) from, length)));
+				java.util.Collections.reverse(backward);
+				assertThat(this.varve.readStreamBackward(stream, from, 1000)).extracting(RecordedEvent::position)
+					.as("%s backward from %d", stream, from)
+					.containsExactlyElementsOf(backward);
+			}
+			assertThat(this.varve.readStream(stream, 1, 1000)).extracting(RecordedEvent::version)
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, length).boxed().toList());
+			assertThat(amounts(this.varve.readStream(stream, 30, 5)))
+				.containsExactlyElementsOf(LongStream.rangeClosed(30, Math.min(34, length)).boxed().toList());
+		}
+	}
+
 }

@@ -113,6 +113,12 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		long micros = context.timestampMicros();
 		long streamId = (head != null) ? head.streamId() : txn.streamCount() + 1;
 		long version = (head != null) ? head.version() : 0;
+		long[] block = new long[StreamRecord.BLOCK];
+		int filled = 0;
+		if (head != null) {
+			System.arraycopy(head.tail(), 0, block, 0, head.tail().length);
+			filled = head.tail().length;
+		}
 		long first = 0;
 		long position = 0;
 		byte[][] envelopes = part.envelopes();
@@ -123,16 +129,20 @@ final class AppendRequest<R> extends WriteRequest<R> {
 				first = position;
 			}
 			txn.appendEvent(position, envelopes[i], version, micros);
-			txn.indexStreamEvent(streamId, version, position);
 			if (!txn.putEventId(part.ids()[i], position)) {
 				// Generated ids are random and explicit ids were checked, so this is not
 				// the
 				// caller's doing; failing the whole group is the safe answer.
 				throw new IllegalStateException("Event id " + part.ids()[i] + " collided while writing");
 			}
+			block[filled++] = position;
+			if (filled == StreamRecord.BLOCK) {
+				txn.putStreamBlock(streamId, (version - 1) / StreamRecord.BLOCK, block);
+				filled = 0;
+			}
 		}
-		StreamRecord updated = (head != null) ? head.appended(position, version, micros)
-				: new StreamRecord(streamId, version, first, position, micros, micros);
+		StreamRecord updated = new StreamRecord(streamId, version, (head != null) ? head.firstPosition() : first,
+				position, (head != null) ? head.createdMicros() : micros, micros, Arrays.copyOf(block, filled));
 		txn.putStream(part.streamName(), updated);
 		return new AppendResult(part.stream(), first, position, version);
 	}

@@ -71,7 +71,7 @@ public final class EventReader {
 		}
 		long available = forward ? record.version() - fromVersion + 1 : Math.min(fromVersion, record.version());
 		List<RecordedEvent> events = new ArrayList<>((int) Math.min(maxCount, available));
-		txn.scanStream(record.streamId(), fromVersion, forward, (position, envelope) -> {
+		txn.scanStream(record, fromVersion, forward, (position, envelope) -> {
 			events.add(recorded(envelope));
 			return events.size() < maxCount;
 		});

@@ -92,10 +92,10 @@ abstract class LmdbTxnBase implements ReadTxn {
 		return buffer;
 	}
 
-	UnsafeBuffer indexKey(UnsafeBuffer buffer, long streamId, long version) {
+	UnsafeBuffer indexKey(UnsafeBuffer buffer, long streamId, long block) {
 		buffer.wrap(buffer.addressOffset(), 16);
 		buffer.putLong(0, streamId, ORDER);
-		buffer.putLong(8, version, ORDER);
+		buffer.putLong(8, block, ORDER);
 		return buffer;
 	}
 
@@ -152,39 +152,103 @@ abstract class LmdbTxnBase implements ReadTxn {
 	}
 
 	@Override
-	public void scanStream(long streamId, long fromVersion, boolean forward, LogVisitor visitor) {
-		Cursor<DirectBuffer> cursor = cursor(LmdbStorageEngine.STREAM_INDEX);
-		boolean found = cursor.get(indexKey(this.key, streamId, Math.max(1, fromVersion)), GetOp.MDB_SET_RANGE);
-		if (!forward) {
-			if (!found) {
-				found = cursor.last();
-			}
-			else if (cursor.key().getLong(0, ORDER) != streamId || cursor.key().getLong(8, ORDER) != fromVersion) {
-				found = cursor.prev();
-			}
-		}
-		Cursor<DirectBuffer> logCursor = cursor(LmdbStorageEngine.LOG);
-		long previous = -1;
-		while (found && cursor.key().getLong(0, ORDER) == streamId) {
-			long position = cursor.val().getLong(0, ORDER);
-			// Events appended together sit at consecutive positions: step the log cursor
-			// instead of searching the log from its root for each of them.
-			boolean onIt = position == previous + 1 && forward && logCursor.next()
-					&& logCursor.key().getLong(0, ORDER) == position;
-			if (!onIt) {
-				onIt = logCursor.get(longKey(this.seekKey, position), GetOp.MDB_SET_KEY);
-			}
-			previous = position;
-			DirectBuffer envelope = onIt ? logCursor.val() : null;
-			if (envelope == null) {
-				throw new io.varve.CorruptDataException("Stream index points at position " + position
-						+ ", which is not in the log; the store file is damaged, restore it from a backup");
-			}
-			if (!visitor.visit(position, envelope)) {
+	public void scanStream(StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor) {
+		long flushed = stream.fullBlocks() * StreamRecord.BLOCK;
+		StreamWalk walk = new StreamWalk(cursor(LmdbStorageEngine.LOG), visitor);
+		if (forward) {
+			long version = Math.max(1, fromVersion);
+			if (version <= flushed && !walkBlocks(stream.streamId(), version, 1, flushed, walk)) {
 				return;
 			}
-			found = forward ? cursor.next() : cursor.prev();
+			for (version = Math.max(version, flushed + 1); version <= stream.version(); version++) {
+				if (!walk.visit(stream.tail()[(int) (version - flushed - 1)])) {
+					return;
+				}
+			}
 		}
+		else {
+			long version = Math.min(fromVersion, stream.version());
+			for (; version > flushed; version--) {
+				if (!walk.visit(stream.tail()[(int) (version - flushed - 1)])) {
+					return;
+				}
+			}
+			if (version >= 1) {
+				walkBlocks(stream.streamId(), version, -1, flushed, walk);
+			}
+		}
+	}
+
+	/**
+	 * Visits the positions of full blocks from a version, up (step 1) to the last flushed
+	 * version or down (step -1) to version 1.
+	 * @return whether the visitor wants more
+	 */
+	private boolean walkBlocks(long streamId, long fromVersion, int step, long flushed, StreamWalk walk) {
+		Cursor<DirectBuffer> index = cursor(LmdbStorageEngine.STREAM_INDEX);
+		long block = (fromVersion - 1) / StreamRecord.BLOCK;
+		boolean found = index.get(indexKey(this.key, streamId, block), GetOp.MDB_SET_KEY);
+		long version = fromVersion;
+		while (version >= 1 && version <= flushed) {
+			DirectBuffer positions = index.val();
+			if (!found || index.key().getLong(0, ORDER) != streamId || index.key().getLong(8, ORDER) != block
+					|| positions.capacity() != 8 * StreamRecord.BLOCK) {
+				throw new io.varve.CorruptDataException("Block " + block + " of stream " + streamId
+						+ " is missing from the stream index; the store file is damaged, restore it from a backup");
+			}
+			int slot = (int) ((version - 1) % StreamRecord.BLOCK);
+			while (slot >= 0 && slot < StreamRecord.BLOCK) {
+				if (!walk.visit(positions.getLong(8 * slot, ORDER))) {
+					return false;
+				}
+				slot += step;
+				version += step;
+			}
+			block += step;
+			if (version >= 1 && version <= flushed) {
+				found = (step > 0) ? index.next() : index.prev();
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Reads a stream's events from the log. Events appended together sit at consecutive
+	 * positions, so the log cursor steps to a neighbour instead of searching from the
+	 * root.
+	 */
+	private final class StreamWalk {
+
+		private final Cursor<DirectBuffer> log;
+
+		private final LogVisitor visitor;
+
+		private long previous = -1;
+
+		StreamWalk(Cursor<DirectBuffer> log, LogVisitor visitor) {
+			this.log = log;
+			this.visitor = visitor;
+		}
+
+		boolean visit(long position) {
+			boolean onIt = false;
+			if (position == this.previous + 1) {
+				onIt = this.log.next() && this.log.key().getLong(0, ORDER) == position;
+			}
+			else if (position == this.previous - 1) {
+				onIt = this.log.prev() && this.log.key().getLong(0, ORDER) == position;
+			}
+			if (!onIt) {
+				onIt = this.log.get(longKey(LmdbTxnBase.this.seekKey, position), GetOp.MDB_SET_KEY);
+			}
+			if (!onIt) {
+				throw new io.varve.CorruptDataException("A stream points at position " + position
+						+ ", which is not in the log; the store file is damaged, restore it from a backup");
+			}
+			this.previous = position;
+			return this.visitor.visit(position, this.log.val());
+		}
+
 	}
 
 	@Override

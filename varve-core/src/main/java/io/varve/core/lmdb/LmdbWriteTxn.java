@@ -59,21 +59,22 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	}
 
 	@Override
-	public void indexStreamEvent(long streamId, long version, long position) {
+	public void putStreamBlock(long streamId, long block, long[] positions) {
 		try {
-			this.value.wrap(this.value.addressOffset(), 8);
-			this.value.putLong(0, position, ORDER);
-			UnsafeBuffer indexKey = indexKey(this.key, streamId, version);
-			if (streamId == this.newestStreamId) {
-				this.engine.dbi(LmdbStorageEngine.STREAM_INDEX)
-					.put(this.txn, indexKey, this.value, PutFlags.MDB_APPEND);
-			}
-			else {
-				this.engine.dbi(LmdbStorageEngine.STREAM_INDEX).put(this.txn, indexKey, this.value);
+			UnsafeBuffer indexKey = indexKey(this.key, streamId, block);
+			int size = 8 * StreamRecord.BLOCK;
+			// The newest stream's keys sort after every other key: append without a
+			// search.
+			MutableDirectBuffer target = (MutableDirectBuffer) ((streamId >= this.newestStreamId)
+					? this.engine.dbi(LmdbStorageEngine.STREAM_INDEX)
+						.reserve(this.txn, indexKey, size, PutFlags.MDB_APPEND)
+					: this.engine.dbi(LmdbStorageEngine.STREAM_INDEX).reserve(this.txn, indexKey, size));
+			for (int i = 0; i < StreamRecord.BLOCK; i++) {
+				target.putLong(8 * i, positions[i], ORDER);
 			}
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "index a stream event");
+			throw LmdbErrors.translate(ex, "index a stream block");
 		}
 	}
 
@@ -106,9 +107,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	@Override
 	public void putStream(byte[] name, StreamRecord record) {
 		try {
-			this.value.wrap(this.value.addressOffset(), StreamRecord.SIZE);
-			record.encode(this.value);
-			this.engine.dbi(LmdbStorageEngine.STREAMS).put(this.txn, bytesKey(this.key, name), this.value);
+			MutableDirectBuffer target = (MutableDirectBuffer) this.engine.dbi(LmdbStorageEngine.STREAMS)
+				.reserve(this.txn, bytesKey(this.key, name), record.size());
+			record.encode(target);
 			if (record.streamId() > this.newestStreamId) {
 				this.newestStreamId = record.streamId();
 			}

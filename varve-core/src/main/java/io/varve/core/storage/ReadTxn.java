@@ -47,12 +47,13 @@ public interface ReadTxn extends AutoCloseable {
 
 	/**
 	 * Visits one stream's events in version order.
-	 * @param streamId the stream's id
-	 * @param fromVersion the first version to visit
+	 * @param stream the stream's head, read in this snapshot
+	 * @param fromVersion the first version to visit (going down when backward; a version
+	 * past the head starts at the head)
 	 * @param forward true for ascending versions, false for descending
 	 * @param visitor the visitor; scanning stops when it returns false
 	 */
-	void scanStream(long streamId, long fromVersion, boolean forward, LogVisitor visitor);
+	void scanStream(StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor);
 
 	/**
 	 * Visits streams in name order.

@@ -19,12 +19,13 @@ public interface WriteTxn extends ReadTxn {
 	void appendEvent(long position, byte[] envelope, long version, long timestampMicros);
 
 	/**
-	 * Records a stream event in the stream index.
+	 * Writes one full block of a stream's positions to the stream index.
 	 * @param streamId the stream id
-	 * @param version the version
-	 * @param position its global position
+	 * @param block the block number: block {@code b} holds versions
+	 * {@code b * StreamRecord.BLOCK + 1} to {@code (b + 1) * StreamRecord.BLOCK}
+	 * @param positions the {@link StreamRecord#BLOCK} positions, in version order
 	 */
-	void indexStreamEvent(long streamId, long version, long position);
+	void putStreamBlock(long streamId, long block, long[] positions);
 
 	/**
 	 * Records an event id.
