@@ -281,6 +281,7 @@ public final class DefaultVarve implements Varve {
 		int count = events.size();
 		byte[][] envelopes = new byte[count][];
 		UUID[] ids = new UUID[count];
+		EventIds.Generator generator = EventIds.generator();
 		boolean explicitIds = false;
 		long bytes = 0;
 		for (int i = 0; i < count; i++) {
@@ -299,12 +300,13 @@ public final class DefaultVarve implements Varve {
 				}
 			}
 			else {
-				id = EventIds.next();
+				id = generator.next();
 			}
 			ids[i] = id;
-			byte[] payload = this.codec.encode(event, "event " + i + " of the append to '" + stream + "'");
+			int index = i;
+			byte[] payload = this.codec.encode(event, () -> "event " + index + " of the append to '" + stream + "'");
 			byte[] metadata = (data.metadata() != null) ? this.codec.encode(data.metadata(),
-					"the metadata of event " + i + " of the append to '" + stream + "'") : null;
+					() -> "the metadata of event " + index + " of the append to '" + stream + "'") : null;
 			byte[] envelope = Envelope.encode(id, data.correlationId(), data.causationId(), type, streamName, metadata,
 					payload);
 			if (envelope.length > this.config.maxEventSize()) {

@@ -18,30 +18,47 @@ final class EventIds {
 
 	private static final long RANDOM_B = 0x3fffffffffffffffL;
 
-	private static final ThreadLocal<long[]> LAST = ThreadLocal.withInitial(() -> new long[3]);
+	private static final ThreadLocal<Generator> GENERATORS = ThreadLocal.withInitial(Generator::new);
 
 	private EventIds() {
 	}
 
 	static UUID next() {
-		long millis = System.currentTimeMillis();
-		long[] last = LAST.get();
-		long randomA;
-		long randomB;
-		if (millis == last[0] && last[2] < RANDOM_B) {
-			randomA = last[1];
-			randomB = last[2] + 1;
+		return generator().next();
+	}
+
+	/**
+	 * This thread's generator; fetch it once per append rather than once per event.
+	 * @return the generator
+	 */
+	static Generator generator() {
+		return GENERATORS.get();
+	}
+
+	/** One thread's generator: the last id it made. Not thread-safe. */
+	static final class Generator {
+
+		private long millis;
+
+		private long randomA;
+
+		private long randomB;
+
+		UUID next() {
+			long now = System.currentTimeMillis();
+			if (now == this.millis && this.randomB < RANDOM_B) {
+				this.randomB++;
+			}
+			else {
+				ThreadLocalRandom random = ThreadLocalRandom.current();
+				this.millis = now;
+				this.randomA = random.nextLong() & 0x0fffL;
+				// Leave headroom so increments within a millisecond do not overflow.
+				this.randomB = random.nextLong() & (RANDOM_B >>> 1);
+			}
+			return new UUID((this.millis << 16) | VERSION_7 | this.randomA, VARIANT | this.randomB);
 		}
-		else {
-			ThreadLocalRandom random = ThreadLocalRandom.current();
-			randomA = random.nextLong() & 0x0fffL;
-			// Leave headroom so increments within a millisecond do not overflow.
-			randomB = random.nextLong() & (RANDOM_B >>> 1);
-		}
-		last[0] = millis;
-		last[1] = randomA;
-		last[2] = randomB;
-		return new UUID((millis << 16) | VERSION_7 | randomA, VARIANT | randomB);
+
 	}
 
 }

@@ -111,13 +111,13 @@ class EnvelopeDecodingFuzzTest {
 			case 2 -> List.of("a", random.nextInt());
 			default -> "text-" + random.nextInt();
 		};
-		byte[] metadata = random.nextBoolean() ? this.codec.encode(Map.of("user", "u" + random.nextInt(9)), "meta")
-				: null;
+		byte[] metadata = random.nextBoolean()
+				? this.codec.encode(Map.of("user", "u" + random.nextInt(9)), () -> "meta") : null;
 		String type = random.nextBoolean() ? "Filler" : "type-" + random.nextInt(3);
 		byte[] envelope = Envelope.encode(new UUID(random.nextLong(), random.nextLong()),
 				random.nextBoolean() ? UUID.randomUUID() : null, random.nextBoolean() ? UUID.randomUUID() : null,
 				type.getBytes(StandardCharsets.UTF_8), ("stream-" + random.nextInt(5)).getBytes(StandardCharsets.UTF_8),
-				metadata, this.codec.encode(payload, "payload"));
+				metadata, this.codec.encode(payload, () -> "payload"));
 		Envelope.stamp(new UnsafeBuffer(envelope), 1 + random.nextInt(1000), 1 + random.nextInt(100),
 				random.nextLong());
 		return envelope;

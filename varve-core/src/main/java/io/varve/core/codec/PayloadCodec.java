@@ -3,6 +3,7 @@ package io.varve.core.codec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.Supplier;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -45,17 +46,17 @@ public final class PayloadCodec {
 	/**
 	 * Encodes a value.
 	 * @param value the value
-	 * @param what what the value is, for the message
+	 * @param what what the value is, for the message (built only on failure)
 	 * @return the Smile bytes
 	 * @throws EventSerializationException if Jackson cannot encode it
 	 */
-	public byte[] encode(Object value, String what) {
+	public byte[] encode(Object value, Supplier<String> what) {
 		try {
 			return this.mapper.writeValueAsBytes(value);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			throw new EventSerializationException("Cannot serialise " + what + " of class " + value.getClass().getName()
-					+ " with Jackson Smile: " + message(ex)
+			throw new EventSerializationException("Cannot serialise " + what.get() + " of class "
+					+ value.getClass().getName() + " with Jackson Smile: " + message(ex)
 					+ ". Make it a record or a class with getters (or Jackson annotations) for its state", ex);
 		}
 	}

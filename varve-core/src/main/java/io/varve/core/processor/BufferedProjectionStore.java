@@ -37,7 +37,8 @@ final class BufferedProjectionStore implements ProjectionStore {
 			throw new InvalidArgumentException("Value of key '" + key + "' in projection table '" + table
 					+ "' must not be null; use delete(table, key) to remove it");
 		}
-		byte[] encoded = this.codec.encode(value, "the value of key '" + key + "' in projection table '" + table + "'");
+		byte[] encoded = this.codec.encode(value,
+				() -> "the value of key '" + key + "' in projection table '" + table + "'");
 		this.buffer.put(table, prefix, key, fullKey, encoded);
 	}
 
