@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.varve.Varve;
 import io.varve.boot.actuate.VarveEndpoint;
@@ -23,21 +24,30 @@ import io.varve.boot.autoconfigure.processor.VarveProcessorAutoConfiguration;
 @AutoConfiguration(after = { VarveAutoConfiguration.class, VarveProcessorAutoConfiguration.class })
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnBean(Varve.class)
-@ConditionalOnAvailableEndpoint(VarveEndpoint.class)
 public final class VarveEndpointAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	VarveEndpoint varveEndpoint(Varve varve) {
-		return new VarveEndpoint(varve);
-	}
+	/**
+	 * Actuator's own conditions sit on a nested class, evaluated only once the outer
+	 * class's condition has found Actuator.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnAvailableEndpoint(VarveEndpoint.class)
+	static class EndpointConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnBean(VarveEndpoint.class)
-	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
-	VarveEndpointWebExtension varveEndpointWebExtension(VarveEndpoint varveEndpoint) {
-		return new VarveEndpointWebExtension(varveEndpoint);
+		@Bean
+		@ConditionalOnMissingBean
+		VarveEndpoint varveEndpoint(Varve varve) {
+			return new VarveEndpoint(varve);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(VarveEndpoint.class)
+		@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+		VarveEndpointWebExtension varveEndpointWebExtension(VarveEndpoint varveEndpoint) {
+			return new VarveEndpointWebExtension(varveEndpoint);
+		}
+
 	}
 
 }

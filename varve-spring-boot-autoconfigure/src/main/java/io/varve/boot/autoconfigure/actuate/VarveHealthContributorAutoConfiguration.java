@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.varve.Varve;
 import io.varve.boot.actuate.VarveHealthIndicator;
@@ -22,14 +23,23 @@ import io.varve.boot.autoconfigure.processor.VarveProcessorAutoConfiguration;
 		afterName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(Varve.class)
-@ConditionalOnEnabledHealthIndicator("varve")
-@EnableConfigurationProperties(VarveHealthProperties.class)
 public final class VarveHealthContributorAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(name = "varveHealthIndicator")
-	VarveHealthIndicator varveHealthIndicator(Varve varve, VarveHealthProperties properties) {
-		return new VarveHealthIndicator(varve, properties.getProcessors(), properties.getMaxCapacityUsage());
+	/**
+	 * The health module's own condition sits on a nested class, evaluated only once the
+	 * outer class's condition has found the module.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledHealthIndicator("varve")
+	@EnableConfigurationProperties(VarveHealthProperties.class)
+	static class HealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "varveHealthIndicator")
+		VarveHealthIndicator varveHealthIndicator(Varve varve, VarveHealthProperties properties) {
+			return new VarveHealthIndicator(varve, properties.getProcessors(), properties.getMaxCapacityUsage());
+		}
+
 	}
 
 }
