@@ -53,8 +53,8 @@ public record ProcessorDescriptor(String name, String state, long checkpoint, lo
 			if (error == null) {
 				return null;
 			}
-			return new LastErrorDescriptor(error.message(), error.errorType(), error.position(),
-					(error.eventId() != null) ? error.eventId().toString() : null, error.attempts(),
+			return new LastErrorDescriptor(ErrorMessages.shown(error.errorType(), error.message()), error.errorType(),
+					error.position(), (error.eventId() != null) ? error.eventId().toString() : null, error.attempts(),
 					String.valueOf(error.at()));
 		}
 

@@ -37,8 +37,8 @@ public record ProcessorDetailDescriptor(@JsonUnwrapped ProcessorDescriptor proce
 
 		static ParkedEventDescriptor of(ParkedEvent parked) {
 			return new ParkedEventDescriptor(parked.position(), String.valueOf(parked.eventId()), parked.stream(),
-					parked.eventType(), parked.error(), parked.errorType(), parked.attempts(),
-					String.valueOf(parked.parkedAt()));
+					parked.eventType(), ErrorMessages.shown(parked.errorType(), parked.error()), parked.errorType(),
+					parked.attempts(), String.valueOf(parked.parkedAt()));
 		}
 
 	}

@@ -14,6 +14,7 @@ import org.springframework.boot.health.contributor.Status;
 
 import io.varve.StoreInfo;
 import io.varve.Varve;
+import io.varve.processor.ProcessorError;
 import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStatus;
 
@@ -108,10 +109,10 @@ public class VarveHealthIndicator extends AbstractHealthIndicator {
 			return text + ": " + status.lag() + " events behind and its checkpoint (" + status.checkpoint()
 					+ ") has not moved for its stall timeout";
 		}
-		if (status.lastError() != null) {
-			text += ": "
-					+ ((status.lastError().position() > 0) ? "at position " + status.lastError().position() + ": " : "")
-					+ status.lastError().message();
+		ProcessorError error = status.lastError();
+		if (error != null) {
+			text += ": " + ((error.position() > 0) ? "at position " + error.position() + ": " : "")
+					+ ErrorMessages.shown(error.errorType(), error.message());
 		}
 		return text;
 	}

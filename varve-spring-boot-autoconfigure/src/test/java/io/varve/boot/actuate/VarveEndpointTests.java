@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,12 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.health.contributor.Health;
 
 import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
+import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ProcessorDefinition;
+import io.varve.processor.ProcessorFailedException;
+import io.varve.processor.RetryPolicy;
+import io.varve.processor.StartPosition;
 import io.varve.processor.UnknownProcessorException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +111,44 @@ class VarveEndpointTests {
 		assertThat(paused.action()).isEqualTo("pause");
 		assertThat(paused.status().state()).isEqualTo("PAUSED");
 		assertThat(endpoint.act("counter", " resume ", null).status().state()).isEqualTo("RUNNING");
+	}
+
+	record Loose(String amount) {
+	}
+
+	record Strict(long amount) {
+	}
+
+	@Test
+	void decodingErrorMessagesAreNotShownBecauseTheyMayQuoteEventData() {
+		String marker = "sEcReT-4711";
+		for (String name : new String[] { "stopper", "parker" }) {
+			this.varve.processors()
+				.register(ProcessorDefinition.builder(name)
+					.retryPolicy(RetryPolicy.none())
+					.errorPolicy(name.equals("parker") ? ErrorPolicy.PARK : ErrorPolicy.STOP)
+					.startPosition(StartPosition.END)
+					.handler((event, context) -> event.dataAs(Strict.class))
+					.build());
+		}
+		this.varve.processors().startAll();
+		long position = this.varve.append("loose-1", ExpectedVersion.any(), new Loose(marker)).lastPosition();
+		assertThatExceptionOfType(ProcessorFailedException.class)
+			.isThrownBy(() -> this.varve.processors().awaitProcessed("stopper", position, WAIT));
+		this.varve.processors().awaitProcessed("parker", position, WAIT);
+		// Jackson quotes the value it could not convert: the raw message holds the
+		// marker.
+		assertThat(this.varve.processors().status("stopper").lastError().message()).contains(marker);
+		VarveEndpoint endpoint = new VarveEndpoint(this.varve);
+		ProcessorDetailDescriptor parker = endpoint.processor("parker", null, null);
+		assertThat(parker.parkedEvents()).singleElement()
+			.satisfies((parked) -> assertThat(parked.error()).isEqualTo(ErrorMessages.DECODING_ERROR));
+		assertThat(parker.processor().lastError().message()).isEqualTo(ErrorMessages.DECODING_ERROR);
+		assertThat(endpoint.varve().toString()).doesNotContain(marker).contains(ErrorMessages.DECODING_ERROR);
+		Health health = new VarveHealthIndicator(this.varve, List.of(), 0.9).health(true);
+		assertThat(health.getDetails().get("problems")).asString()
+			.doesNotContain(marker)
+			.contains("processor 'stopper' is FAILED: at position " + position + ": " + ErrorMessages.DECODING_ERROR);
 	}
 
 	/** A Varve that forwards every call: not the store Varve.open builds. */
