@@ -5,10 +5,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.jmx.JmxEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jmx.JmxAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -133,6 +138,24 @@ class VarveEndpointAutoConfigurationTests {
 				assertThat(endpoint.getOperations()).extracting((operation) -> operation.getType().name())
 					.containsOnly("READ", "WRITE")
 					.hasSize(4);
+			});
+	}
+
+	@Test
+	void theEndpointAnswersOverJmxWhenExposedThere() {
+		runner()
+			.withConfiguration(AutoConfigurations.of(JmxAutoConfiguration.class, EndpointAutoConfiguration.class,
+					JmxEndpointAutoConfiguration.class))
+			.withPropertyValues("spring.jmx.enabled=true", "spring.jmx.unique-names=true",
+					"management.endpoints.jmx.exposure.include=varve")
+			.run((context) -> {
+				MBeanServer server = context.getBean(MBeanServer.class);
+				ObjectName name = server
+					.queryNames(new ObjectName("org.springframework.boot:type=Endpoint,name=Varve,*"), null)
+					.iterator()
+					.next();
+				Object overview = server.invoke(name, "varve", new Object[0], new String[0]);
+				assertThat(overview).asString().contains("headPosition=0");
 			});
 	}
 
