@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.varve.VarveClosedException;
 import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.storage.ReadTxn;
 import io.varve.core.write.CommitListener;
 import io.varve.core.write.GroupCommitWriter;
 import io.varve.processor.DuplicateProcessorException;
@@ -35,6 +38,8 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 	private final List<String> order = new ArrayList<>();
 
 	private final CommitListener listener = this::committed;
+
+	private final List<Consumer<String>> registrationListeners = new CopyOnWriteArrayList<>();
 
 	private volatile boolean closed;
 
@@ -87,6 +92,18 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 			this.runners.put(definition.name(), new ProcessorRunner(definition, this.services));
 			this.order.add(definition.name());
 		}
+		for (Consumer<String> registrationListener : this.registrationListeners) {
+			registrationListener.accept(definition.name());
+		}
+	}
+
+	/**
+	 * Adds a listener told the name of each processor registered from now on, on the
+	 * registering thread, for metrics that follow the registered processors.
+	 * @param registrationListener the listener
+	 */
+	public void addRegistrationListener(Consumer<String> registrationListener) {
+		this.registrationListeners.add(registrationListener);
 	}
 
 	@Override
@@ -153,6 +170,48 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 	public List<ProcessorStatus> statuses() {
 		checkOpen();
 		return runners().stream().map(ProcessorRunner::status).toList();
+	}
+
+	/**
+	 * The status of every registered processor, in registration order, as of a snapshot
+	 * the caller holds: checkpoints, head, lag, the age of the oldest unhandled event and
+	 * parked counts are read from it, so they agree with each other and with anything
+	 * else read from it. States and counters are the processors' own, at this moment.
+	 * @param txn the snapshot
+	 * @return the statuses
+	 */
+	public List<ProcessorStatus> statuses(ReadTxn txn) {
+		checkOpen();
+		return runners().stream().map((runner) -> ProcessorStatusReport.of(runner, txn)).toList();
+	}
+
+	/**
+	 * A processor's status as of a snapshot the caller holds, as
+	 * {@link #statuses(ReadTxn)}.
+	 * @param name the processor's name
+	 * @param txn the snapshot
+	 * @return the status
+	 * @throws UnknownProcessorException if no such processor is registered
+	 */
+	public ProcessorStatus status(String name, ReadTxn txn) {
+		return ProcessorStatusReport.of(runner(name), txn);
+	}
+
+	/**
+	 * A page of a processor's dead-letter list as of a snapshot the caller holds.
+	 * @param name the processor's name
+	 * @param txn the snapshot
+	 * @param afterPosition list events after this position (0 for the first page)
+	 * @param limit the most events to return, 1 to 10,000
+	 * @return the page
+	 */
+	public List<ParkedEvent> parked(String name, ReadTxn txn, long afterPosition, int limit) {
+		runner(name);
+		if (afterPosition < 0) {
+			throw new io.varve.InvalidArgumentException("afterPosition must be 0 or more, got " + afterPosition);
+		}
+		CommittedProjections.checkLimit(limit);
+		return ProcessorTables.parked(txn, name, afterPosition, limit);
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.varve.core.processor;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import io.varve.core.storage.ReadTxn;
 import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStatus;
 
@@ -26,6 +27,25 @@ final class ProcessorStatusReport {
 		ProcessorCounters counters = runner.counters();
 		return new ProcessorStatus(runner.name(), state(runner, lag, now, oldest), checkpoint, head, lag, age,
 				counters.eventsHandled.get(), counters.errors.get(), counters.lastError(), counters.parked.get());
+	}
+
+	/**
+	 * The status as of a snapshot: checkpoint, head, lag, the oldest event's age and the
+	 * parked count are read from it, so that they agree with anything else read from the
+	 * same snapshot. State and counters are the processor's own, at this moment.
+	 */
+	static ProcessorStatus of(ProcessorRunner runner, ReadTxn txn) {
+		ProcessorServices services = runner.services();
+		long checkpoint = Math.max(0, ProcessorTables.checkpoint(txn, runner.name()));
+		long head = txn.headPosition();
+		long lag = Math.max(0, head - checkpoint);
+		long now = services.nowMicros();
+		long oldest = (lag > 0) ? ProcessorTables.timestampMicros(txn, checkpoint + 1) : -1;
+		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
+		ProcessorCounters counters = runner.counters();
+		return new ProcessorStatus(runner.name(), state(runner, lag, now, oldest), checkpoint, head, lag, age,
+				counters.eventsHandled.get(), counters.errors.get(), counters.lastError(),
+				ProcessorTables.parkedCount(txn, runner.name()));
 	}
 
 	private static ProcessorState state(ProcessorRunner runner, long lag, long nowMicros, long oldestMicros) {

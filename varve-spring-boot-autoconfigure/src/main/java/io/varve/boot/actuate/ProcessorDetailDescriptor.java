@@ -1,0 +1,46 @@
+package io.varve.boot.actuate;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+
+import io.varve.processor.ParkedEvent;
+
+/**
+ * One processor with a page of its parked events, returned by {@code GET
+ * /actuator/varve/processors/{name}}; status and parked events come from one snapshot.
+ * Parked events are described, never shown: no payload, no metadata.
+ *
+ * @param processor the processor's state and progress, shown at the top level
+ * @param parkedEvents a page of its dead-letter list, in position order
+ * @param nextParked the position to pass as {@code after} for the next page, or null when
+ * this page is the last
+ */
+public record ProcessorDetailDescriptor(@JsonUnwrapped ProcessorDescriptor processor,
+		List<ParkedEventDescriptor> parkedEvents, Long nextParked) implements OperationResponseBody {
+
+	/**
+	 * An event in a processor's dead-letter list.
+	 *
+	 * @param position the event's position
+	 * @param eventId the event's id
+	 * @param stream the event's stream
+	 * @param eventType the event's type name
+	 * @param error the last error's message
+	 * @param errorType the class name of the last error
+	 * @param attempts how many times the event was tried
+	 * @param parkedAt when it was parked or last retried (ISO-8601)
+	 */
+	public record ParkedEventDescriptor(long position, String eventId, String stream, String eventType, String error,
+			String errorType, int attempts, String parkedAt) {
+
+		static ParkedEventDescriptor of(ParkedEvent parked) {
+			return new ParkedEventDescriptor(parked.position(), String.valueOf(parked.eventId()), parked.stream(),
+					parked.eventType(), ErrorMessages.shown(parked.errorType(), parked.error()), parked.errorType(),
+					parked.attempts(), String.valueOf(parked.parkedAt()));
+		}
+
+	}
+
+}

@@ -1,0 +1,255 @@
+package io.varve.boot.actuate;
+
+import java.util.Comparator;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import io.varve.InvalidStreamNameException;
+import io.varve.RecordedEvent;
+import io.varve.StreamInfo;
+import io.varve.Varve;
+import io.varve.boot.actuate.ProcessorDetailDescriptor.ParkedEventDescriptor;
+import io.varve.boot.actuate.StreamsDescriptor.StreamHeadDescriptor;
+import io.varve.boot.actuate.VarveDescriptor.StorageDescriptor;
+import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorStatus;
+
+/**
+ * The {@code varve} Actuator endpoint: stream heads, processors with their checkpoint,
+ * lag and state, and write operations on processors. It never returns an event's payload
+ * or metadata.
+ *
+ * <pre>{@code
+ * GET  /actuator/varve                          overview: head, streams, storage, processors
+ * GET  /actuator/varve/streams?prefix=&after=&limit=   a page of stream heads
+ * GET  /actuator/varve/streams/{name}           one stream (also ?name= on the listing)
+ * GET  /actuator/varve/processors               every processor
+ * GET  /actuator/varve/processors/{name}?after=&limit= one processor and its parked events
+ * POST /actuator/varve/processors/{name}        {"action": "pause|resume|restart|reset|retry|discard", "position": 42}
+ * }</pre>
+ *
+ * Its default access is read-only: write operations are refused until
+ * {@code management.endpoint.varve.access=unrestricted}. Over HTTP, the
+ * {@link VarveEndpointWebExtension} turns unknown names into 404 and bad arguments into
+ * 400, each with a message.
+ */
+@Endpoint(id = "varve", defaultAccess = Access.READ_ONLY)
+public class VarveEndpoint {
+
+	/** Page size when none is given. */
+	static final int DEFAULT_LIMIT = 100;
+
+	/** Largest page. */
+	static final int MAX_LIMIT = 1000;
+
+	static final String STREAMS = "streams";
+
+	static final String PROCESSORS = "processors";
+
+	private final Varve varve;
+
+	private final ProcessorActions actions;
+
+	/**
+	 * Creates the endpoint of a store.
+	 * @param varve the store
+	 */
+	public VarveEndpoint(Varve varve) {
+		this.varve = varve;
+		this.actions = new ProcessorActions(varve);
+	}
+
+	/**
+	 * The overview: head position, stream and event counts, storage and every processor,
+	 * all from one snapshot.
+	 * @return the overview
+	 */
+	@ReadOperation
+	public VarveDescriptor varve() {
+		return StoreSnapshot.read(this.varve, (snapshot) -> {
+			long head = snapshot.headPosition();
+			return new VarveDescriptor(head, snapshot.streamCount(), head, StorageDescriptor.of(snapshot.storeInfo()),
+					describe(snapshot.processors()));
+		});
+	}
+
+	/**
+	 * A section: {@code streams} (a page of stream heads, or one stream when {@code name}
+	 * is given) or {@code processors}.
+	 * @param section {@code streams} or {@code processors}
+	 * @param prefix streams: only names starting with this
+	 * @param after streams: only names after this one (the previous page's {@code next})
+	 * @param name streams: the one stream to describe, for names awkward in a path
+	 * @param limit streams: the page size, 1 to 1000 (default 100)
+	 * @return the section, or null when there is no such section
+	 */
+	@ReadOperation
+	public @Nullable OperationResponseBody section(@Selector String section, @Nullable String prefix,
+			@Nullable String after, @Nullable String name, @Nullable Integer limit) {
+		if (STREAMS.equals(section)) {
+			return (name != null) ? stream(name) : streams(prefix, after, limit);
+		}
+		return PROCESSORS.equals(section) ? processors() : null;
+	}
+
+	/**
+	 * One stream ({@code streams/{name}}) or one processor ({@code processors/{name}}). A
+	 * name may contain {@code /}.
+	 * @param section {@code streams} or {@code processors}
+	 * @param name the name's path segments
+	 * @param after processors: list parked events after this position
+	 * @param limit processors: the most parked events to list, 1 to 1000 (default 100)
+	 * @return the stream or processor, or null when there is none of that name
+	 */
+	@ReadOperation
+	public @Nullable OperationResponseBody item(@Selector String section,
+			@Selector(match = Match.ALL_REMAINING) String[] name, @Nullable Long after, @Nullable Integer limit) {
+		if (STREAMS.equals(section)) {
+			return stream(join(name));
+		}
+		return PROCESSORS.equals(section) ? processor(join(name), after, limit) : null;
+	}
+
+	/**
+	 * Acts on a processor ({@code processors/{name}}).
+	 * @param section {@code processors}
+	 * @param name the processor's name segments
+	 * @param action {@code pause}, {@code resume}, {@code restart}, {@code reset},
+	 * {@code retry} or {@code discard}
+	 * @param position reset: the first position to handle again (0 for the beginning, at
+	 * most the head plus one); retry and discard: the parked event's position, or none
+	 * for every parked event
+	 * @return what was done and the processor's status after it
+	 */
+	@WriteOperation
+	public ProcessorActionDescriptor processorAction(@Selector String section,
+			@Selector(match = Match.ALL_REMAINING) String[] name, @Nullable String action, @Nullable Long position) {
+		if (!PROCESSORS.equals(section)) {
+			throw new InvalidEndpointRequestException("Only processors take write operations, not " + section,
+					"Only processors take write operations: POST /actuator/varve/processors/{name}");
+		}
+		return act(join(name), action, position);
+	}
+
+	/**
+	 * A page of stream heads in name order.
+	 * @param prefix only names starting with this, or null for all
+	 * @param after only names after this one, or null from the first
+	 * @param limit the page size, or null for 100
+	 * @return the page
+	 */
+	public StreamsDescriptor streams(@Nullable String prefix, @Nullable String after, @Nullable Integer limit) {
+		String from = (prefix != null) ? prefix : "";
+		int size = limit(limit);
+		List<StreamInfo> page = this.varve.listStreams(from, after, size);
+		String next = (page.size() == size) ? page.get(page.size() - 1).stream() : null;
+		return new StreamsDescriptor(from, page.stream().map(StreamHeadDescriptor::of).toList(), next);
+	}
+
+	/**
+	 * One stream.
+	 * @param name the stream's name
+	 * @return the stream, or null when there is none of that name
+	 */
+	public @Nullable StreamDescriptor stream(String name) {
+		StreamInfo info;
+		try {
+			info = this.varve.streamInfo(name).orElse(null);
+		}
+		catch (InvalidStreamNameException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+		if (info == null) {
+			return null;
+		}
+		// The event at a position never changes, so reading it after the head is
+		// consistent with the head.
+		String lastType = this.varve.readEvent(info.lastPosition()).map(RecordedEvent::type).orElse(null);
+		return StreamDescriptor.of(info, lastType);
+	}
+
+	/**
+	 * Every processor, from one snapshot.
+	 * @return the processors
+	 */
+	public ProcessorsDescriptor processors() {
+		return StoreSnapshot.read(this.varve,
+				(snapshot) -> new ProcessorsDescriptor(snapshot.headPosition(), describe(snapshot.processors())));
+	}
+
+	/**
+	 * One processor and a page of its parked events, from one snapshot.
+	 * @param name the processor's name
+	 * @param after list parked events after this position, or null from the first
+	 * @param limit the most parked events to list, or null for 100
+	 * @return the processor, or null when there is none of that name
+	 */
+	public @Nullable ProcessorDetailDescriptor processor(String name, @Nullable Long after, @Nullable Integer limit) {
+		long from = (after != null) ? after : 0;
+		if (from < 0) {
+			throw new InvalidEndpointRequestException("after must be 0 or more, got " + from,
+					"after must be 0 or more, got " + from);
+		}
+		int size = limit(limit);
+		return StoreSnapshot.read(this.varve, (snapshot) -> {
+			ProcessorStatus status = snapshot.processor(name);
+			if (status == null) {
+				return null;
+			}
+			List<ParkedEvent> parked = snapshot.parked(name, from, size);
+			Long next = (parked.size() == size) ? parked.get(parked.size() - 1).position() : null;
+			return new ProcessorDetailDescriptor(ProcessorDescriptor.of(status),
+					parked.stream().map(ParkedEventDescriptor::of).toList(), next);
+		});
+	}
+
+	/**
+	 * Acts on a processor.
+	 * @param name the processor's name
+	 * @param action the action's name
+	 * @param position the position the action needs, or null
+	 * @return what was done and the processor's status after it
+	 * @throws InvalidEndpointRequestException if the action or position is not valid
+	 * @throws io.varve.processor.UnknownProcessorException if there is no such processor
+	 */
+	public ProcessorActionDescriptor act(String name, @Nullable String action, @Nullable Long position) {
+		ProcessorActions.Outcome outcome = this.actions.act(name, action, position);
+		ProcessorStatus status = StoreSnapshot.read(this.varve, (snapshot) -> snapshot.processor(name));
+		return new ProcessorActionDescriptor(name, outcome.action(), position, outcome.result(),
+				ProcessorDescriptor.of(status));
+	}
+
+	/** In name order: registration order follows bean creation, which varies. */
+	private static List<ProcessorDescriptor> describe(List<ProcessorStatus> statuses) {
+		return statuses.stream()
+			.sorted(Comparator.comparing(ProcessorStatus::name))
+			.map(ProcessorDescriptor::of)
+			.toList();
+	}
+
+	private static int limit(@Nullable Integer limit) {
+		if (limit == null) {
+			return DEFAULT_LIMIT;
+		}
+		if (limit < 1 || limit > MAX_LIMIT) {
+			String message = "limit must be between 1 and " + MAX_LIMIT + ", got " + limit;
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		return limit;
+	}
+
+	private static String join(String[] segments) {
+		return String.join("/", segments);
+	}
+
+}

@@ -1,0 +1,127 @@
+package io.varve.boot.actuate;
+
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+import io.varve.InvalidArgumentException;
+import io.varve.ReadOnlyStoreException;
+import io.varve.VarveClosedException;
+import io.varve.processor.ProcessorStateException;
+import io.varve.processor.UnknownProcessorException;
+
+/**
+ * The {@link VarveEndpoint} over HTTP: the same operations, with the status an HTTP
+ * client expects and the reason in the body ({@link EndpointErrorDescriptor}). Unknown
+ * stream or processor: 404. Bad arguments (unknown action, negative position, position
+ * past the head, bad page size): 400. An action the processor's state or a read-only
+ * store does not allow: 409. A closed store: 503.
+ */
+@EndpointWebExtension(endpoint = VarveEndpoint.class)
+public class VarveEndpointWebExtension {
+
+	private final VarveEndpoint delegate;
+
+	/**
+	 * Creates the extension.
+	 * @param delegate the endpoint
+	 */
+	public VarveEndpointWebExtension(VarveEndpoint delegate) {
+		this.delegate = delegate;
+	}
+
+	/**
+	 * {@code GET /actuator/varve/streams} and {@code GET /actuator/varve/processors}.
+	 * @param section {@code streams} or {@code processors}
+	 * @param prefix streams: only names starting with this
+	 * @param after streams: only names after this one
+	 * @param name streams: the one stream to describe
+	 * @param limit streams: the page size
+	 * @return the section, or 404
+	 */
+	@ReadOperation
+	public WebEndpointResponse<OperationResponseBody> section(@Selector String section, @Nullable String prefix,
+			@Nullable String after, @Nullable String name, @Nullable Integer limit) {
+		return respond(() -> this.delegate.section(section, prefix, after, name, limit), () -> notFound(section, name));
+	}
+
+	/**
+	 * {@code GET /actuator/varve/streams/{name}} and {@code GET
+	 * /actuator/varve/processors/{name}}.
+	 * @param section {@code streams} or {@code processors}
+	 * @param name the name's path segments
+	 * @param after processors: list parked events after this position
+	 * @param limit processors: the most parked events to list
+	 * @return the stream or processor, or 404
+	 */
+	@ReadOperation
+	public WebEndpointResponse<OperationResponseBody> item(@Selector String section,
+			@Selector(match = Match.ALL_REMAINING) String[] name, @Nullable Long after, @Nullable Integer limit) {
+		return respond(() -> this.delegate.item(section, name, after, limit),
+				() -> notFound(section, String.join("/", name)));
+	}
+
+	/**
+	 * {@code POST /actuator/varve/processors/{name}} with {@code action} and
+	 * {@code position} in a JSON body.
+	 * @param section {@code processors}
+	 * @param name the processor's name segments
+	 * @param action the action
+	 * @param position the position the action needs
+	 * @return what was done, or an error
+	 */
+	@WriteOperation
+	public WebEndpointResponse<OperationResponseBody> processorAction(@Selector String section,
+			@Selector(match = Match.ALL_REMAINING) String[] name, @Nullable String action, @Nullable Long position) {
+		return respond(() -> this.delegate.processorAction(section, name, action, position),
+				() -> notFound(section, String.join("/", name)));
+	}
+
+	private static WebEndpointResponse<OperationResponseBody> respond(Supplier<OperationResponseBody> operation,
+			Supplier<String> notFound) {
+		try {
+			OperationResponseBody body = operation.get();
+			return (body != null) ? new WebEndpointResponse<>(body)
+					: error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found", notFound.get());
+		}
+		catch (InvalidEndpointRequestException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Bad Request", ex.getReason());
+		}
+		catch (InvalidArgumentException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Bad Request", ex.getMessage());
+		}
+		catch (UnknownProcessorException ex) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found", ex.getMessage());
+		}
+		catch (ProcessorStateException | ReadOnlyStoreException ex) {
+			return error(409, "Conflict", ex.getMessage());
+		}
+		catch (VarveClosedException ex) {
+			return error(503, "Service Unavailable", ex.getMessage());
+		}
+	}
+
+	private static WebEndpointResponse<OperationResponseBody> error(int status, String error, String message) {
+		return new WebEndpointResponse<>(new EndpointErrorDescriptor(status, error, message), status);
+	}
+
+	private static String notFound(String section, @Nullable String name) {
+		if (VarveEndpoint.STREAMS.equals(section)) {
+			return "No stream named '" + name + "'";
+		}
+		if (VarveEndpoint.PROCESSORS.equals(section)) {
+			return "No processor named '" + name + "' is registered";
+		}
+		return "No section '" + section + "': use /actuator/varve/streams or /actuator/varve/processors";
+	}
+
+}

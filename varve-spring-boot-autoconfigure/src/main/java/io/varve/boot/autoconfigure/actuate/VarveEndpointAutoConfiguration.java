@@ -1,0 +1,53 @@
+package io.varve.boot.autoconfigure.actuate;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.varve.Varve;
+import io.varve.boot.actuate.VarveEndpoint;
+import io.varve.boot.actuate.VarveEndpointWebExtension;
+import io.varve.boot.autoconfigure.VarveAutoConfiguration;
+import io.varve.boot.autoconfigure.processor.VarveProcessorAutoConfiguration;
+
+/**
+ * Auto-configuration of the {@code varve} Actuator endpoint. Needs Spring Boot Actuator
+ * on the classpath and the endpoint exposed
+ * ({@code management.endpoints.web.exposure.include=varve}); its write operations are
+ * refused until {@code management.endpoint.varve.access=unrestricted}.
+ */
+@AutoConfiguration(after = { VarveAutoConfiguration.class, VarveProcessorAutoConfiguration.class })
+@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnBean(Varve.class)
+public final class VarveEndpointAutoConfiguration {
+
+	/**
+	 * Actuator's own conditions sit on a nested class, evaluated only once the outer
+	 * class's condition has found Actuator.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnAvailableEndpoint(VarveEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		VarveEndpoint varveEndpoint(Varve varve) {
+			return new VarveEndpoint(varve);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(VarveEndpoint.class)
+		@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+		VarveEndpointWebExtension varveEndpointWebExtension(VarveEndpoint varveEndpoint) {
+			return new VarveEndpointWebExtension(varveEndpoint);
+		}
+
+	}
+
+}

@@ -1,0 +1,174 @@
+package io.varve.boot.actuate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import io.varve.Durability;
+import io.varve.ExpectedVersion;
+import io.varve.Varve;
+import io.varve.processor.ErrorPolicy;
+import io.varve.processor.ProcessorDefinition;
+import io.varve.processor.ProcessorFailedException;
+import io.varve.processor.ProcessorRegistry;
+import io.varve.processor.ProcessorState;
+import io.varve.processor.RetryPolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class VarveHealthIndicatorTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	@TempDir
+	Path dir;
+
+	private final MutableClock clock = new MutableClock();
+
+	private final CountDownLatch inHandler = new CountDownLatch(1);
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private Varve varve;
+
+	private ProcessorRegistry processors;
+
+	record Noted(String text) {
+	}
+
+	@BeforeEach
+	void open() {
+		this.varve = Varve.builder().path(this.dir).durability(Durability.NO_SYNC).clock(this.clock).open();
+		this.processors = this.varve.processors();
+	}
+
+	@AfterEach
+	void close() {
+		this.release.countDown();
+		this.varve.close();
+	}
+
+	private Health health(List<String> watched, double maxCapacityUsage) {
+		return new VarveHealthIndicator(this.varve, watched, maxCapacityUsage).health(true);
+	}
+
+	private void failing(String name) {
+		this.processors.register(ProcessorDefinition.builder(name)
+			.retryPolicy(RetryPolicy.none())
+			.errorPolicy(ErrorPolicy.STOP)
+			.handler((event, context) -> {
+				throw new IllegalStateException("cannot");
+			})
+			.build());
+	}
+
+	private void blocking(String name) {
+		this.processors.register(
+				ProcessorDefinition.builder(name).stallTimeout(Duration.ofSeconds(30)).handler((event, context) -> {
+					this.inHandler.countDown();
+					this.release.await();
+				}).build());
+	}
+
+	@Test
+	void isUpWithTheHeadPositionAndMapUsage() {
+		this.varve.append("note-1", ExpectedVersion.any(), new Noted("a"), new Noted("b"));
+		Health health = health(List.of(), 0.9);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("headPosition", 2L)
+			.containsEntry("mapUsage", this.varve.storeInfo().mapUsage())
+			.containsEntry("capacityUsage", this.varve.storeInfo().capacityUsage())
+			.containsEntry("processors", Map.of())
+			.doesNotContainKey("problems");
+	}
+
+	@Test
+	void isDownWhenTheStoreIsClosed() {
+		this.varve.close();
+		Health health = health(List.of(), 0.9);
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("error", "store closed");
+	}
+
+	@Test
+	void isDownWhenAProcessorIsFailedAndSaysWhere() {
+		failing("mailer");
+		this.varve.append("note-1", ExpectedVersion.any(), new Noted("a"));
+		this.processors.start("mailer");
+		assertThatExceptionOfType(ProcessorFailedException.class)
+			.isThrownBy(() -> this.processors.awaitProcessed("mailer", 1, WAIT));
+		Health health = health(List.of(), 0.9);
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("processors", Map.of("mailer", "FAILED"))
+			.containsEntry("problems", List.of("processor 'mailer' is FAILED: at position 1: cannot"));
+	}
+
+	@Test
+	void countsOnlyTheWatchedProcessors() {
+		failing("mailer");
+		this.processors.register(ProcessorDefinition.builder("ledger").handler((event, context) -> {
+		}).build());
+		this.varve.append("note-1", ExpectedVersion.any(), new Noted("a"));
+		this.processors.startAll();
+		assertThatExceptionOfType(ProcessorFailedException.class)
+			.isThrownBy(() -> this.processors.awaitProcessed("mailer", 1, WAIT));
+		this.processors.awaitProcessed("ledger", 1, WAIT);
+		Health health = health(List.of("ledger"), 0.9);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("processors", Map.of("ledger", "RUNNING", "mailer", "FAILED"));
+		assertThat(health(List.of("ledger", "mailer"), 0.9).getStatus()).isEqualTo(Status.DOWN);
+	}
+
+	@Test
+	void isDownWhenAWatchedProcessorIsNotRegistered() {
+		Health health = health(List.of("ghost"), 0.9);
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("problems",
+				List.of("processor 'ghost' is watched (management.health.varve.processors) but not registered"));
+	}
+
+	@Test
+	void aProcessorBehindButWithinItsStallTimeoutIsUpAndOnceStalledIsDown() throws InterruptedException {
+		blocking("slow");
+		this.processors.start("slow");
+		this.varve.append("note-1", ExpectedVersion.any(), new Noted("a"), new Noted("b"));
+		assertThat(this.inHandler.await(20, TimeUnit.SECONDS)).isTrue();
+		this.clock.advance(Duration.ofSeconds(29));
+		assertThat(this.processors.status("slow").lag()).isEqualTo(2);
+		assertThat(this.processors.status("slow").state()).isNotEqualTo(ProcessorState.STALLED);
+		assertThat(health(List.of(), 0.9).getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(Duration.ofSeconds(2));
+		Health stalled = health(List.of(), 0.9);
+		assertThat(stalled.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(stalled.getDetails()).containsEntry("problems", List
+			.of("processor 'slow' is STALLED: 2 events behind and its checkpoint (0) has not moved for its stall timeout"));
+		this.release.countDown();
+		this.processors.awaitProcessed("slow", 2, WAIT);
+		assertThat(health(List.of(), 0.9).getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void isDownWhenCapacityUsagePassesTheThreshold() {
+		double usage = this.varve.storeInfo().capacityUsage();
+		assertThat(usage).isPositive();
+		assertThat(health(List.of(), usage).getStatus()).isEqualTo(Status.UP);
+		Health full = health(List.of(), usage / 2);
+		assertThat(full.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(full.getDetails().get("problems").toString())
+			.contains("of the maximum map size is in use, above the")
+			.contains("management.health.varve.max-capacity-usage");
+	}
+
+}
