@@ -220,4 +220,39 @@ class AppendTest {
 			.isThrownBy(() -> this.varve.appendAsync(" ", ExpectedVersion.any(), new Deposited(1)));
 	}
 
+	@Test
+	void largeAppendsEncodedInParallelKeepTheirOrderIdsAndMetadata() {
+		List<java.util.UUID> ids = new java.util.ArrayList<>();
+		List<EventData> events = new java.util.ArrayList<>();
+		for (int i = 0; i < 3000; i++) {
+			java.util.UUID id = (i % 3 == 0) ? java.util.UUID.randomUUID() : null;
+			ids.add(id);
+			events
+				.add(EventData.of(new Deposited(i)).withId(id).withMetadata(java.util.Map.of("i", String.valueOf(i))));
+		}
+		AppendResult result = this.varve.append("big-1", ExpectedVersion.noStream(), events);
+		assertThat(result).isEqualTo(new AppendResult("big-1", 1, 3000, 3000));
+		List<RecordedEvent> read = this.varve.readStream("big-1", 1, 5000);
+		for (int i = 0; i < read.size(); i++) {
+			RecordedEvent event = read.get(i);
+			assertThat(event.data()).isEqualTo(new Deposited(i));
+			assertThat(event.metadata()).containsEntry("i", String.valueOf(i));
+			if (ids.get(i) != null) {
+				assertThat(event.id()).isEqualTo(ids.get(i));
+			}
+		}
+	}
+
+	@Test
+	void oneBadEventInALargeAppendFailsTheWholeAppend() {
+		List<Object> events = new java.util.ArrayList<>();
+		for (int i = 0; i < 2000; i++) {
+			events.add((i == 1500) ? new TestEvents.Cyclic() : new Deposited(i));
+		}
+		assertThatExceptionOfType(EventSerializationException.class)
+			.isThrownBy(() -> this.varve.append("big-1", ExpectedVersion.any(), events.toArray()))
+			.withMessageContaining("event 1500");
+		assertThat(this.varve.headPosition()).isZero();
+	}
+
 }

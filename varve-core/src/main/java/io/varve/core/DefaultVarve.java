@@ -19,10 +19,8 @@ import java.util.stream.Stream;
 
 import io.varve.AppendResult;
 import io.varve.Durability;
-import io.varve.DuplicateEventIdException;
 import io.varve.EventData;
 import io.varve.EventFilter;
-import io.varve.EventTooLargeException;
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.ReadOnlyStoreException;
@@ -34,7 +32,6 @@ import io.varve.TransactionResult;
 import io.varve.Varve;
 import io.varve.VarveClosedException;
 import io.varve.VarveException;
-import io.varve.core.codec.Envelope;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
@@ -65,6 +62,8 @@ public final class DefaultVarve implements Varve {
 
 	private final EventReader reader;
 
+	private final EventEncoder encoder;
+
 	private final GroupCommitWriter writer;
 
 	private final ScheduledExecutorService syncer;
@@ -86,6 +85,7 @@ public final class DefaultVarve implements Varve {
 		this.registry.registerAll(config.eventTypes());
 		this.codec = new PayloadCodec((config.mapper() != null) ? config.mapper() : PayloadCodec.defaultMapper());
 		this.reader = new EventReader(engine, this.codec, this.registry);
+		this.encoder = new EventEncoder(this.codec, this.registry, config.maxEventSize());
 		if (config.readOnly()) {
 			this.writer = null;
 			this.syncer = null;
@@ -270,56 +270,7 @@ public final class DefaultVarve implements Varve {
 	}
 
 	private PreparedAppend prepare(String stream, ExpectedVersion expected, List<EventData> events, Set<UUID> seen) {
-		byte[] streamName = Names.streamName(stream);
-		if (expected == null) {
-			throw new InvalidArgumentException(
-					"Expected version must not be null; use ExpectedVersion.any() for no check");
-		}
-		if (events == null || events.isEmpty()) {
-			throw new InvalidArgumentException("An append to '" + stream + "' needs at least one event");
-		}
-		int count = events.size();
-		byte[][] envelopes = new byte[count][];
-		UUID[] ids = new UUID[count];
-		EventIds.Generator generator = EventIds.generator();
-		boolean explicitIds = false;
-		long bytes = 0;
-		for (int i = 0; i < count; i++) {
-			EventData data = events.get(i);
-			if (data == null) {
-				throw new InvalidArgumentException("Event " + i + " of the append to '" + stream + "' is null");
-			}
-			Object event = data.event();
-			byte[] type = this.registry.registerForAppend(event.getClass());
-			UUID id = data.id();
-			if (id != null) {
-				explicitIds = true;
-				if (!seen.add(id)) {
-					throw new DuplicateEventIdException("Event id " + id + " appears more than once in one append to '"
-							+ stream + "'; every event needs its own id");
-				}
-			}
-			else {
-				id = generator.next();
-			}
-			ids[i] = id;
-			int index = i;
-			byte[] payload = this.codec.encode(event, () -> "event " + index + " of the append to '" + stream + "'");
-			byte[] metadata = (data.metadata() != null) ? this.codec.encode(data.metadata(),
-					() -> "the metadata of event " + index + " of the append to '" + stream + "'") : null;
-			byte[] envelope = Envelope.encode(id, data.correlationId(), data.causationId(), type, streamName, metadata,
-					payload);
-			if (envelope.length > this.config.maxEventSize()) {
-				throw new EventTooLargeException("Event " + i + " (" + event.getClass().getSimpleName()
-						+ ") of the append to '" + stream + "' is " + envelope.length + " bytes encoded (payload "
-						+ payload.length + ", metadata " + ((metadata != null) ? metadata.length : 0)
-						+ "), over the limit of " + this.config.maxEventSize()
-						+ " bytes; make it smaller or raise the limit (VarveBuilder.maxEventSize, property varve.max-event-size)");
-			}
-			envelopes[i] = envelope;
-			bytes += envelope.length;
-		}
-		return new PreparedAppend(stream, streamName, expected, envelopes, ids, explicitIds, bytes);
+		return this.encoder.prepare(stream, expected, events, seen);
 	}
 
 	private GroupCommitWriter writer() {

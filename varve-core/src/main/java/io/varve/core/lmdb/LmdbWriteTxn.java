@@ -48,8 +48,11 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	@Override
 	public void appendEvent(long position, byte[] envelope, long version, long timestampMicros) {
 		try {
-			MutableDirectBuffer target = (MutableDirectBuffer) this.engine.dbi(LmdbStorageEngine.LOG)
-				.reserve(this.txn, longKey(this.key, position), envelope.length, PutFlags.MDB_APPEND);
+			// A cursor kept for the whole transaction stays at the end of the log, so
+			// each
+			// append neither sets up a cursor nor searches (mdb_put would do both).
+			MutableDirectBuffer target = (MutableDirectBuffer) cursor(LmdbStorageEngine.LOG)
+				.reserve(longKey(this.key, position), envelope.length, PutFlags.MDB_APPEND);
 			target.putBytes(0, envelope);
 			Envelope.stamp(target, position, version, timestampMicros);
 		}
@@ -90,8 +93,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 				order = Long.compareUnsigned(low, this.lastIdLow);
 			}
 			if (order > 0) {
-				this.engine.dbi(LmdbStorageEngine.EVENT_IDS)
-					.put(this.txn, uuidKey(this.key, id), this.value, PutFlags.MDB_APPEND);
+				cursor(LmdbStorageEngine.EVENT_IDS).put(uuidKey(this.key, id), this.value, PutFlags.MDB_APPEND);
 				this.lastIdHigh = high;
 				this.lastIdLow = low;
 				return true;
