@@ -38,7 +38,7 @@ import io.varve.processor.StartPosition;
  * </pre>
  *
  * Every attribute except the filter can be overridden per processor with properties:
- * {@code varve.processors.<name>.batch-size}, {@code .error-policy},
+ * {@code varve.processor.<name>.batch-size}, {@code .error-policy},
  * {@code .max-attempts}, {@code .initial-backoff}, {@code .max-backoff},
  * {@code .backoff-multiplier}, {@code .start-position}, {@code .stall-timeout} and
  * {@code .enabled}. Duration attributes take values such as {@code 500ms} or {@code 10s}

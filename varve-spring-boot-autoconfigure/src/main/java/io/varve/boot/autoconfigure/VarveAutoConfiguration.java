@@ -36,9 +36,8 @@ public final class VarveAutoConfiguration {
 			.maxEventSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
 			.maxReaders(properties.getMaxReaders())
 			.syncInterval(properties.getSyncInterval());
-		if (properties.getMapSize() != null) {
-			builder.mapSize(properties.getMapSize().toBytes());
-		}
+		// A small maximum alone should just work, so the initial size never exceeds it.
+		builder.mapSize(Math.min(properties.getMapSize().toBytes(), properties.getMaxMapSize().toBytes()));
 		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			packages.addAll(AutoConfigurationPackages.get(beanFactory));

@@ -3,13 +3,15 @@ package io.varve.boot.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.varve.Durability;
-import io.varve.VarveBuilder;
+import io.varve.boot.autoconfigure.processor.ProcessorOverrides;
 
 /**
  * Configuration properties for the Varve event store.
@@ -23,15 +25,15 @@ public class VarveProperties {
 	private Path path = Path.of("varve-data");
 
 	/**
-	 * Map size a new store starts with (64MB when unset, or the maximum map size if that
-	 * is smaller). The map doubles whenever it fills, up to the maximum map size.
+	 * Map size a new store starts with (at most the maximum map size). The map doubles
+	 * whenever it fills, up to the maximum map size.
 	 */
-	private DataSize mapSize;
+	private DataSize mapSize = DataSize.ofMegabytes(64);
 
 	/**
 	 * Largest the map may grow to. An append that needs more fails and changes nothing.
 	 */
-	private DataSize maxMapSize = DataSize.ofBytes(VarveBuilder.DEFAULT_MAX_MAP_SIZE);
+	private DataSize maxMapSize = DataSize.ofTerabytes(1);
 
 	/**
 	 * How far acknowledged appends survive a crash: 'sync' (on disk), 'no-meta-sync' (an
@@ -42,12 +44,12 @@ public class VarveProperties {
 	/**
 	 * Largest encoded event (envelope, metadata and payload) accepted.
 	 */
-	private DataSize maxEventSize = DataSize.ofBytes(VarveBuilder.DEFAULT_MAX_EVENT_SIZE);
+	private DataSize maxEventSize = DataSize.ofMegabytes(1);
 
 	/**
 	 * Most read snapshots open at once, across all processes using the store.
 	 */
-	private int maxReaders = VarveBuilder.DEFAULT_MAX_READERS;
+	private int maxReaders = 256;
 
 	/**
 	 * With 'no-sync' or 'no-meta-sync' durability, how often to flush to disk. Unset for
@@ -62,6 +64,13 @@ public class VarveProperties {
 	private List<String> eventPackages = new ArrayList<>();
 
 	private final Processors processors = new Processors();
+
+	/**
+	 * Per-processor settings, by processor name, overriding the @VarveProcessor
+	 * attributes. Names match loosely: 'accountBalances' and 'account-balances' are the
+	 * same.
+	 */
+	private final Map<String, ProcessorOverrides> processor = new LinkedHashMap<>();
 
 	public Path getPath() {
 		return this.path;
@@ -131,11 +140,15 @@ public class VarveProperties {
 		return this.processors;
 	}
 
+	public Map<String, ProcessorOverrides> getProcessor() {
+		return this.processor;
+	}
+
 	/**
-	 * Settings of {@code @VarveProcessor} beans. Each processor can also be tuned under
-	 * {@code varve.processors.<name>.*} (batch-size, error-policy, max-attempts,
+	 * Settings of all {@code @VarveProcessor} beans. Each processor can also be tuned
+	 * under {@code varve.processor.<name>.*} (batch-size, error-policy, max-attempts,
 	 * initial-backoff, max-backoff, backoff-multiplier, start-position, stall-timeout,
-	 * enabled); see {@code ProcessorOverrides}.
+	 * enabled); see {@link ProcessorOverrides}.
 	 */
 	public static class Processors {
 

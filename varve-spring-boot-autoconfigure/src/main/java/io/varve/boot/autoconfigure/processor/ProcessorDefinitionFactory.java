@@ -19,11 +19,11 @@ import io.varve.processor.RetryPolicy;
 
 /**
  * Turns a {@code @VarveProcessor} bean into a {@link ProcessorDefinition}: the
- * annotation's attributes, each overridden by {@code varve.processors.<name>.*} when set.
+ * annotation's attributes, each overridden by {@code varve.processor.<name>.*} when set.
  */
 final class ProcessorDefinitionFactory {
 
-	static final String PREFIX = "varve.processors";
+	static final String PREFIX = "varve.processor";
 
 	private final Environment environment;
 

@@ -6,7 +6,7 @@ import io.varve.processor.ErrorPolicy;
 import io.varve.processor.StartPosition;
 
 /**
- * Per-processor settings bound from {@code varve.processors.<name>.*}; each one that is
+ * Per-processor settings bound from {@code varve.processor.<name>.*}; each one that is
  * set overrides the {@link io.varve.boot.VarveProcessor @VarveProcessor} attribute. The
  * name matches loosely, as Spring Boot property names do: {@code accountBalances},
  * {@code account-balances} and {@code ACCOUNT_BALANCES} are the same.

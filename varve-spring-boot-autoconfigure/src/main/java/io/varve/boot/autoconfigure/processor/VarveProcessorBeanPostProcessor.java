@@ -122,11 +122,6 @@ public final class VarveProcessorBeanPostProcessor
 	private void checkUniqueNames() {
 		Map<String, ProcessorEndpoint> byName = new LinkedHashMap<>();
 		for (ProcessorEndpoint endpoint : List.copyOf(this.endpoints)) {
-			if ("enabled".equals(endpoint.name())) {
-				throw new BeanInitializationException("@VarveProcessor bean '" + endpoint.beanName()
-						+ "' is named 'enabled', which clashes with the property varve.processors.enabled; "
-						+ "give it another name with @VarveProcessor(name = \"...\")");
-			}
 			ProcessorEndpoint other = byName.putIfAbsent(endpoint.name(), endpoint);
 			if (other != null) {
 				throw new BeanInitializationException("Processor name '" + endpoint.name() + "' is used by beans '"

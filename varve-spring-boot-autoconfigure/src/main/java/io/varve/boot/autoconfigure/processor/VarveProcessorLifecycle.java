@@ -40,7 +40,7 @@ public final class VarveProcessorLifecycle implements SmartLifecycle {
 		if (this.enabled) {
 			for (VarveProcessorBeanPostProcessor.RegisteredProcessor processor : this.processors.registered()) {
 				if (!processor.autoStart()) {
-					logger.info("Varve processor '" + processor.name() + "' is disabled (varve.processors."
+					logger.info("Varve processor '" + processor.name() + "' is disabled (varve.processor."
 							+ processor.name() + ".enabled=false); start it through the ProcessorRegistry");
 				}
 				else if (this.registry.status(processor.name()).state() == ProcessorState.FAILED) {

@@ -235,9 +235,9 @@ class VarveProcessorAutoConfigurationTests {
 	@Test
 	void appliesPerProcessorPropertiesOverTheAnnotationWithRelaxedNames() {
 		runner().withBean("failsOnWithdrawals", FailsOnWithdrawals.class)
-			.withPropertyValues("varve.processors.fails-on-withdrawals.error-policy=park",
-					"varve.processors.fails-on-withdrawals.max-attempts=2",
-					"varve.processors.fails-on-withdrawals.initial-backoff=1ms")
+			.withPropertyValues("varve.processor.fails-on-withdrawals.error-policy=park",
+					"varve.processor.fails-on-withdrawals.max-attempts=2",
+					"varve.processor.fails-on-withdrawals.initial-backoff=1ms")
 			.run((context) -> {
 				ProcessorRegistry processors = context.getBean(ProcessorRegistry.class);
 				context.getBean(Varve.class)
@@ -253,7 +253,7 @@ class VarveProcessorAutoConfigurationTests {
 	@Test
 	void aFailingHandlerStopsItsProcessorByDefault() {
 		runner().withBean("failsOnWithdrawals", FailsOnWithdrawals.class)
-			.withPropertyValues("varve.processors.failsOnWithdrawals.max-attempts=1")
+			.withPropertyValues("varve.processor.failsOnWithdrawals.max-attempts=1")
 			.run((context) -> {
 				ProcessorRegistry processors = context.getBean(ProcessorRegistry.class);
 				context.getBean(Varve.class)
@@ -276,7 +276,7 @@ class VarveProcessorAutoConfigurationTests {
 				assertThat(processors.status("balances").state()).isEqualTo(ProcessorState.STOPPED);
 			});
 		runner().withBean("balances", Balances.class)
-			.withPropertyValues("varve.processors.balances.enabled=false")
+			.withPropertyValues("varve.processor.balances.enabled=false")
 			.run((context) -> assertThat(context.getBean(ProcessorRegistry.class).status("balances").state())
 				.isEqualTo(ProcessorState.STOPPED));
 	}

@@ -294,7 +294,7 @@ class VarveProcessorValidationTests {
 		runner().withBean("badDuration", BadDuration.class)
 			.run(failsWith("Invalid setting of @VarveProcessor bean 'badDuration'", "'soon' is not a duration"));
 		runner().withBean("first", First.class)
-			.withPropertyValues("varve.processors.same.batch-size=0")
+			.withPropertyValues("varve.processor.same.batch-size=0")
 			.run(failsWith("Invalid setting of @VarveProcessor bean 'first' (processor 'same'",
 					"Batch size of processor 'same' must be between 1 and 100000, got 0"));
 	}
