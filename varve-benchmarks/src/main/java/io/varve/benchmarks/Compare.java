@@ -144,10 +144,10 @@ public final class Compare {
 				"Size factor %s: %,d events per side for batched appends; durable loads warm up %,d ms and measure "
 						+ "%,d ms per side and round; %,d rounds (Axon: up to 2); batched appends and reads alternate in %,d "
 						+ "rounds; reads over a %,d-event log with a %,d-event stream; "
-						+ "Axon reads over %,d events; the memory probe scans %,d events (`--size=5` scans 10M).",
+						+ "processors catch up over %,d events; Axon reads over %,d events; the memory probe scans %,d events (`--size=5` scans 10M).",
 				settings.size(), settings.batchEvents(), settings.warmupMillis(), settings.measureMillis(),
 				settings.rounds(), settings.shortRounds(), settings.logEvents(), settings.streamEvents(),
-				settings.peerReadEvents(), settings.memoryEvents());
+				settings.catchUpEvents(), settings.peerReadEvents(), settings.memoryEvents());
 	}
 
 	private static String rate(io.varve.benchmarks.support.Measurement measurement) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -118,6 +119,32 @@ public final class RawLmdb implements AutoCloseable {
 				}
 				value.getBytes(0, this.scratch, 0, length);
 				visitor.accept(Events.decode(this.scratch, 0, length));
+				count++;
+				found = cursor.next();
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Scans the whole log in one read transaction, copying every value out of the map
+	 * without decoding it: the raw counterpart of a handler that reads only an event's
+	 * envelope.
+	 * @param visitor told the key (sequence number, from 1) of each value
+	 * @return the number of values
+	 */
+	public long scanCopying(LongConsumer visitor) {
+		long count = 0;
+		try (Txn<DirectBuffer> txn = this.env.txnRead(); Cursor<DirectBuffer> cursor = this.log.openCursor(txn)) {
+			boolean found = cursor.first();
+			while (found) {
+				DirectBuffer value = cursor.val();
+				int length = value.capacity();
+				if (this.scratch.length < length) {
+					this.scratch = new byte[length * 2];
+				}
+				value.getBytes(0, this.scratch, 0, length);
+				visitor.accept(cursor.key().getLong(0, ByteOrder.BIG_ENDIAN));
 				count++;
 				found = cursor.next();
 			}

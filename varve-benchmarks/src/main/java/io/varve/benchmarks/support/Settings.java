@@ -22,6 +22,11 @@ public record Settings(double size, Path workDir, Path outDir) {
 		return scaled(1_000_000, 50_000);
 	}
 
+	/** Events in the log a processor catches up on (1M at size 1). */
+	public long catchUpEvents() {
+		return scaled(1_000_000, 50_000);
+	}
+
 	/** Events in the single stream read forward. */
 	public long streamEvents() {
 		return scaled(200_000, 10_000);
