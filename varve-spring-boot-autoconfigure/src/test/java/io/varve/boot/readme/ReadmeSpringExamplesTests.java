@@ -90,7 +90,7 @@ class ReadmeSpringExamplesTests {
 
 	@Test
 	void gettingStartedProcessorKeepsABalancePerAccount() {
-		this.runner.withPropertyValues("varve.path=" + this.dir).withBean(Balances.class).run((context) -> {
+		this.runner.withPropertyValues("varve.path=" + this.dir).withBean("balances", Balances.class).run((context) -> {
 			Varve varve = context.getBean(Varve.class);
 			ProcessorRegistry registry = context.getBean(ProcessorRegistry.class);
 			AppendResult opened = varve.append("account-42", ExpectedVersion.noStream(), new AccountOpened("alice"));
