@@ -32,6 +32,12 @@ class BankApiIntegrationTests {
 	@LocalServerPort
 	int port;
 
+	@org.springframework.beans.factory.annotation.Autowired
+	io.varve.Varve varve;
+
+	@org.springframework.beans.factory.annotation.Autowired
+	io.varve.processor.ProcessorRegistry processors;
+
 	Http http;
 
 	@BeforeEach
@@ -136,6 +142,47 @@ class BankApiIntegrationTests {
 		}
 		assertThat(loadAccounts).isEqualTo(3);
 		assertThat(total).isEqualTo(expected);
+	}
+
+	@Test
+	void theOperationsViewShowsStreamsProcessorsHealthAndMetrics() throws Exception {
+		String id = open("grace");
+		this.http.post("/accounts/" + id + "/deposits", "{\"amount\":42}");
+		long head = this.varve.headPosition();
+		this.processors.awaitProcessed("balances", head, java.time.Duration.ofSeconds(30));
+		this.processors.awaitProcessed("audit-trail", head, java.time.Duration.ofSeconds(60));
+
+		JsonNode overview = this.http.get("/actuator/varve").json();
+		assertThat(overview.get("headPosition").asLong()).isGreaterThanOrEqualTo(head);
+		assertThat(overview.get("eventCount").asLong()).isEqualTo(overview.get("headPosition").asLong());
+		java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+		for (JsonNode processor : overview.get("processors")) {
+			byName.put(processor.get("name").asString(), processor);
+			assertThat(processor.get("lag").asLong())
+				.isEqualTo(processor.get("headPosition").asLong() - processor.get("checkpoint").asLong());
+		}
+		assertThat(byName).containsKeys("balances", "audit-trail");
+		assertThat(byName.get("balances").get("checkpoint").asLong()).isGreaterThanOrEqualTo(head);
+
+		JsonNode stream = this.http.get("/actuator/varve/streams/account-" + id).json();
+		assertThat(stream.get("version").asLong()).isEqualTo(2);
+		assertThat(stream.get("lastEventType").asString()).isEqualTo("money-deposited");
+		assertThat(this.http.get("/actuator/varve/streams/account-nobody").status()).isEqualTo(404);
+
+		Http.Response health = this.http.get("/actuator/health");
+		assertThat(health.status()).isEqualTo(200);
+		assertThat(health.json().get("components").get("varve").get("status").asString()).isEqualTo("UP");
+		JsonNode lag = this.http.get("/actuator/metrics/varve.processor.lag.events?tag=processor:balances").json();
+		assertThat(lag.get("measurements").get(0).get("value").asDouble())
+			.isEqualTo(this.processors.status("balances").lag());
+		// Write operations are off by default.
+		assertThat(this.http.post("/actuator/varve/processors/balances", "{\"action\":\"pause\"}").status())
+			.isEqualTo(405);
+
+		// The audit trail wrote every event once, whatever was redelivered.
+		java.util.List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("audit.log"));
+		assertThat(lines).hasSize((int) this.processors.status("audit-trail").checkpoint());
+		assertThat(lines.stream().map((line) -> line.substring(0, line.indexOf(' '))).distinct()).hasSameSizeAs(lines);
 	}
 
 }
