@@ -70,7 +70,7 @@ public final class DefaultVarve implements Varve {
 
 	private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
 
-	private final List<AppendObserver> appendObservers = new CopyOnWriteArrayList<>();
+	private final AppendObservers appendObservers = new AppendObservers();
 
 	private final Object closeLock = new Object();
 
@@ -143,13 +143,13 @@ public final class DefaultVarve implements Varve {
 
 	@Override
 	public AppendResult append(String stream, ExpectedVersion expected, List<EventData> events) {
-		return observed(events, () -> await(appendAsync(stream, expected, events, false)));
+		return this.appendObservers.observe(events, () -> await(appendAsync(stream, expected, events, false)));
 	}
 
 	@Override
 	public CompletableFuture<AppendResult> appendAsync(String stream, ExpectedVersion expected,
 			List<EventData> events) {
-		return observedAsync(events, () -> appendAsync(stream, expected, events, true));
+		return this.appendObservers.observeAsync(events, () -> appendAsync(stream, expected, events, true));
 	}
 
 	private CompletableFuture<AppendResult> appendAsync(String stream, ExpectedVersion expected, List<EventData> events,
@@ -161,12 +161,12 @@ public final class DefaultVarve implements Varve {
 
 	@Override
 	public TransactionResult transaction(List<StreamAppend> appends) {
-		return observed(appends, () -> await(transactionAsync(appends, false)));
+		return this.appendObservers.observe(appends, () -> await(transactionAsync(appends, false)));
 	}
 
 	@Override
 	public CompletableFuture<TransactionResult> transactionAsync(List<StreamAppend> appends) {
-		return observedAsync(appends, () -> transactionAsync(appends, true));
+		return this.appendObservers.observeAsync(appends, () -> transactionAsync(appends, true));
 	}
 
 	private CompletableFuture<TransactionResult> transactionAsync(List<StreamAppend> appends, boolean async) {
@@ -196,77 +196,6 @@ public final class DefaultVarve implements Varve {
 	 */
 	public void addAppendObserver(AppendObserver observer) {
 		this.appendObservers.add(observer);
-	}
-
-	private <T> T observed(List<?> events, java.util.function.Supplier<T> append) {
-		if (this.appendObservers.isEmpty()) {
-			return append.get();
-		}
-		long started = System.nanoTime();
-		try {
-			T result = append.get();
-			notifyObservers(null, events, started);
-			return result;
-		}
-		catch (RuntimeException | Error ex) {
-			notifyObservers(ex, events, started);
-			throw ex;
-		}
-	}
-
-	private <T> CompletableFuture<T> observedAsync(List<?> events,
-			java.util.function.Supplier<CompletableFuture<T>> append) {
-		if (this.appendObservers.isEmpty()) {
-			return append.get();
-		}
-		long started = System.nanoTime();
-		CompletableFuture<T> future;
-		try {
-			future = append.get();
-		}
-		catch (RuntimeException ex) {
-			notifyObservers(ex, events, started);
-			throw ex;
-		}
-		// Complete a fresh future with the raw outcome, so callers see the same
-		// exceptions as
-		// without observers (whenComplete would wrap them in CompletionException).
-		CompletableFuture<T> observed = new CompletableFuture<>();
-		future.whenComplete((result, failure) -> {
-			notifyObservers(failure, events, started);
-			if (failure != null) {
-				observed.completeExceptionally(failure);
-			}
-			else {
-				observed.complete(result);
-			}
-		});
-		return observed;
-	}
-
-	private void notifyObservers(Throwable failure, List<?> events, long started) {
-		long nanos = System.nanoTime() - started;
-		AppendObserver.Outcome outcome = AppendObserver.Outcome.of(failure);
-		int count = countEvents(events);
-		for (AppendObserver observer : this.appendObservers) {
-			try {
-				observer.appended(outcome, count, nanos);
-			}
-			catch (RuntimeException ex) {
-				LOG.log(Level.WARNING, "An append observer failed", ex);
-			}
-		}
-	}
-
-	private static int countEvents(List<?> items) {
-		if (items == null) {
-			return 0;
-		}
-		int count = 0;
-		for (Object item : items) {
-			count += (item instanceof StreamAppend part) ? part.events().size() : 1;
-		}
-		return count;
 	}
 
 	private PreparedAppend prepare(String stream, ExpectedVersion expected, List<EventData> events, Set<UUID> seen) {
