@@ -104,14 +104,14 @@ public final class DurableAppendScenario implements Scenario {
 						ceiling, 0.8,
 						durability + ". The ceiling commits batches of Varve's average group size from one thread: "
 								+ "what a perfect group commit would reach." + written),
-				new Row("2. Durable appends, 64 writers vs raw with Varve's layout", "same, 64 threads", many,
-						String.format("raw lmdbjava doing Varve's writes, 1 thread, synced batches of %.0f "
+				new Row("2. Durable appends, 64 writers vs raw with a per-event index", "same, 64 threads", many,
+						String.format("raw lmdbjava writing Varve's first layout, 1 thread, synced batches of %.0f "
 								+ "single-event appends to 64 streams", group),
 						layout, Double.NaN,
-						"Diagnostic: the same storage work per event as Varve (envelope in the log, (stream, version) "
-								+ "index, event-id index, stream head) in batches of Varve's group size, from one "
-								+ "thread without queue, checks or futures. Varve / this = the cost of Varve's group "
-								+ "commit machinery; this / the ceiling = the cost of the storage layout." + written),
+						"Diagnostic: the storage work of Varve's first layout (envelope in the log, a (stream, "
+								+ "version) index entry per event, event-id index, stream head) in batches of Varve's "
+								+ "group size, from one thread without queue, checks or futures. Varve now keeps the "
+								+ "stream index in blocks of 32 positions with the tail in the stream head." + written),
 				new Row("2. Durable appends, 64 writers vs raw per-event", "same, 64 threads", many,
 						"raw lmdbjava: 1 event per txn, synced", rawOne, Double.NaN,
 						"What group commit buys over committing each event on its own."));
