@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -55,7 +53,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private final String name;
 
-	private final BlockingQueue<WriteRequest<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+	private final RequestQueue<WriteRequest<?>> queue = new RequestQueue<>(QUEUE_CAPACITY);
 
 	private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
 
