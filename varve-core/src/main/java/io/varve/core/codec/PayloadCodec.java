@@ -3,9 +3,9 @@ package io.varve.core.codec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.Supplier;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
@@ -90,7 +90,9 @@ public final class PayloadCodec {
 	 */
 	public <T> T decode(byte[] bytes, int offset, int length, Class<T> type, Supplier<String> what) {
 		try {
-			return this.mapper.readValue(bytes, offset, length, type);
+			try (JsonParser parser = parser(bytes, offset, length)) {
+				return this.mapper.readValue(parser, type);
+			}
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			throw new EventDecodingException("Cannot decode " + what.get() + " as " + type.getName() + ": "
@@ -108,13 +110,20 @@ public final class PayloadCodec {
 	 */
 	public Map<String, Object> decodeMap(byte[] bytes, int offset, int length, String what) {
 		try {
-			Map<String, Object> map = this.mapper.readValue(bytes, offset, length, MAP);
+			Map<String, Object> map;
+			try (JsonParser parser = parser(bytes, offset, length)) {
+				map = this.mapper.readValue(parser, MAP);
+			}
 			return (map != null) ? Collections.unmodifiableMap(map) : Map.of();
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			throw new EventDecodingException("Cannot decode " + what + " as a map: " + message(ex)
 					+ "; read it with metadataAs(YourClass.class) instead", ex);
 		}
+	}
+
+	private JsonParser parser(byte[] bytes, int offset, int length) {
+		return new EndCheckingParser(this.mapper.createParser(bytes, offset, length));
 	}
 
 	private static String message(Throwable ex) {
