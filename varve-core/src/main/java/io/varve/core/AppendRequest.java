@@ -113,38 +113,55 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		long micros = context.timestampMicros();
 		long streamId = (head != null) ? head.streamId() : txn.streamCount() + 1;
 		long version = (head != null) ? head.version() : 0;
+		long previous = (head != null) ? head.lastPosition() : 0;
 		long[] block = new long[StreamRecord.BLOCK];
-		int filled = 0;
-		if (head != null) {
-			System.arraycopy(head.tail(), 0, block, 0, head.tail().length);
-			filled = head.tail().length;
-		}
+		boolean blockStartsHere = (head == null || head.tailLength() == 0);
 		long first = 0;
-		long position = 0;
 		byte[][] envelopes = part.envelopes();
 		for (int i = 0; i < envelopes.length; i++) {
-			position = context.nextPosition();
+			long position = context.nextPosition();
 			version++;
 			if (first == 0) {
 				first = position;
 			}
-			txn.appendEvent(position, envelopes[i], version, micros);
+			txn.appendEvent(position, envelopes[i], version, micros, previous);
+			previous = position;
 			if (!txn.putEventId(part.ids()[i], position)) {
 				// Generated ids are random and explicit ids were checked, so this is not
 				// the
 				// caller's doing; failing the whole group is the safe answer.
 				throw new IllegalStateException("Event id " + part.ids()[i] + " collided while writing");
 			}
-			block[filled++] = position;
-			if (filled == StreamRecord.BLOCK) {
+			int slot = (int) ((version - 1) % StreamRecord.BLOCK);
+			block[slot] = position;
+			if (slot == StreamRecord.BLOCK - 1) {
+				if (!blockStartsHere) {
+					// The block began before this append: its first positions come from
+					// the chain.
+					fillFromChain(txn, block, head);
+					blockStartsHere = true;
+				}
 				txn.putStreamBlock(streamId, (version - 1) / StreamRecord.BLOCK, block);
-				filled = 0;
 			}
 		}
 		StreamRecord updated = new StreamRecord(streamId, version, (head != null) ? head.firstPosition() : first,
-				position, (head != null) ? head.createdMicros() : micros, micros, Arrays.copyOf(block, filled));
+				previous, (head != null) ? head.createdMicros() : micros, micros);
 		txn.putStream(part.streamName(), updated);
-		return new AppendResult(part.stream(), first, position, version);
+		return new AppendResult(part.stream(), first, previous, version);
+	}
+
+	/**
+	 * Fills the slots of a block that the stream's head already held, walking back from
+	 * its last event through the previous positions.
+	 */
+	private static void fillFromChain(WriteTxn txn, long[] block, StreamRecord head) {
+		long position = head.lastPosition();
+		for (int slot = head.tailLength() - 1; slot >= 0; slot--) {
+			block[slot] = position;
+			if (slot > 0) {
+				position = Envelope.previousPosition(txn.event(position));
+			}
+		}
 	}
 
 	/**

@@ -115,11 +115,14 @@ class EnvelopeDecodingFuzzTest {
 				? this.codec.encode(Map.of("user", "u" + random.nextInt(9)), () -> "meta") : null;
 		String type = random.nextBoolean() ? "Filler" : "type-" + random.nextInt(3);
 		byte[] envelope = Envelope.encode(new UUID(random.nextLong(), random.nextLong()),
-				random.nextBoolean() ? UUID.randomUUID() : null, random.nextBoolean() ? UUID.randomUUID() : null,
+				random.nextBoolean() ? new UUID(random.nextLong(), random.nextLong()) : null,
+				random.nextBoolean() ? new UUID(random.nextLong(), random.nextLong()) : null,
 				type.getBytes(StandardCharsets.UTF_8), ("stream-" + random.nextInt(5)).getBytes(StandardCharsets.UTF_8),
 				metadata, this.codec.encode(payload, () -> "payload"));
-		Envelope.stamp(new UnsafeBuffer(envelope), 1 + random.nextInt(1000), 1 + random.nextInt(100),
-				random.nextLong());
+		long position = 2 + random.nextInt(1000);
+		long version = 1 + random.nextInt(100);
+		long previous = (version == 1) ? 0 : 1 + random.nextInt((int) position - 1);
+		Envelope.stamp(new UnsafeBuffer(envelope), position, version, random.nextLong(), previous);
 		return envelope;
 	}
 

@@ -21,8 +21,9 @@ import io.varve.CorruptDataException;
  *   8     8   global position
  *  16     8   stream version
  *  24     8   timestamp, microseconds since the epoch
- *  32    16   event id
- *  48   [16]  correlation id, if flagged
+ *  32     8   position of the stream's previous event, 0 for its first
+ *  40    16   event id
+ *  56   [16]  correlation id, if flagged
  *   .   [16]  causation id, if flagged
  *   .   [4+M] metadata length M and Smile metadata, if flagged
  *   .     T   type name, UTF-8
@@ -30,9 +31,11 @@ import io.varve.CorruptDataException;
  *   .     P   Smile payload
  * </pre>
  *
- * Position, version and timestamp sit at fixed offsets so that the writer can stamp an
- * envelope that the caller's thread encoded, and so that scans can read them without
- * parsing the variable part.
+ * Position, version, timestamp and previous position sit at fixed offsets so that the
+ * writer can stamp an envelope that the caller's thread encoded, and so that scans can
+ * read them without parsing the variable part. The previous position chains a stream's
+ * events backwards, so the positions of a stream's newest events need no index of their
+ * own.
  */
 public final class Envelope {
 
@@ -61,10 +64,12 @@ public final class Envelope {
 
 	public static final int OFFSET_TIMESTAMP = 24;
 
-	public static final int OFFSET_ID = 32;
+	public static final int OFFSET_PREVIOUS = 32;
+
+	public static final int OFFSET_ID = 40;
 
 	/** Size of the fixed header. */
-	public static final int HEADER = 48;
+	public static final int HEADER = 56;
 
 	private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
 
@@ -129,16 +134,21 @@ public final class Envelope {
 	}
 
 	/**
-	 * Writes position, version and timestamp into an envelope in place.
+	 * Writes position, version, timestamp and previous position into an envelope in
+	 * place.
 	 * @param buffer the buffer holding the envelope at offset 0
 	 * @param position the global position
 	 * @param version the stream version
 	 * @param timestampMicros the commit time in microseconds since the epoch
+	 * @param previousPosition the position of the stream's previous event, 0 for version
+	 * 1
 	 */
-	public static void stamp(MutableDirectBuffer buffer, long position, long version, long timestampMicros) {
+	public static void stamp(MutableDirectBuffer buffer, long position, long version, long timestampMicros,
+			long previousPosition) {
 		buffer.putLong(OFFSET_POSITION, position, ORDER);
 		buffer.putLong(OFFSET_VERSION, version, ORDER);
 		buffer.putLong(OFFSET_TIMESTAMP, timestampMicros, ORDER);
+		buffer.putLong(OFFSET_PREVIOUS, previousPosition, ORDER);
 	}
 
 	/**
@@ -184,8 +194,15 @@ public final class Envelope {
 		if (expected != length) {
 			throw corrupt("its fields add up to " + expected + " bytes but it is " + length);
 		}
-		if (buffer.getLong(OFFSET_POSITION, ORDER) < 1 || buffer.getLong(OFFSET_VERSION, ORDER) < 1) {
+		long position = buffer.getLong(OFFSET_POSITION, ORDER);
+		long version = buffer.getLong(OFFSET_VERSION, ORDER);
+		if (position < 1 || version < 1) {
 			throw corrupt("its position or version is not positive");
+		}
+		long previous = buffer.getLong(OFFSET_PREVIOUS, ORDER);
+		if (previous < 0 || previous >= position || (version == 1) != (previous == 0)) {
+			throw corrupt("its previous position " + previous + " does not fit position " + position + " and version "
+					+ version);
 		}
 	}
 
@@ -195,6 +212,11 @@ public final class Envelope {
 
 	public static long version(DirectBuffer buffer) {
 		return buffer.getLong(OFFSET_VERSION, ORDER);
+	}
+
+	/** Position of the stream's previous event, 0 for its first. */
+	public static long previousPosition(DirectBuffer buffer) {
+		return buffer.getLong(OFFSET_PREVIOUS, ORDER);
 	}
 
 	public static long timestampMicros(DirectBuffer buffer) {

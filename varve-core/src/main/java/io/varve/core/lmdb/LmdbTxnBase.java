@@ -154,6 +154,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 	@Override
 	public void scanStream(StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor) {
 		long flushed = stream.fullBlocks() * StreamRecord.BLOCK;
+		long[] tail = tailPositions(stream);
 		StreamWalk walk = new StreamWalk(cursor(LmdbStorageEngine.LOG), visitor);
 		if (forward) {
 			long version = Math.max(1, fromVersion);
@@ -161,7 +162,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 				return;
 			}
 			for (version = Math.max(version, flushed + 1); version <= stream.version(); version++) {
-				if (!walk.visit(stream.tail()[(int) (version - flushed - 1)])) {
+				if (!walk.visit(tail[(int) (version - flushed - 1)])) {
 					return;
 				}
 			}
@@ -169,7 +170,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 		else {
 			long version = Math.min(fromVersion, stream.version());
 			for (; version > flushed; version--) {
-				if (!walk.visit(stream.tail()[(int) (version - flushed - 1)])) {
+				if (!walk.visit(tail[(int) (version - flushed - 1)])) {
 					return;
 				}
 			}
@@ -177,6 +178,27 @@ abstract class LmdbTxnBase implements ReadTxn {
 				walkBlocks(stream.streamId(), version, -1, flushed, walk);
 			}
 		}
+	}
+
+	/**
+	 * The positions of the stream's events after its last full block, found by walking
+	 * back from its last event through the envelopes' previous positions.
+	 */
+	private long[] tailPositions(StreamRecord stream) {
+		long[] tail = new long[stream.tailLength()];
+		long position = stream.lastPosition();
+		for (int i = tail.length - 1; i >= 0; i--) {
+			tail[i] = position;
+			if (i > 0) {
+				DirectBuffer envelope = event(position);
+				if (envelope == null) {
+					throw new io.varve.CorruptDataException("A stream points at position " + position
+							+ ", which is not in the log; the store file is damaged, restore it from a backup");
+				}
+				position = io.varve.core.codec.Envelope.previousPosition(envelope);
+			}
+		}
+		return tail;
 	}
 
 	/**

@@ -46,7 +46,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	}
 
 	@Override
-	public void appendEvent(long position, byte[] envelope, long version, long timestampMicros) {
+	public void appendEvent(long position, byte[] envelope, long version, long timestampMicros, long previousPosition) {
 		try {
 			// A cursor kept for the whole transaction stays at the end of the log, so
 			// each
@@ -54,7 +54,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			MutableDirectBuffer target = (MutableDirectBuffer) cursor(LmdbStorageEngine.LOG)
 				.reserve(longKey(this.key, position), envelope.length, PutFlags.MDB_APPEND);
 			target.putBytes(0, envelope);
-			Envelope.stamp(target, position, version, timestampMicros);
+			Envelope.stamp(target, position, version, timestampMicros, previousPosition);
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "append to the log");
@@ -110,7 +110,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	public void putStream(byte[] name, StreamRecord record) {
 		try {
 			MutableDirectBuffer target = (MutableDirectBuffer) this.engine.dbi(LmdbStorageEngine.STREAMS)
-				.reserve(this.txn, bytesKey(this.key, name), record.size());
+				.reserve(this.txn, bytesKey(this.key, name), StreamRecord.SIZE);
 			record.encode(target);
 			if (record.streamId() > this.newestStreamId) {
 				this.newestStreamId = record.streamId();

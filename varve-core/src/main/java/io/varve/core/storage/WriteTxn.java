@@ -10,13 +10,16 @@ import java.util.UUID;
 public interface WriteTxn extends ReadTxn {
 
 	/**
-	 * Appends an envelope at the end of the log, stamping position, version and time.
+	 * Appends an envelope at the end of the log, stamping position, version, time and the
+	 * stream's previous position.
 	 * @param position the new position: the head plus one
 	 * @param envelope the envelope as encoded by the caller
 	 * @param version the event's stream version
 	 * @param timestampMicros the commit time
+	 * @param previousPosition the position of the stream's previous event, 0 for its
+	 * first
 	 */
-	void appendEvent(long position, byte[] envelope, long version, long timestampMicros);
+	void appendEvent(long position, byte[] envelope, long version, long timestampMicros, long previousPosition);
 
 	/**
 	 * Writes one full block of a stream's positions to the stream index.
