@@ -68,7 +68,8 @@ public final class BatchAppendScenario implements Scenario {
 				"Diagnostic: the raw loop writes what Varve's first layout wrote per event (envelope, event-id "
 						+ "index, stream head and a (stream, version) index entry), from one thread, without Varve's "
 						+ "queue, writer thread, checks and futures. Varve now indexes streams in blocks of 32 "
-						+ "positions with the tail in the stream head, so it does less index work than this loop.");
+						+ "positions (its newest events are found through the previous position each envelope "
+						+ "records), so it does less index work than this loop.");
 		return List.of(new Row("1. Batched append, no sync", "append(stream, exact(v), 1000 events), NO_SYNC", varve,
 				"raw lmdbjava: encode + MDB_APPEND put, 1000 per txn, MDB_NOSYNC", raw, 0.7,
 				"Both sides skip fsync (Varve Durability.NO_SYNC = LMDB MDB_NOSYNC; raw env MDB_NOSYNC). "

@@ -111,7 +111,8 @@ public final class DurableAppendScenario implements Scenario {
 						"Diagnostic: the storage work of Varve's first layout (envelope in the log, a (stream, "
 								+ "version) index entry per event, event-id index, stream head) in batches of Varve's "
 								+ "group size, from one thread without queue, checks or futures. Varve now keeps the "
-								+ "stream index in blocks of 32 positions with the tail in the stream head." + written),
+								+ "stream index in blocks of 32 positions and finds a stream's newest events through the "
+								+ "previous position each envelope records." + written),
 				new Row("2. Durable appends, 64 writers vs raw per-event", "same, 64 threads", many,
 						"raw lmdbjava: 1 event per txn, synced", rawOne, Double.NaN,
 						"What group commit buys over committing each event on its own."));

@@ -21,8 +21,9 @@ import io.varve.benchmarks.support.Stores;
  * lmdbjava only. The two write shapes of scenarios 1 and 2 are run against the plain log
  * (the ceiling), an index entry per event (Varve's first layout), an index entry per
  * append, and an index kept out of the durable commit. Varve now indexes streams in
- * blocks of 32 positions with the tail in the stream head, which keeps most index writes
- * out of a commit like the last variant. It reports a Markdown section and no table rows.
+ * blocks of 32 positions, finding the newest events through the previous position each
+ * envelope records, which keeps most index writes out of a commit like the last variant.
+ * It reports a Markdown section and no table rows.
  */
 public final class LayoutScenario implements Scenario {
 
