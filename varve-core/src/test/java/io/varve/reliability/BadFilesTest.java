@@ -28,6 +28,7 @@ import io.varve.IncompatibleFormatException;
 import io.varve.InvalidArgumentException;
 import io.varve.Varve;
 import io.varve.VarveException;
+import io.varve.core.lmdb.LmdbStorageEngine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,11 +75,12 @@ class BadFilesTest {
 	@Test
 	void aStoreOfAnUnknownFormatVersionIsRefusedAndKeptIntact() throws IOException {
 		Path store = storeWithEvents("future", 20);
-		rewriteFormatRecord(store, formatRecord("VARVE\0", 2));
-		assertRefusedUnchanged(store, IncompatibleFormatException.class, "format version 2",
+		int unknown = LmdbStorageEngine.FORMAT_VERSION + 1;
+		rewriteFormatRecord(store, formatRecord("VARVE\0", unknown));
+		assertRefusedUnchanged(store, IncompatibleFormatException.class, "format version " + unknown,
 				"open it with the Varve release that wrote it");
 		// Nothing was lost: with the record put back, the store opens with its events.
-		rewriteFormatRecord(store, formatRecord("VARVE\0", 1));
+		rewriteFormatRecord(store, formatRecord("VARVE\0", LmdbStorageEngine.FORMAT_VERSION));
 		try (Varve varve = Varve.open(store)) {
 			assertThat(varve.headPosition()).isEqualTo(20);
 			StoreVerifier.verify(varve);

@@ -26,8 +26,12 @@ import io.varve.IncompatibleFormatException;
  */
 final class LmdbTables {
 
-	/** Format version written to new stores and required of existing ones. */
-	static final int FORMAT_VERSION = 1;
+	/**
+	 * Format version written to new stores and required of existing ones. Version 2:
+	 * envelopes record their stream's previous position and stream heads are a fixed 48
+	 * bytes.
+	 */
+	static final int FORMAT_VERSION = 2;
 
 	static final byte[] MAGIC = "VARVE\0".getBytes(StandardCharsets.US_ASCII);
 
