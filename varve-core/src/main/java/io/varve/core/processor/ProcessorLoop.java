@@ -77,12 +77,15 @@ final class ProcessorLoop implements Runnable {
 							this.checkpoints.submitPending();
 						}
 						else {
+							if (batch.atEnd()) {
+								// The batch holds the newest events: handling them is
+								// live
+								// work, not catching up.
+								this.runner.reachedHead(false);
+							}
 							failure = new BatchRun(this.runner, this).run(batch);
 							if (failure != null) {
 								break;
-							}
-							if (batch.atEnd()) {
-								this.runner.reachedHead(false);
 							}
 						}
 					}
