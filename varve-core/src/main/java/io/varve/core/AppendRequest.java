@@ -138,7 +138,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 				if (!blockStartsHere) {
 					// The block began before this append: its first positions come from
 					// the chain.
-					fillFromChain(txn, block, head);
+					System.arraycopy(txn.tailPositions(head), 0, block, 0, head.tailLength());
 					blockStartsHere = true;
 				}
 				txn.putStreamBlock(streamId, (version - 1) / StreamRecord.BLOCK, block);
@@ -148,20 +148,6 @@ final class AppendRequest<R> extends WriteRequest<R> {
 				previous, (head != null) ? head.createdMicros() : micros, micros);
 		txn.putStream(part.streamName(), updated);
 		return new AppendResult(part.stream(), first, previous, version);
-	}
-
-	/**
-	 * Fills the slots of a block that the stream's head already held, walking back from
-	 * its last event through the previous positions.
-	 */
-	private static void fillFromChain(WriteTxn txn, long[] block, StreamRecord head) {
-		long position = head.lastPosition();
-		for (int slot = head.tailLength() - 1; slot >= 0; slot--) {
-			block[slot] = position;
-			if (slot > 0) {
-				position = Envelope.previousPosition(txn.event(position));
-			}
-		}
 	}
 
 	/**

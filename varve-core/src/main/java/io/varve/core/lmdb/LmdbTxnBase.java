@@ -181,27 +181,6 @@ abstract class LmdbTxnBase implements ReadTxn {
 	}
 
 	/**
-	 * The positions of the stream's events after its last full block, found by walking
-	 * back from its last event through the envelopes' previous positions.
-	 */
-	private long[] tailPositions(StreamRecord stream) {
-		long[] tail = new long[stream.tailLength()];
-		long position = stream.lastPosition();
-		for (int i = tail.length - 1; i >= 0; i--) {
-			tail[i] = position;
-			if (i > 0) {
-				DirectBuffer envelope = event(position);
-				if (envelope == null) {
-					throw new io.varve.CorruptDataException("A stream points at position " + position
-							+ ", which is not in the log; the store file is damaged, restore it from a backup");
-				}
-				position = io.varve.core.codec.Envelope.previousPosition(envelope);
-			}
-		}
-		return tail;
-	}
-
-	/**
 	 * Visits the positions of full blocks from a version, up (step 1) to the last flushed
 	 * version or down (step -1) to version 1.
 	 * @return whether the visitor wants more

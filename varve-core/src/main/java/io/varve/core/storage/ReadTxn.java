@@ -4,6 +4,9 @@ import java.util.UUID;
 
 import org.agrona.DirectBuffer;
 
+import io.varve.CorruptDataException;
+import io.varve.core.codec.Envelope;
+
 /**
  * A consistent snapshot of the store. Not thread-safe: one thread at a time, and close it
  * promptly, because an open snapshot pins old pages. Buffers returned by single lookups
@@ -54,6 +57,32 @@ public interface ReadTxn extends AutoCloseable {
 	 * @param visitor the visitor; scanning stops when it returns false
 	 */
 	void scanStream(StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor);
+
+	/**
+	 * The positions of a stream's events after its last full block, in version order,
+	 * found by walking back from its last event through each envelope's previous
+	 * position.
+	 * @param stream the stream's head
+	 * @return {@link StreamRecord#tailLength()} positions
+	 * @throws CorruptDataException if the chain leads to a position that is not in the
+	 * log
+	 */
+	default long[] tailPositions(StreamRecord stream) {
+		long[] tail = new long[stream.tailLength()];
+		long position = stream.lastPosition();
+		for (int i = tail.length - 1; i >= 0; i--) {
+			tail[i] = position;
+			if (i > 0) {
+				DirectBuffer envelope = event(position);
+				if (envelope == null) {
+					throw new CorruptDataException("A stream points at position " + position
+							+ ", which is not in the log; the store file is damaged, restore it from a backup");
+				}
+				position = Envelope.previousPosition(envelope);
+			}
+		}
+		return tail;
+	}
 
 	/**
 	 * Visits streams in name order.
