@@ -23,6 +23,7 @@ import io.varve.core.codec.PayloadCodec;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageEngine;
 import io.varve.core.storage.StreamRecord;
+import io.varve.core.storage.Keys;
 
 /**
  * Turns stored envelopes into {@link RecordedEvent}s. Long reads run in chunks, each in
@@ -197,11 +198,11 @@ public final class EventReader {
 		}
 		List<StreamInfo> page = new ArrayList<>(Math.min(limit, 256));
 		txn.scanStreams(from, (key, value) -> {
-			byte[] name = new byte[key.capacity()];
-			key.getBytes(0, name);
-			if (!startsWith(name, prefixBytes)) {
+			if (!Keys.startsWith(key, prefixBytes)) {
 				return false;
 			}
+			byte[] name = new byte[key.capacity()];
+			key.getBytes(0, name);
 			if (afterBytes != null && compare(name, afterBytes) <= 0) {
 				return true;
 			}
@@ -226,18 +227,6 @@ public final class EventReader {
 
 	static Instant instant(long micros) {
 		return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-	}
-
-	private static boolean startsWith(byte[] value, byte[] prefix) {
-		if (value.length < prefix.length) {
-			return false;
-		}
-		for (int i = 0; i < prefix.length; i++) {
-			if (value[i] != prefix[i]) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	private static int compare(byte[] a, byte[] b) {

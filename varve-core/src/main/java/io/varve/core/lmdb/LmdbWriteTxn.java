@@ -13,6 +13,7 @@ import org.lmdbjava.Txn;
 
 import io.varve.core.codec.Envelope;
 import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.Keys;
 import io.varve.core.storage.StreamRecord;
 import io.varve.core.storage.WriteTxn;
 
@@ -164,19 +165,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	private boolean seekPrefix(Cursor<DirectBuffer> cursor, byte[] prefix) {
 		boolean found = (prefix.length == 0) ? cursor.first()
 				: cursor.get(bytesKey(this.key, prefix), GetOp.MDB_SET_RANGE);
-		return found && startsWith(cursor.key(), prefix);
-	}
-
-	private static boolean startsWith(DirectBuffer key, byte[] prefix) {
-		if (key.capacity() < prefix.length) {
-			return false;
-		}
-		for (int i = 0; i < prefix.length; i++) {
-			if (key.getByte(i) != prefix[i]) {
-				return false;
-			}
-		}
-		return true;
+		return found && Keys.startsWith(cursor.key(), prefix);
 	}
 
 	@Override

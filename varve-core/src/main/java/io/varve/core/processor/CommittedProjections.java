@@ -13,6 +13,7 @@ import io.varve.InvalidArgumentException;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.ReadTxn;
+import io.varve.core.storage.Keys;
 import io.varve.processor.ProjectionEntry;
 import io.varve.processor.ProjectionView;
 
@@ -73,7 +74,7 @@ final class CommittedProjections implements ProjectionView {
 		return (List<Map.Entry<String, byte[]>>) this.reads.apply((txn) -> {
 			List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
 			txn.scan(AuxTable.PROJECTIONS, from, (key, value) -> {
-				if (!ProcessorKeys.startsWith(key, prefix)) {
+				if (!Keys.startsWith(key, prefix)) {
 					return false;
 				}
 				byte[] keyBytes = new byte[key.capacity() - prefix.length];

@@ -6,6 +6,7 @@ import java.util.List;
 import io.varve.VarveException;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.WriteTxn;
+import io.varve.core.storage.Keys;
 import io.varve.core.write.WriteContext;
 import io.varve.core.write.WriteRequest;
 
@@ -85,7 +86,7 @@ final class ProcessorCommit extends WriteRequest<Long> {
 		if (this.parkedDeleteFrom != null) {
 			List<byte[]> keys = new ArrayList<>();
 			txn.scan(AuxTable.PARKED, this.parkedDeleteFrom, (key, value) -> {
-				if (!ProcessorKeys.startsWith(key, this.parkedPrefix)) {
+				if (!Keys.startsWith(key, this.parkedPrefix)) {
 					return false;
 				}
 				byte[] copy = new byte[key.capacity()];

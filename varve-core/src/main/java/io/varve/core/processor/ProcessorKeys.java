@@ -108,18 +108,6 @@ final class ProcessorKeys {
 		}
 	}
 
-	static boolean startsWith(DirectBuffer key, byte[] prefix) {
-		if (key.capacity() < prefix.length) {
-			return false;
-		}
-		for (int i = 0; i < prefix.length; i++) {
-			if (key.getByte(i) != prefix[i]) {
-				return false;
-			}
-		}
-		return true;
-	}
-
 	/** Orders strings as their UTF-8 bytes sort, which is code point order. */
 	static int compareKeys(String a, String b) {
 		int i = 0;

@@ -8,6 +8,7 @@ import org.agrona.DirectBuffer;
 import io.varve.core.codec.Envelope;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.ReadTxn;
+import io.varve.core.storage.Keys;
 import io.varve.processor.ParkedEvent;
 
 /**
@@ -28,7 +29,7 @@ final class ProcessorTables {
 		byte[] prefix = ProcessorKeys.parkedPrefix(processor);
 		long[] count = { 0 };
 		txn.scan(AuxTable.PARKED, prefix, (key, value) -> {
-			if (!ProcessorKeys.startsWith(key, prefix)) {
+			if (!Keys.startsWith(key, prefix)) {
 				return false;
 			}
 			count[0]++;
@@ -41,7 +42,7 @@ final class ProcessorTables {
 		byte[] prefix = ProcessorKeys.parkedPrefix(processor);
 		List<ParkedEvent> page = new ArrayList<>();
 		txn.scan(AuxTable.PARKED, ProcessorKeys.parked(processor, afterPosition + 1), (key, value) -> {
-			if (!ProcessorKeys.startsWith(key, prefix)) {
+			if (!Keys.startsWith(key, prefix)) {
 				return false;
 			}
 			page.add(ParkedRecord.decode(processor, ProcessorKeys.parkedPosition(key), value));
