@@ -80,16 +80,31 @@ final class HandlerMethod {
 			throw invalid(beanName, method, "has no event parameter; add a parameter of the event class it handles, "
 					+ "or RecordedEvent to receive every event of the processor");
 		}
+		return new HandlerMethod(beanName, bean, method, invocable("@VarveHandler", beanName, bean, method), parameters,
+				eventType);
+	}
+
+	/**
+	 * The method to call on the bean, which may be a proxy, made accessible.
+	 * @param annotation the method's annotation, for the message
+	 * @param beanName the bean's name
+	 * @param bean the bean
+	 * @param method the annotated method, as declared on the target class
+	 * @return the method to invoke
+	 * @throws BeanInitializationException if the proxy does not expose the method
+	 */
+	static Method invocable(String annotation, String beanName, Object bean, Method method) {
 		Method invocable;
 		try {
 			invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		}
 		catch (IllegalStateException ex) {
-			throw invalid(beanName, method, "cannot be called through the bean's proxy (" + ex.getMessage()
-					+ "); declare it on an interface the bean implements, or proxy the target class");
+			throw new BeanInitializationException(annotation + " method " + describe(method) + " of bean '" + beanName
+					+ "' cannot be called through the bean's proxy (" + ex.getMessage()
+					+ "); declare it on an interface the bean implements, or proxy the target class", ex);
 		}
 		ReflectionUtils.makeAccessible(invocable);
-		return new HandlerMethod(beanName, bean, method, invocable, parameters, eventType);
+		return invocable;
 	}
 
 	private static void checkEventType(String beanName, Method method, int index, Class<?> type) {

@@ -3,9 +3,7 @@ package io.varve.boot.autoconfigure.processor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanInitializationException;
-import org.springframework.util.ReflectionUtils;
 
 import io.varve.processor.ProjectionStore;
 import io.varve.processor.ProjectionView;
@@ -46,17 +44,7 @@ final class ResetMethod implements ResetCallback {
 						+ "; a reset method takes a ProjectionStore and/or a long (the first position handled again)");
 			}
 		}
-		Method invocable;
-		try {
-			invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-		}
-		catch (IllegalStateException ex) {
-			throw new BeanInitializationException("@VarveReset method " + HandlerMethod.describe(method) + " of bean '"
-					+ beanName + "' cannot be called through the bean's proxy; declare it on an interface the bean "
-					+ "implements, or proxy the target class", ex);
-		}
-		ReflectionUtils.makeAccessible(invocable);
-		return new ResetMethod(bean, invocable, isStore);
+		return new ResetMethod(bean, HandlerMethod.invocable("@VarveReset", beanName, bean, method), isStore);
 	}
 
 	@Override
