@@ -67,6 +67,16 @@ class ProcessorErrorPolicyTest {
 	}
 
 	/** Counts deposits per stream in the projection, failing on poisoned positions. */
+	/** Starts "counts", parking a failing event at its first failure. */
+	private void startParkingWithoutRetries() {
+		this.processors.register(ProcessorDefinition.builder("counts")
+			.errorPolicy(ErrorPolicy.PARK)
+			.retryPolicy(RetryPolicy.none())
+			.handler(countingHandler())
+			.build());
+		this.processors.start("counts");
+	}
+
 	private EventHandler countingHandler() {
 		return (event, context) -> {
 			context.projections().put("seen", String.valueOf(event.position()), event.position());
@@ -196,12 +206,7 @@ class ProcessorErrorPolicyTest {
 	void aParkedEventRetriedSuccessfullyLeavesTheListAndCommitsItsWrites() {
 		appendDeposits(5);
 		this.poisoned.put(2L, new AtomicInteger());
-		this.processors.register(ProcessorDefinition.builder("counts")
-			.errorPolicy(ErrorPolicy.PARK)
-			.retryPolicy(RetryPolicy.none())
-			.handler(countingHandler())
-			.build());
-		this.processors.start("counts");
+		startParkingWithoutRetries();
 		this.processors.awaitProcessed("counts", 5, WAIT);
 		assertThat(this.processors.retryParked("counts", 2)).isFalse();
 		ParkedEvent again = this.processors.parked("counts").get(0);
@@ -222,12 +227,7 @@ class ProcessorErrorPolicyTest {
 	void aDiscardedParkedEventIsGoneWithoutBeingHandled() {
 		appendDeposits(3);
 		this.poisoned.put(1L, new AtomicInteger());
-		this.processors.register(ProcessorDefinition.builder("counts")
-			.errorPolicy(ErrorPolicy.PARK)
-			.retryPolicy(RetryPolicy.none())
-			.handler(countingHandler())
-			.build());
-		this.processors.start("counts");
+		startParkingWithoutRetries();
 		this.processors.awaitProcessed("counts", 3, WAIT);
 		this.processors.discardParked("counts", 1);
 		assertThat(this.processors.parked("counts")).isEmpty();
@@ -241,12 +241,7 @@ class ProcessorErrorPolicyTest {
 	void parkedEntriesSurviveARestartOfTheStore() {
 		appendDeposits(3);
 		this.poisoned.put(2L, new AtomicInteger());
-		this.processors.register(ProcessorDefinition.builder("counts")
-			.errorPolicy(ErrorPolicy.PARK)
-			.retryPolicy(RetryPolicy.none())
-			.handler(countingHandler())
-			.build());
-		this.processors.start("counts");
+		startParkingWithoutRetries();
 		this.processors.awaitProcessed("counts", 3, WAIT);
 		this.varve.close();
 		this.varve = Varve.builder().path(this.dir).durability(Durability.NO_SYNC).open();
