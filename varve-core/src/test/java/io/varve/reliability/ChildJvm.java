@@ -118,11 +118,16 @@ final class ChildJvm implements AutoCloseable {
 	}
 
 	/**
-	 * Waits for a line starting with a prefix, or for a {@code FAILED} answer, so that a
-	 * failing command fails the test at once with the child's reason.
+	 * Waits for a line starting with a prefix. A {@code FAILED} answer, unless that is
+	 * what is awaited, fails the test at once with the child's reason.
 	 */
 	String await(String prefix, Duration timeout) throws InterruptedException {
-		return await((line) -> line.startsWith(prefix) || line.startsWith("FAILED "), timeout);
+		String line = await((answer) -> answer.startsWith(prefix) || answer.startsWith("FAILED "), timeout);
+		if (!line.startsWith(prefix)) {
+			throw new AssertionError(
+					"Child " + pid() + " answered '" + line + "' while " + prefix + " was awaited" + describe());
+		}
+		return line;
 	}
 
 	/** Kills the child with SIGKILL and waits until it is gone and its output read. */
