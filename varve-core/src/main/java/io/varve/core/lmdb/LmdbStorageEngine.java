@@ -101,7 +101,11 @@ public final class LmdbStorageEngine implements StorageEngine {
 		LmdbEnvironment.Opened opened = LmdbEnvironment.open(config);
 		try {
 			LmdbStorageEngine engine = new LmdbStorageEngine(config, opened.lock(), opened.env(), opened.dbis());
-			engine.loadWriterState();
+			if (!config.readOnly()) {
+				// Only a writer needs it; and a read-only open would have to adopt a map
+				// that the writing process grew since the tables were opened.
+				engine.loadWriterState();
+			}
 			return engine;
 		}
 		catch (RuntimeException ex) {
