@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.beans.factory.DisposableBean;
@@ -131,6 +132,24 @@ class VarveProcessorAutoConfigurationTests {
 			processors.awaitProcessed("balances", last, WAIT);
 			assertThat(processors.projections().get("balances", "account-1", Long.class)).contains(70L);
 		});
+	}
+
+	@Test
+	void runsProcessorBeansWhenTheApplicationInitialisesBeansLazily() {
+		// What spring.main.lazy-initialization=true installs: every bean lazy unless a
+		// LazyInitializationExcludeFilter keeps it eager.
+		runner()
+			.withInitializer(
+					(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withBean("balances", Balances.class)
+			.run((context) -> {
+				assertThat(context.getBeanFactory().getBeanDefinition("balances").isLazyInit()).isFalse();
+				Varve varve = context.getBean(Varve.class);
+				ProcessorRegistry processors = context.getBean(ProcessorRegistry.class);
+				long last = varve.append("account-1", ExpectedVersion.any(), new Deposited(40)).lastPosition();
+				processors.awaitProcessed("balances", last, WAIT);
+				assertThat(processors.projections().get("balances", "account-1", Long.class)).contains(40L);
+			});
 	}
 
 	@Test
