@@ -31,6 +31,12 @@ public final class LayoutScenario implements Scenario {
 
 	private static final int DURABLE_STREAMS = DurableAppendScenario.WRITERS;
 
+	/** Prime, so that it is coprime with every stream count used. */
+	private static final long STRIDE = 7_919;
+
+	/** Many aggregates, as a real application has. */
+	private static final int MANY_STREAMS = 10_000;
+
 	private String details = "";
 
 	@Override
@@ -101,8 +107,48 @@ public final class LayoutScenario implements Scenario {
 					batch[i].rate(), batch[i].rate() / batch[0].rate(), durable[i].rate(),
 					durable[i].rate() / durable[0].rate(), bytes[i] / 1024));
 		}
+		headsByStreamCount(settings, group, rounds, text);
 		this.details = text.toString();
 		return List.of();
+	}
+
+	/**
+	 * What writing stream heads in every durable commit costs as the number of streams
+	 * grows: a group touches one head per append, and with many streams those heads sit
+	 * on as many different pages, each copied and flushed.
+	 */
+	private static void headsByStreamCount(Settings settings, int group, int rounds, StringBuilder text) {
+		int[] counts = { DURABLE_STREAMS, MANY_STREAMS };
+		Measurement[][] rates = new Measurement[counts.length][3];
+		double[][] bytes = new double[counts.length][3];
+		double[] written = new double[1];
+		for (int round = 0; round < rounds; round++) {
+			for (int c = 0; c < counts.length; c++) {
+				rates[c][0] = durablePlain(settings, group, written).plus(rates[c][0]);
+				bytes[c][0] += written[0] / rounds;
+				rates[c][1] = durableLayout(settings, group, RawVarveLayout.Index.DEFERRED, counts[c], true, written)
+					.plus(rates[c][1]);
+				bytes[c][1] += written[0] / rounds;
+				rates[c][2] = durableLayout(settings, group, RawVarveLayout.Index.DEFERRED, counts[c], false, written)
+					.plus(rates[c][2]);
+				bytes[c][2] += written[0] / rounds;
+			}
+			Scenario.progress(String.format(Locale.ROOT,
+					"round %d: heads in commit %,.0f / %,.0f ev/s, heads out of it %,.0f / %,.0f ev/s", round + 1,
+					rates[0][1].rate(), rates[1][1].rate(), rates[0][2].rate(), rates[1][2].rate()));
+		}
+		text.append(String.format(Locale.ROOT, "%nStream heads in the durable commit, by number of streams: synced "
+				+ "commits of %d single-event appends visiting every stream in turn in a scattered order, with the event-id index "
+				+ "and no per-event stream index (as Varve writes), with and without writing each append's "
+				+ "stream head; the plain log of each pair is run alongside.%n%n", group));
+		text.append("| streams | plain log: events/s | with heads: events/s | vs plain | KiB per commit "
+				+ "| heads left out: events/s | vs plain | KiB per commit |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		for (int c = 0; c < counts.length; c++) {
+			double plain = rates[c][0].rate();
+			text.append(String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.2fx | %,.0f | %,.0f | %.2fx | %,.0f |%n",
+					counts[c], plain, rates[c][1].rate(), rates[c][1].rate() / plain, bytes[c][1] / 1024,
+					rates[c][2].rate(), rates[c][2].rate() / plain, bytes[c][2] / 1024));
+		}
 	}
 
 	private static Measurement batchPlain(Settings settings, long events) {
@@ -170,17 +216,25 @@ public final class LayoutScenario implements Scenario {
 
 	private static Measurement durableLayout(Settings settings, int group, RawVarveLayout.Index indexing,
 			double[] bytesPerCommit) {
+		return durableLayout(settings, group, indexing, DURABLE_STREAMS, true, bytesPerCommit);
+	}
+
+	private static Measurement durableLayout(Settings settings, int group, RawVarveLayout.Index indexing,
+			int streamCount, boolean heads, double[] bytesPerCommit) {
 		Path directory = Stores.freshDirectory(settings.workDir(), "layout-sync");
 		Measurement measurement;
-		try (RawVarveLayout raw = RawVarveLayout.open(directory, true, indexing)) {
-			long[] versions = new long[DURABLE_STREAMS];
+		try (RawVarveLayout raw = RawVarveLayout.open(directory, true, indexing, heads)) {
+			long[] versions = new long[streamCount];
 			int[] streams = new int[group];
 			ItemAdded[][] appends = new ItemAdded[group][];
 			long[] next = new long[1];
 			long[] start = new long[1];
 			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
 				for (int a = 0; a < group; a++) {
-					int stream = (int) (next[0]++ % DURABLE_STREAMS);
+					// A prime stride visits every stream once per round, in an order that
+					// scatters neighbouring appends over the key space as real traffic
+					// does.
+					int stream = (int) ((next[0]++ * STRIDE) % streamCount);
 					streams[a] = stream;
 					appends[a] = new ItemAdded[] { Events.event(stream, versions[stream]++) };
 				}

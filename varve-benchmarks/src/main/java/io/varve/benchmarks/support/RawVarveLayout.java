@@ -50,6 +50,8 @@ public final class RawVarveLayout implements AutoCloseable {
 
 	private final Index indexing;
 
+	private final boolean heads;
+
 	private static final byte[] TYPE = "item-added".getBytes(StandardCharsets.UTF_8);
 
 	private static final int HEAD_SIZE = 48;
@@ -84,9 +86,10 @@ public final class RawVarveLayout implements AutoCloseable {
 
 	private long idCounter;
 
-	private RawVarveLayout(Env<DirectBuffer> env, Index indexing) {
+	private RawVarveLayout(Env<DirectBuffer> env, Index indexing, boolean heads) {
 		this.env = env;
 		this.indexing = indexing;
+		this.heads = heads;
 		this.log = env.openDbi("log", DbiFlags.MDB_CREATE);
 		this.index = env.openDbi("stream-index", DbiFlags.MDB_CREATE);
 		this.ids = env.openDbi("event-ids", DbiFlags.MDB_CREATE);
@@ -111,6 +114,20 @@ public final class RawVarveLayout implements AutoCloseable {
 	 * @return the store
 	 */
 	public static RawVarveLayout open(Path directory, boolean sync, Index indexing) {
+		return open(directory, sync, indexing, true);
+	}
+
+	/**
+	 * Opens a new environment with a choice of stream indexing, and whether stream heads
+	 * are written in each commit (when not, they stand for heads kept out of the durable
+	 * commit and rebuilt from the log, which holds stream and version in every envelope).
+	 * @param directory an empty directory
+	 * @param sync whether commits sync
+	 * @param indexing how the stream index is kept
+	 * @param heads whether each append writes its stream head
+	 * @return the store
+	 */
+	public static RawVarveLayout open(Path directory, boolean sync, Index indexing, boolean heads) {
 		try {
 			Files.createDirectories(directory);
 		}
@@ -122,7 +139,7 @@ public final class RawVarveLayout implements AutoCloseable {
 			.setMaxDbs(4)
 			.open(directory.toFile(), sync ? new EnvFlags[] { EnvFlags.MDB_NOTLS }
 					: new EnvFlags[] { EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC });
-		return new RawVarveLayout(env, indexing);
+		return new RawVarveLayout(env, indexing, heads);
 	}
 
 	/**
@@ -187,6 +204,9 @@ public final class RawVarveLayout implements AutoCloseable {
 			}
 		}
 		this.newestStream = Math.max(this.newestStream, streamId);
+		if (!this.heads) {
+			return;
+		}
 		this.value.wrap(this.value.addressOffset(), HEAD_SIZE);
 		this.value.putLong(0, streamId, ByteOrder.BIG_ENDIAN);
 		this.value.putLong(8, version, ByteOrder.BIG_ENDIAN);
