@@ -41,8 +41,13 @@ final class BatchRun {
 		this.loop = loop;
 		this.definition = runner.definition();
 		ProcessorServices services = runner.services();
+		// Beneath this batch's writes: those of the previous batch while its commit is
+		// in flight, then the committed store.
+		ProjectionBuffer inFlight = runner.checkpoints().pipelinedWrites();
+		ProjectionLayer lower = (inFlight != null) ? new BufferedLayer(inFlight, services.committed())
+				: services.committed();
 		this.context = new HandlerContext(this.definition.name(),
-				new BufferedProjectionStore(this.buffer, services.committed(), services.codec()));
+				new BufferedProjectionStore(this.buffer, lower, services.committed(), services.codec()));
 	}
 
 	/**

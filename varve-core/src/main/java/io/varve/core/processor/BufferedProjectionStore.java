@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import io.varve.InvalidArgumentException;
 import io.varve.core.codec.PayloadCodec;
@@ -13,18 +12,33 @@ import io.varve.processor.ProjectionStore;
 
 /**
  * The projection store a handler sees: writes go to a {@link ProjectionBuffer}, reads see
- * the buffer over the committed state (read-your-own-writes within a batch).
+ * the buffer over what lies beneath (read-your-own-writes within a batch, and across
+ * batches while a commit is in flight).
  */
 final class BufferedProjectionStore implements ProjectionStore {
 
 	private final ProjectionBuffer buffer;
+
+	private final ProjectionLayer view;
 
 	private final CommittedProjections committed;
 
 	private final PayloadCodec codec;
 
 	BufferedProjectionStore(ProjectionBuffer buffer, CommittedProjections committed, PayloadCodec codec) {
+		this(buffer, committed, committed, codec);
+	}
+
+	/**
+	 * @param buffer where writes go
+	 * @param lower what reads see beneath the buffer
+	 * @param committed the committed store, which decodes values
+	 * @param codec encodes values
+	 */
+	BufferedProjectionStore(ProjectionBuffer buffer, ProjectionLayer lower, CommittedProjections committed,
+			PayloadCodec codec) {
 		this.buffer = buffer;
+		this.view = new BufferedLayer(buffer, lower);
 		this.committed = committed;
 		this.codec = codec;
 	}
@@ -57,11 +71,7 @@ final class BufferedProjectionStore implements ProjectionStore {
 	public <T> Optional<T> get(String table, String key, Class<T> type) {
 		CommittedProjections.checkType(type);
 		byte[] prefix = ProcessorKeys.tablePrefix(table);
-		byte[] fullKey = ProcessorKeys.projection(prefix, table, key);
-		byte[] value = this.buffer.lookup(table, key);
-		if (value == null) {
-			value = this.committed.raw(fullKey);
-		}
+		byte[] value = this.view.raw(table, key, ProcessorKeys.projection(prefix, table, key));
 		if (value == null || value == ProjectionBuffer.DELETED) {
 			return Optional.empty();
 		}
@@ -76,28 +86,10 @@ final class BufferedProjectionStore implements ProjectionStore {
 		if (afterKey != null) {
 			ProcessorKeys.projection(prefix, table, afterKey);
 		}
-		TreeMap<String, byte[]> buffered = this.buffer.entriesAfter(table, afterKey);
-		TreeMap<String, byte[]> merged = new TreeMap<>(ProcessorKeys::compareKeys);
-		if (!this.buffer.hidesCommitted(table)) {
-			// Buffered deletions may hide committed entries: read that many more so the
-			// page still fills.
-			long hidden = buffered.values().stream().filter((value) -> value == ProjectionBuffer.DELETED).count();
-			int wanted = (int) Math.min(Integer.MAX_VALUE, limit + hidden);
-			for (Map.Entry<String, byte[]> entry : this.committed.rawAfter(table, prefix, afterKey, wanted)) {
-				merged.put(entry.getKey(), entry.getValue());
-			}
-		}
-		merged.putAll(buffered);
-		List<ProjectionEntry<T>> page = new ArrayList<>(Math.min(limit, merged.size()));
-		for (Map.Entry<String, byte[]> entry : merged.entrySet()) {
-			if (entry.getValue() == ProjectionBuffer.DELETED) {
-				continue;
-			}
+		List<ProjectionEntry<T>> page = new ArrayList<>();
+		for (Map.Entry<String, byte[]> entry : this.view.rawAfter(table, prefix, afterKey, limit)) {
 			page.add(new ProjectionEntry<>(entry.getKey(),
 					this.committed.decode(entry.getValue(), table, entry.getKey(), type)));
-			if (page.size() == limit) {
-				break;
-			}
 		}
 		return page;
 	}

@@ -11,15 +11,17 @@ import java.util.function.BooleanSupplier;
  * for it.
  *
  * <p>
- * Commits that carry projection writes or parked entries are waited for: their state must
- * be committed with the checkpoint before the next batch reads it. Commits that only move
- * the checkpoint are not: they are queued and the processor goes on, with at most one in
- * flight and, while the processor is busy, at most one per {@link #LAZY_INTERVAL_NANOS};
- * a newer position replaces a held-back one, which goes out as soon as the processor
- * catches up, pauses or stops. With durable commits every group is an fsync, and waiting
- * for one per batch would bound catch-up by the disk. Should the process die first, the
- * events since the stored checkpoint are handled again, which is the at-least-once
- * promise for handlers without projection writes.
+ * Commits that carry projection writes or parked entries are queued and waited for just
+ * before the next commit: the next batch is handled meanwhile, reading those writes from
+ * the queued batch's buffer ({@link #pipelinedWrites()}), and its own commit is queued
+ * only once the previous one succeeded, so a failed commit is never built upon. Commits
+ * that only move the checkpoint are not waited for at all: they are queued and the
+ * processor goes on, with at most one in flight and, while the processor is busy, at most
+ * one per {@link #LAZY_INTERVAL_NANOS}; a newer position replaces a held-back one, which
+ * goes out as soon as the processor catches up, pauses or stops. With durable commits
+ * every group is an fsync, and waiting for one per batch would bound catch-up by the
+ * disk. Should the process die first, the events since the stored checkpoint are handled
+ * again, which is the at-least-once promise for handlers without projection writes.
  *
  * <p>
  * Commits are submitted by whoever holds the processor's batch lock, so they reach the
@@ -49,6 +51,12 @@ final class CheckpointTracker {
 	// Owned by the batch lock holder.
 	private CompletableFuture<?> inFlight;
 
+	/** A batch's commit with projection writes, queued and not waited for yet. */
+	private CompletableFuture<?> pipelined;
+
+	/** The writes of {@link #pipelined}, which the next batch reads beneath its own. */
+	private ProjectionBuffer pipelinedWrites;
+
 	private long pending = -1;
 
 	private long lastSubmitNanos = System.nanoTime() - LAZY_INTERVAL_NANOS;
@@ -76,6 +84,8 @@ final class CheckpointTracker {
 	void restartAt(long position) {
 		this.pending = -1;
 		this.inFlight = null;
+		this.pipelined = null;
+		this.pipelinedWrites = null;
 		this.lock.lock();
 		try {
 			this.epoch++;
@@ -107,6 +117,7 @@ final class CheckpointTracker {
 	 * @return the change in parked entries
 	 */
 	long commitNow(ProcessorCommit commit, long checkpoint, java.util.function.LongConsumer committed) {
+		awaitPipelined();
 		int at = epoch();
 		long delta = ProcessorServices.await(this.services.submit(commit));
 		if (committed != null) {
@@ -122,6 +133,60 @@ final class CheckpointTracker {
 	}
 
 	/**
+	 * Queues a batch's commit with projection writes and returns: the next batch is
+	 * handled while it commits, reading these writes beneath its own
+	 * ({@link #pipelinedWrites()}). The previous such commit is waited for first, so a
+	 * batch's commit is queued only after the one whose writes it read has succeeded; if
+	 * that one failed, this throws its failure and nothing more is queued.
+	 * @param commit the commit (queued as async, completed off the writer thread)
+	 * @param writes its projection writes
+	 * @param checkpoint the checkpoint it stores
+	 * @param committed told the change in parked entries before waiters see the new
+	 * checkpoint
+	 */
+	void commitPipelined(ProcessorCommit commit, ProjectionBuffer writes, long checkpoint,
+			java.util.function.LongConsumer committed) {
+		awaitPipelined();
+		int at = epoch();
+		if (this.pending <= checkpoint) {
+			this.pending = -1;
+		}
+		this.pipelinedWrites = writes;
+		this.pipelined = this.services.submit(commit).whenComplete((delta, ex) -> {
+			if (ex == null) {
+				committed.accept(delta);
+				advanced(checkpoint, at);
+			}
+			else {
+				failed((ex instanceof RuntimeException runtime) ? runtime
+						: new IllegalStateException("Projection commit failed", ex));
+			}
+		});
+	}
+
+	/**
+	 * The projection writes of the commit in flight, or null.
+	 * @return the writes
+	 */
+	ProjectionBuffer pipelinedWrites() {
+		return this.pipelinedWrites;
+	}
+
+	/**
+	 * Waits for the queued projection commit, if any.
+	 * @throws RuntimeException its failure
+	 */
+	void awaitPipelined() {
+		CompletableFuture<?> last = this.pipelined;
+		if (last == null) {
+			return;
+		}
+		this.pipelined = null;
+		this.pipelinedWrites = null;
+		ProcessorServices.await(last);
+	}
+
+	/**
 	 * Moves the checkpoint without waiting, now or a little later (see the class
 	 * comment).
 	 */
@@ -133,8 +198,12 @@ final class CheckpointTracker {
 		}
 	}
 
-	/** Queues a held-back position, if any, without waiting. */
+	/**
+	 * Queues a held-back position, if any, without waiting for it; a queued projection
+	 * commit is waited for first.
+	 */
 	void submitPending() {
+		awaitPipelined();
 		if (this.pending < 0) {
 			return;
 		}

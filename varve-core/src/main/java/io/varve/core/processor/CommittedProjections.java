@@ -22,7 +22,7 @@ import io.varve.processor.ProjectionView;
  * it as the registry's {@link ProjectionView}; handlers read through it beneath their
  * buffered writes.
  */
-final class CommittedProjections implements ProjectionView {
+final class CommittedProjections implements ProjectionView, ProjectionLayer {
 
 	static final int MAX_LIMIT = 10_000;
 
@@ -60,6 +60,11 @@ final class CommittedProjections implements ProjectionView {
 	}
 
 	/** The committed value of a full key, or null. */
+	@Override
+	public byte[] raw(String table, String key, byte[] fullKey) {
+		return raw(fullKey);
+	}
+
 	byte[] raw(byte[] fullKey) {
 		return (byte[]) this.reads.apply((txn) -> {
 			DirectBuffer value = txn.get(AuxTable.PROJECTIONS, fullKey);
@@ -69,7 +74,8 @@ final class CommittedProjections implements ProjectionView {
 
 	/** Up to {@code limit} committed entries of a table after a key, in key order. */
 	@SuppressWarnings("unchecked")
-	List<Map.Entry<String, byte[]>> rawAfter(String table, byte[] prefix, String afterKey, int limit) {
+	@Override
+	public List<Map.Entry<String, byte[]>> rawAfter(String table, byte[] prefix, String afterKey, int limit) {
 		byte[] from = (afterKey != null) ? ProcessorKeys.projection(prefix, table, afterKey) : prefix;
 		return (List<Map.Entry<String, byte[]>>) this.reads.apply((txn) -> {
 			List<Map.Entry<String, byte[]>> entries = new ArrayList<>();

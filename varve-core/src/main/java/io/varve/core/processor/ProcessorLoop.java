@@ -131,7 +131,8 @@ final class ProcessorLoop implements Runnable {
 
 	/**
 	 * Commits a batch's outcome. Batches without projection writes or parked events are
-	 * not waited for (see {@link CheckpointTracker}).
+	 * not waited for (see {@link CheckpointTracker}); the others are queued and waited
+	 * for before the next commit, so the next batch is handled while they commit.
 	 */
 	void commitBatch(ProjectionBuffer buffer, List<ParkedEvent> parkedEvents, long checkpoint, int handledCount) {
 		String name = this.definition.name();
@@ -143,10 +144,10 @@ final class ProcessorLoop implements Runnable {
 			}
 		}
 		else {
-			ProcessorCommit commit = new ProcessorCommit(false, name, checkpoint).projections(buffer);
+			ProcessorCommit commit = new ProcessorCommit(true, name, checkpoint).projections(buffer);
 			parkedEvents.forEach(
 					(entry) -> commit.park(ProcessorKeys.parked(name, entry.position()), ParkedRecord.encode(entry)));
-			this.checkpoints.commitNow(commit, checkpoint, (parkedDelta) -> {
+			this.checkpoints.commitPipelined(commit, buffer, checkpoint, (parkedDelta) -> {
 				this.counters.parked.addAndGet(parkedDelta);
 				this.counters.eventsHandled.addAndGet(handledCount);
 			});

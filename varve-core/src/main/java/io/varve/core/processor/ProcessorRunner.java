@@ -202,6 +202,15 @@ final class ProcessorRunner {
 	private <T> T betweenBatches(Supplier<T> operation) {
 		this.signals.lockForControl();
 		try {
+			try {
+				// The last batch's commit may still be in flight: operations come after
+				// it.
+				this.checkpoints.awaitPipelined();
+			}
+			catch (RuntimeException ex) {
+				// Recorded by the commit's completion: the processor's thread fails on
+				// it.
+			}
 			return operation.get();
 		}
 		finally {

@@ -17,7 +17,10 @@ import io.varve.InvalidArgumentException;
 import io.varve.Varve;
 import io.varve.core.processor.TestEvents.Noted;
 import io.varve.processor.ProcessorDefinition;
+import io.varve.processor.ProcessorFailedException;
 import io.varve.processor.ProcessorRegistry;
+import io.varve.processor.ProcessorState;
+import io.varve.processor.ProcessorStatus;
 import io.varve.processor.ProjectionEntry;
 import io.varve.processor.ProjectionView;
 import io.varve.processor.RetryPolicy;
@@ -60,8 +63,12 @@ class ProjectionStoreTest {
 
 	/** put:key:value, del:key, clear, check:key:expected, list:expectedKeys */
 	private void startScriptProcessor(AtomicReference<String> problem) {
+		startScriptProcessor(problem, 100);
+	}
+
+	private void startScriptProcessor(AtomicReference<String> problem, int batchSize) {
 		this.processors.register(ProcessorDefinition.builder("script")
-			.batchSize(100)
+			.batchSize(batchSize)
 			.retryPolicy(RetryPolicy.none())
 			.handler((event, context) -> {
 				String[] parts = ((Noted) event.data()).text().split(":", -1);
@@ -107,6 +114,71 @@ class ProjectionStoreTest {
 		ProjectionView view = this.processors.projections();
 		assertThat(view.list("t", null, 10, Summary.class)).extracting(ProjectionEntry::key).containsExactly("e");
 		assertThat(view.get("t", "e", Summary.class)).contains(new Summary("eve", 15));
+	}
+
+	@Test
+	void eachBatchReadsTheWritesOfTheBatchBeforeWhileTheirDurableCommitIsInFlight() {
+		// One event per batch and durable commits: a batch is handled while the commit of
+		// the one before is still queued or syncing, and must read its writes anyway.
+		this.varve.close();
+		this.varve = Varve.builder()
+			.path(this.dir.resolve("durable"))
+			.durability(Durability.SYNC)
+			.eventTypes(Noted.class)
+			.open();
+		this.processors = this.varve.processors();
+		List<String> script = new java.util.ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			script.addAll(List.of("put:k" + i + ":v" + i, "check:k" + i + ":v" + i, "put:k" + i + ":w" + i,
+					"check:k" + i + ":w" + i));
+			if (i % 10 == 9) {
+				script.addAll(List.of("del:k" + i, "check:k" + i + ":-", "clear", "check:k" + (i - 1) + ":-", "list:",
+						"put:b:bob", "put:a:al", "list:a,b"));
+			}
+		}
+		long last = commands(script.toArray(String[]::new));
+		AtomicReference<String> problem = new AtomicReference<>();
+		startScriptProcessor(problem, 1);
+		this.processors.awaitProcessed("script", last, WAIT);
+		assertThat(problem.get()).isNull();
+		assertThat(this.processors.projections().list("t", null, 10, Summary.class)).extracting(ProjectionEntry::key)
+			.containsExactly("a", "b");
+	}
+
+	@Test
+	void aBatchWhoseCommitFailsIsNeverBuiltUponAndItsProcessorFails() {
+		this.varve.close();
+		this.varve = Varve.builder()
+			.path(this.dir.resolve("small"))
+			.durability(Durability.SYNC)
+			.maxMapSize(4L << 20)
+			.eventTypes(Noted.class)
+			.open();
+		this.processors = this.varve.processors();
+		long last = commands("put:before", "put:huge", "put:after", "put:later");
+		this.processors.register(ProcessorDefinition.builder("sizes")
+			.batchSize(1)
+			.retryPolicy(RetryPolicy.none())
+			.handler((event, context) -> {
+				String key = ((Noted) event.data()).text().substring(4);
+				// 8 MiB cannot fit in a store of at most 4 MiB: that batch's commit
+				// fails.
+				int size = key.equals("huge") ? 8 << 20 : 10;
+				context.projections().put("sizes", key, new byte[size]);
+			})
+			.build());
+		this.processors.start("sizes");
+		assertThatExceptionOfType(ProcessorFailedException.class)
+			.isThrownBy(() -> this.processors.awaitProcessed("sizes", last, WAIT))
+			.withMessageContaining("maximum size");
+		ProcessorStatus status = this.processors.status("sizes");
+		assertThat(status.state()).isEqualTo(ProcessorState.FAILED);
+		assertThat(status.checkpoint()).isEqualTo(1);
+		// The batch after the failed one was handled while that commit was in flight,
+		// but its writes were never committed.
+		ProjectionView view = this.processors.projections();
+		assertThat(view.list("sizes", null, 10, byte[].class)).extracting(ProjectionEntry::key)
+			.containsExactly("before");
 	}
 
 	@Test
