@@ -15,6 +15,7 @@ import io.varve.EventData;
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.Varve;
+import io.varve.VarveBuilder;
 import io.varve.core.processor.TestEvents.Noted;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorFailedException;
@@ -51,6 +52,13 @@ class ProjectionStoreTest {
 	@AfterEach
 	void close() {
 		this.varve.close();
+	}
+
+	/** Replaces the store of this test with another. */
+	private void reopen(VarveBuilder builder) {
+		this.varve.close();
+		this.varve = builder.eventTypes(Noted.class).open();
+		this.processors = this.varve.processors();
 	}
 
 	/** Appends notes whose text is a command the handler below carries out. */
@@ -120,13 +128,7 @@ class ProjectionStoreTest {
 	void eachBatchReadsTheWritesOfTheBatchBeforeWhileTheirDurableCommitIsInFlight() {
 		// One event per batch and durable commits: a batch is handled while the commit of
 		// the one before is still queued or syncing, and must read its writes anyway.
-		this.varve.close();
-		this.varve = Varve.builder()
-			.path(this.dir.resolve("durable"))
-			.durability(Durability.SYNC)
-			.eventTypes(Noted.class)
-			.open();
-		this.processors = this.varve.processors();
+		reopen(Varve.builder().path(this.dir.resolve("durable")).durability(Durability.SYNC));
 		List<String> script = new java.util.ArrayList<>();
 		for (int i = 0; i < 40; i++) {
 			script.addAll(List.of("put:k" + i + ":v" + i, "check:k" + i + ":v" + i, "put:k" + i + ":w" + i,
@@ -147,14 +149,7 @@ class ProjectionStoreTest {
 
 	@Test
 	void aBatchWhoseCommitFailsIsNeverBuiltUponAndItsProcessorFails() {
-		this.varve.close();
-		this.varve = Varve.builder()
-			.path(this.dir.resolve("small"))
-			.durability(Durability.SYNC)
-			.maxMapSize(4L << 20)
-			.eventTypes(Noted.class)
-			.open();
-		this.processors = this.varve.processors();
+		reopen(Varve.builder().path(this.dir.resolve("small")).durability(Durability.SYNC).maxMapSize(4L << 20));
 		long last = commands("put:before", "put:huge", "put:after", "put:later");
 		this.processors.register(ProcessorDefinition.builder("sizes")
 			.batchSize(1)
