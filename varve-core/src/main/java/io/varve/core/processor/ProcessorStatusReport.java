@@ -18,6 +18,10 @@ final class ProcessorStatusReport {
 
 	static ProcessorStatus of(ProcessorRunner runner) {
 		ProcessorServices services = runner.services();
+		// State first: a processor's thread stores its last checkpoint before it reports
+		// itself FAILED or STOPPED, so a checkpoint read after that state is the final
+		// one.
+		ProcessorState base = runner.baseState();
 		long checkpoint = runner.checkpoints().committed();
 		long head = services.head();
 		long lag = Math.max(0, head - checkpoint);
@@ -25,7 +29,7 @@ final class ProcessorStatusReport {
 		long oldest = (lag > 0) ? services.read((txn) -> ProcessorTables.timestampMicros(txn, checkpoint + 1)) : -1;
 		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
 		ProcessorCounters counters = runner.counters();
-		return new ProcessorStatus(runner.name(), state(runner, lag, now, oldest), checkpoint, head, lag, age,
+		return new ProcessorStatus(runner.name(), state(runner, base, lag, now, oldest), checkpoint, head, lag, age,
 				counters.eventsHandled.get(), counters.errors.get(), counters.lastError(), counters.parked.get());
 	}
 
@@ -36,6 +40,7 @@ final class ProcessorStatusReport {
 	 */
 	static ProcessorStatus of(ProcessorRunner runner, ReadTxn txn) {
 		ProcessorServices services = runner.services();
+		ProcessorState base = runner.baseState();
 		long checkpoint = Math.max(0, ProcessorTables.checkpoint(txn, runner.name()));
 		long head = txn.headPosition();
 		long lag = Math.max(0, head - checkpoint);
@@ -43,13 +48,13 @@ final class ProcessorStatusReport {
 		long oldest = (lag > 0) ? ProcessorTables.timestampMicros(txn, checkpoint + 1) : -1;
 		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
 		ProcessorCounters counters = runner.counters();
-		return new ProcessorStatus(runner.name(), state(runner, lag, now, oldest), checkpoint, head, lag, age,
+		return new ProcessorStatus(runner.name(), state(runner, base, lag, now, oldest), checkpoint, head, lag, age,
 				counters.eventsHandled.get(), counters.errors.get(), counters.lastError(),
 				ProcessorTables.parkedCount(txn, runner.name()));
 	}
 
-	private static ProcessorState state(ProcessorRunner runner, long lag, long nowMicros, long oldestMicros) {
-		ProcessorState base = runner.baseState();
+	private static ProcessorState state(ProcessorRunner runner, ProcessorState base, long lag, long nowMicros,
+			long oldestMicros) {
 		if (base != null) {
 			return base;
 		}
