@@ -154,14 +154,17 @@ abstract class LmdbTxnBase implements ReadTxn {
 	@Override
 	public void scanStream(StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor) {
 		long flushed = stream.fullBlocks() * StreamRecord.BLOCK;
-		long[] tail = tailPositions(stream);
 		StreamWalk walk = new StreamWalk(cursor(LmdbStorageEngine.LOG), visitor);
 		if (forward) {
 			long version = Math.max(1, fromVersion);
 			if (version <= flushed && !walkBlocks(stream.streamId(), version, 1, flushed, walk)) {
 				return;
 			}
-			for (version = Math.max(version, flushed + 1); version <= stream.version(); version++) {
+			version = Math.max(version, flushed + 1);
+			// The tail is found through the chain only when the walk gets there: a read
+			// that stops inside the full blocks does not pay for it.
+			long[] tail = (version <= stream.version()) ? tailPositions(stream) : null;
+			for (; version <= stream.version(); version++) {
 				if (!walk.visit(tail[(int) (version - flushed - 1)])) {
 					return;
 				}
@@ -169,6 +172,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 		}
 		else {
 			long version = Math.min(fromVersion, stream.version());
+			long[] tail = (version > flushed) ? tailPositions(stream) : null;
 			for (; version > flushed; version--) {
 				if (!walk.visit(tail[(int) (version - flushed - 1)])) {
 					return;
