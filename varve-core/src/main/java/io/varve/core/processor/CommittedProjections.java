@@ -59,12 +59,12 @@ final class CommittedProjections implements ProjectionView, ProjectionLayer {
 		return page;
 	}
 
-	/** The committed value of a full key, or null. */
 	@Override
 	public byte[] raw(String table, String key, byte[] fullKey) {
 		return raw(fullKey);
 	}
 
+	/** The committed value of a full key, or null. */
 	byte[] raw(byte[] fullKey) {
 		return (byte[]) this.reads.apply((txn) -> {
 			DirectBuffer value = txn.get(AuxTable.PROJECTIONS, fullKey);
