@@ -12,6 +12,7 @@ import io.varve.ExpectedVersion;
 import io.varve.TransactionResult;
 import io.varve.WrongExpectedVersionException;
 import io.varve.core.codec.Envelope;
+import io.varve.core.codec.EnvelopeBuffer;
 import io.varve.core.storage.StreamRecord;
 import io.varve.core.storage.WriteTxn;
 import io.varve.core.write.WriteContext;
@@ -40,7 +41,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		int count = 0;
 		long size = 0;
 		for (PreparedAppend part : parts) {
-			count += part.envelopes().length;
+			count += part.envelopes().count();
 			size += part.bytes();
 		}
 		this.events = count;
@@ -117,14 +118,15 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		long[] block = new long[StreamRecord.BLOCK];
 		boolean blockStartsHere = (head == null || head.tailLength() == 0);
 		long first = 0;
-		byte[][] envelopes = part.envelopes();
-		for (int i = 0; i < envelopes.length; i++) {
+		EnvelopeBuffer envelopes = part.envelopes();
+		byte[] bytes = envelopes.bytes();
+		for (int i = 0; i < envelopes.count(); i++) {
 			long position = context.nextPosition();
 			version++;
 			if (first == 0) {
 				first = position;
 			}
-			txn.appendEvent(position, envelopes[i], version, micros, previous);
+			txn.appendEvent(position, bytes, envelopes.offset(i), envelopes.length(i), version, micros, previous);
 			previous = position;
 			if (!txn.putEventId(part.ids()[i], position)) {
 				// Generated ids are random and explicit ids were checked, so this is not

@@ -3,7 +3,9 @@ package io.varve.core;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.IntStream;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.varve.DuplicateEventIdException;
 import io.varve.EventData;
@@ -11,27 +13,28 @@ import io.varve.EventTooLargeException;
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.core.codec.Envelope;
+import io.varve.core.codec.EnvelopeBuffer;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 
 /**
  * Checks and encodes an append's events into envelopes before they are queued, so the
- * writer thread only copies bytes. Ids, type names and duplicate checks are done in order
- * on the caller's thread; the Smile encoding of a large append is spread over the common
- * fork-join pool, with the caller taking part, because a single caller appending
- * thousands of events would otherwise leave the writer idle while it encodes.
+ * writer thread only copies bytes. Everything runs on the caller's thread, in order, into
+ * one {@link EnvelopeBuffer} per append. (Spreading a large append's encoding over the
+ * common pool was measured: on two cores it bought nothing, because the writer thread
+ * needs the other core.)
  */
 final class EventEncoder {
-
-	/** Appends with at least this many events are encoded in parallel. */
-	static final int PARALLEL_THRESHOLD = 512;
 
 	private final PayloadCodec codec;
 
 	private final EventTypeRegistry registry;
 
 	private final int maxEventSize;
+
+	/** Average envelope size of the last append, to size the next one's buffer. */
+	private volatile int averageSize = 256;
 
 	EventEncoder(PayloadCodec codec, EventTypeRegistry registry, int maxEventSize) {
 		this.codec = codec;
@@ -63,11 +66,18 @@ final class EventEncoder {
 		UUID[] ids = new UUID[count];
 		EventIds.Generator generator = EventIds.generator();
 		boolean explicitIds = false;
+		Class<?> lastType = null;
+		byte[] lastTypeName = null;
 		for (int i = 0; i < count; i++) {
 			if (data[i] == null) {
 				throw new InvalidArgumentException("Event " + i + " of the append to '" + stream + "' is null");
 			}
-			types[i] = this.registry.registerForAppend(data[i].event().getClass());
+			Class<?> type = data[i].event().getClass();
+			if (type != lastType) {
+				lastTypeName = this.registry.registerForAppend(type);
+				lastType = type;
+			}
+			types[i] = lastTypeName;
 			UUID id = data[i].id();
 			if (id != null) {
 				explicitIds = true;
@@ -81,34 +91,28 @@ final class EventEncoder {
 			}
 			ids[i] = id;
 		}
-		byte[][] envelopes = new byte[count][];
-		IntStream indexes = IntStream.range(0, count);
-		if (count >= PARALLEL_THRESHOLD) {
-			indexes = indexes.parallel();
+		EnvelopeBuffer envelopes = new EnvelopeBuffer(count, (int) Math.min(1 << 20, (long) count * this.averageSize));
+		for (int i = 0; i < count; i++) {
+			int index = i;
+			EventData event = data[i];
+			int length = envelopes.add(this.codec, ids[i], event.correlationId(), event.causationId(), types[i],
+					streamName, event.metadata(), event.event(),
+					() -> "event " + index + " of the append to '" + stream + "'");
+			if (length > this.maxEventSize) {
+				throw tooLarge(stream, i, event, envelopes);
+			}
 		}
-		indexes.forEach((i) -> envelopes[i] = envelope(stream, streamName, i, data[i], types[i], ids[i]));
-		long bytes = 0;
-		for (byte[] envelope : envelopes) {
-			bytes += envelope.length;
-		}
-		return new PreparedAppend(stream, streamName, expected, envelopes, ids, explicitIds, bytes);
+		this.averageSize = Math.max(64, envelopes.totalBytes() / count);
+		return new PreparedAppend(stream, streamName, expected, envelopes, ids, explicitIds, envelopes.totalBytes());
 	}
 
-	private byte[] envelope(String stream, byte[] streamName, int index, EventData data, byte[] type, UUID id) {
-		Object event = data.event();
-		byte[] payload = this.codec.encode(event, () -> "event " + index + " of the append to '" + stream + "'");
-		byte[] metadata = (data.metadata() != null) ? this.codec.encode(data.metadata(),
-				() -> "the metadata of event " + index + " of the append to '" + stream + "'") : null;
-		byte[] envelope = Envelope.encode(id, data.correlationId(), data.causationId(), type, streamName, metadata,
-				payload);
-		if (envelope.length > this.maxEventSize) {
-			throw new EventTooLargeException("Event " + index + " (" + event.getClass().getSimpleName()
-					+ ") of the append to '" + stream + "' is " + envelope.length + " bytes encoded (payload "
-					+ payload.length + ", metadata " + ((metadata != null) ? metadata.length : 0)
-					+ "), over the limit of " + this.maxEventSize
-					+ " bytes; make it smaller or raise the limit (VarveBuilder.maxEventSize, property varve.max-event-size)");
-		}
-		return envelope;
+	private EventTooLargeException tooLarge(String stream, int index, EventData event, EnvelopeBuffer envelopes) {
+		DirectBuffer envelope = new UnsafeBuffer(envelopes.bytes(), envelopes.offset(index), envelopes.length(index));
+		return new EventTooLargeException("Event " + index + " (" + event.event().getClass().getSimpleName()
+				+ ") of the append to '" + stream + "' is " + envelope.capacity() + " bytes encoded (payload "
+				+ Envelope.payloadLength(envelope) + ", metadata " + Envelope.metadataLength(envelope)
+				+ "), over the limit of " + this.maxEventSize
+				+ " bytes; make it smaller or raise the limit (VarveBuilder.maxEventSize, property varve.max-event-size)");
 	}
 
 }

@@ -3,6 +3,7 @@ package io.varve.core;
 import java.util.UUID;
 
 import io.varve.ExpectedVersion;
+import io.varve.core.codec.EnvelopeBuffer;
 
 /**
  * One stream's events, encoded on the caller's thread and ready for the writer.
@@ -15,7 +16,7 @@ import io.varve.ExpectedVersion;
  * @param explicitIds whether any id was given by the caller (only those can be retries)
  * @param bytes total size of the envelopes
  */
-record PreparedAppend(String stream, byte[] streamName, ExpectedVersion expected, byte[][] envelopes, UUID[] ids,
+record PreparedAppend(String stream, byte[] streamName, ExpectedVersion expected, EnvelopeBuffer envelopes, UUID[] ids,
 		boolean explicitIds, long bytes) {
 
 }

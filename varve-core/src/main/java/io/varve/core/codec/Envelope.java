@@ -1,6 +1,7 @@
 package io.varve.core.codec;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.UUID;
 
 import org.agrona.DirectBuffer;
@@ -90,36 +91,11 @@ public final class Envelope {
 	 */
 	public static byte[] encode(UUID id, UUID correlationId, UUID causationId, byte[] type, byte[] stream,
 			byte[] metadata, byte[] payload) {
-		int flags = 0;
-		int size = HEADER + type.length + stream.length + payload.length;
-		if (correlationId != null) {
-			flags |= FLAG_CORRELATION;
-			size += 16;
-		}
-		if (causationId != null) {
-			flags |= FLAG_CAUSATION;
-			size += 16;
-		}
-		if (metadata != null) {
-			flags |= FLAG_METADATA;
-			size += 4 + metadata.length;
-		}
+		int size = variableStart(flags(correlationId, causationId, metadata != null)) + type.length + stream.length
+				+ payload.length + ((metadata != null) ? 4 + metadata.length : 0);
 		byte[] bytes = new byte[size];
-		bytes[0] = FORMAT;
-		bytes[OFFSET_FLAGS] = (byte) flags;
-		bytes[OFFSET_TYPE_LENGTH] = (byte) type.length;
-		bytes[OFFSET_STREAM_LENGTH] = (byte) stream.length;
-		putInt(bytes, OFFSET_PAYLOAD_LENGTH, payload.length);
-		putUuid(bytes, OFFSET_ID, id);
-		int offset = HEADER;
-		if (correlationId != null) {
-			putUuid(bytes, offset, correlationId);
-			offset += 16;
-		}
-		if (causationId != null) {
-			putUuid(bytes, offset, causationId);
-			offset += 16;
-		}
+		int offset = writeHeader(bytes, 0, id, correlationId, causationId, metadata != null, type.length,
+				stream.length);
 		if (metadata != null) {
 			putInt(bytes, offset, metadata.length);
 			System.arraycopy(metadata, 0, bytes, offset + 4, metadata.length);
@@ -130,7 +106,91 @@ public final class Envelope {
 		System.arraycopy(stream, 0, bytes, offset, stream.length);
 		offset += stream.length;
 		System.arraycopy(payload, 0, bytes, offset, payload.length);
+		setPayloadLength(bytes, 0, payload.length);
 		return bytes;
+	}
+
+	/**
+	 * Size of the fixed header plus the optional ids: where the metadata length (or, with
+	 * no metadata, the type name) starts.
+	 * @param correlationId the correlation id or null
+	 * @param causationId the causation id or null
+	 * @return the size in bytes
+	 */
+	public static int idsEnd(UUID correlationId, UUID causationId) {
+		return variableStart(flags(correlationId, causationId, false));
+	}
+
+	/**
+	 * Writes the fixed header and the optional ids of an envelope, with position,
+	 * version, timestamp and previous position left at zero (the writer stamps them) and
+	 * the payload length at zero (see {@link #setPayloadLength}).
+	 * @param bytes the target, with room for {@link #idsEnd} bytes at {@code start}
+	 * @param start where the envelope starts
+	 * @param id the event id
+	 * @param correlationId the correlation id or null
+	 * @param causationId the causation id or null
+	 * @param hasMetadata whether metadata follows the ids
+	 * @param typeLength the type name's length in bytes, 1 to 255
+	 * @param streamLength the stream name's length in bytes, 1 to 255
+	 * @return the offset after the ids
+	 */
+	public static int writeHeader(byte[] bytes, int start, UUID id, UUID correlationId, UUID causationId,
+			boolean hasMetadata, int typeLength, int streamLength) {
+		int flags = flags(correlationId, causationId, hasMetadata);
+		Arrays.fill(bytes, start, start + HEADER, (byte) 0);
+		bytes[start] = FORMAT;
+		bytes[start + OFFSET_FLAGS] = (byte) flags;
+		bytes[start + OFFSET_TYPE_LENGTH] = (byte) typeLength;
+		bytes[start + OFFSET_STREAM_LENGTH] = (byte) streamLength;
+		putUuid(bytes, start + OFFSET_ID, id);
+		int offset = start + HEADER;
+		if (correlationId != null) {
+			putUuid(bytes, offset, correlationId);
+			offset += 16;
+		}
+		if (causationId != null) {
+			putUuid(bytes, offset, causationId);
+			offset += 16;
+		}
+		return offset;
+	}
+
+	/**
+	 * Sets the payload length of an envelope written by {@link #writeHeader}.
+	 * @param bytes the buffer
+	 * @param start where the envelope starts
+	 * @param length the payload length
+	 */
+	public static void setPayloadLength(byte[] bytes, int start, int length) {
+		putInt(bytes, start + OFFSET_PAYLOAD_LENGTH, length);
+	}
+
+	/**
+	 * Writes a big-endian int, as the envelope stores its lengths.
+	 * @param bytes the buffer
+	 * @param offset where
+	 * @param value the value
+	 */
+	public static void putInt(byte[] bytes, int offset, int value) {
+		bytes[offset] = (byte) (value >>> 24);
+		bytes[offset + 1] = (byte) (value >>> 16);
+		bytes[offset + 2] = (byte) (value >>> 8);
+		bytes[offset + 3] = (byte) value;
+	}
+
+	private static int flags(UUID correlationId, UUID causationId, boolean hasMetadata) {
+		int flags = 0;
+		if (correlationId != null) {
+			flags |= FLAG_CORRELATION;
+		}
+		if (causationId != null) {
+			flags |= FLAG_CAUSATION;
+		}
+		if (hasMetadata) {
+			flags |= FLAG_METADATA;
+		}
+		return flags;
 	}
 
 	/**
@@ -301,13 +361,6 @@ public final class Envelope {
 	private static void putUuid(byte[] bytes, int offset, UUID id) {
 		putLong(bytes, offset, id.getMostSignificantBits());
 		putLong(bytes, offset + 8, id.getLeastSignificantBits());
-	}
-
-	private static void putInt(byte[] bytes, int offset, int value) {
-		bytes[offset] = (byte) (value >>> 24);
-		bytes[offset + 1] = (byte) (value >>> 16);
-		bytes[offset + 2] = (byte) (value >>> 8);
-		bytes[offset + 3] = (byte) value;
 	}
 
 	private static void putLong(byte[] bytes, int offset, long value) {

@@ -1,5 +1,6 @@
 package io.varve.core.codec;
 
+import java.io.OutputStream;
 import java.util.Collections;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -55,9 +56,30 @@ public final class PayloadCodec {
 			return this.mapper.writeValueAsBytes(value);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			throw new EventSerializationException("Cannot serialise " + what.get() + " of class "
-					+ value.getClass().getName() + " with Jackson Smile: " + message(ex)
-					+ ". Make it a record or a class with getters (or Jackson annotations) for its state", ex);
+			throw serializationFailure(value, what, ex);
+		}
+	}
+
+	private static EventSerializationException serializationFailure(Object value, Supplier<String> what,
+			RuntimeException ex) {
+		return new EventSerializationException("Cannot serialise " + what.get() + " of class "
+				+ value.getClass().getName() + " with Jackson Smile: " + message(ex)
+				+ ". Make it a record or a class with getters (or Jackson annotations) for its state", ex);
+	}
+
+	/**
+	 * Encodes a value onto the end of an output, as {@link #encode} does into an array.
+	 * @param value the value
+	 * @param out the output; on failure it may hold part of the value
+	 * @param what what the value is, for the message (built only on failure)
+	 * @throws EventSerializationException if Jackson cannot encode it
+	 */
+	public void encodeTo(Object value, OutputStream out, Supplier<String> what) {
+		try {
+			this.mapper.writeValue(out, value);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw serializationFailure(value, what, ex);
 		}
 	}
 

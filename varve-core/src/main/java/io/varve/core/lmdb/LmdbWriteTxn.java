@@ -47,14 +47,15 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	}
 
 	@Override
-	public void appendEvent(long position, byte[] envelope, long version, long timestampMicros, long previousPosition) {
+	public void appendEvent(long position, byte[] envelopes, int offset, int length, long version, long timestampMicros,
+			long previousPosition) {
 		try {
 			// A cursor kept for the whole transaction stays at the end of the log, so
 			// each
 			// append neither sets up a cursor nor searches (mdb_put would do both).
 			MutableDirectBuffer target = (MutableDirectBuffer) cursor(LmdbStorageEngine.LOG)
-				.reserve(longKey(this.key, position), envelope.length, PutFlags.MDB_APPEND);
-			target.putBytes(0, envelope);
+				.reserve(longKey(this.key, position), length, PutFlags.MDB_APPEND);
+			target.putBytes(0, envelopes, offset, length);
 			Envelope.stamp(target, position, version, timestampMicros, previousPosition);
 		}
 		catch (RuntimeException ex) {

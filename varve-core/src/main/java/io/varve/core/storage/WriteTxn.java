@@ -13,13 +13,16 @@ public interface WriteTxn extends ReadTxn {
 	 * Appends an envelope at the end of the log, stamping position, version, time and the
 	 * stream's previous position.
 	 * @param position the new position: the head plus one
-	 * @param envelope the envelope as encoded by the caller
+	 * @param envelopes an array holding the envelope as encoded by the caller
+	 * @param offset where the envelope starts in it
+	 * @param length the envelope's length
 	 * @param version the event's stream version
 	 * @param timestampMicros the commit time
 	 * @param previousPosition the position of the stream's previous event, 0 for its
 	 * first
 	 */
-	void appendEvent(long position, byte[] envelope, long version, long timestampMicros, long previousPosition);
+	void appendEvent(long position, byte[] envelopes, int offset, int length, long version, long timestampMicros,
+			long previousPosition);
 
 	/**
 	 * Writes one full block of a stream's positions to the stream index.
