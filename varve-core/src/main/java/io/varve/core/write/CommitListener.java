@@ -20,8 +20,10 @@ public interface CommitListener {
 	 * @param requests requests that succeeded in the group
 	 * @param failures requests that failed their own checks
 	 * @param nanos time from the start of the transaction to the end of the commit
+	 * @param applyNanos the part of {@code nanos} spent applying the requests, before the
+	 * storage commit (and its syncs) began
 	 */
-	record Commit(long headPosition, int events, int requests, int failures, long nanos) {
+	record Commit(long headPosition, int events, int requests, int failures, long nanos, long applyNanos) {
 
 	}
 

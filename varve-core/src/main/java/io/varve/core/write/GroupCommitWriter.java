@@ -203,8 +203,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 				return;
 			}
 			WriteContext context = new WriteContext(txn, this.headPosition, nextMicros());
+			long applied;
 			try {
 				applyAll(group, rejected, context);
+				applied = System.nanoTime();
 				txn.commit();
 			}
 			catch (RetryWithout retry) {
@@ -241,7 +243,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 				return;
 			}
 			this.headPosition = context.head();
-			notifyListeners(group, context, System.nanoTime() - started);
+			notifyListeners(group, context, System.nanoTime() - started, applied - started);
 			finish(group, null);
 			return;
 		}
@@ -293,7 +295,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 		return this.lastMicros;
 	}
 
-	private void notifyListeners(List<WriteRequest<?>> group, WriteContext context, long nanos) {
+	private void notifyListeners(List<WriteRequest<?>> group, WriteContext context, long nanos, long applyNanos) {
 		if (this.listeners.isEmpty()) {
 			return;
 		}
@@ -306,7 +308,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 			}
 		}
 		CommitListener.Commit commit = new CommitListener.Commit(context.head(), events, succeeded,
-				group.size() - succeeded, nanos);
+				group.size() - succeeded, nanos, applyNanos);
 		for (CommitListener listener : this.listeners) {
 			try {
 				listener.committed(commit);
