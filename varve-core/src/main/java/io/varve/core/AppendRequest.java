@@ -41,7 +41,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		int count = 0;
 		long size = 0;
 		for (PreparedAppend part : parts) {
-			count += part.envelopes().count();
+			count += part.ids().length;
 			size += part.bytes();
 		}
 		this.events = count;
@@ -119,14 +119,17 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		boolean blockStartsHere = (head == null || head.tailLength() == 0);
 		long first = 0;
 		EnvelopeBuffer envelopes = part.envelopes();
-		byte[] bytes = envelopes.bytes();
-		for (int i = 0; i < envelopes.count(); i++) {
+		int count = part.ids().length;
+		for (int i = 0; i < count; i++) {
+			// A large append is stored while its caller still encodes its later events.
+			envelopes.awaitPublished(i);
 			long position = context.nextPosition();
 			version++;
 			if (first == 0) {
 				first = position;
 			}
-			txn.appendEvent(position, bytes, envelopes.offset(i), envelopes.length(i), version, micros, previous);
+			txn.appendEvent(position, envelopes.array(i), envelopes.offset(i), envelopes.length(i), version, micros,
+					previous);
 			previous = position;
 			if (!txn.putEventId(part.ids()[i], position)) {
 				// Generated ids are random and explicit ids were checked, so this is not

@@ -155,8 +155,17 @@ public final class DefaultVarve implements Varve {
 	private CompletableFuture<AppendResult> appendAsync(String stream, ExpectedVersion expected, List<EventData> events,
 			boolean async) {
 		GroupCommitWriter writer = writer();
-		PreparedAppend part = prepare(stream, expected, events, new HashSet<>());
-		return writer.submit(AppendRequest.single(part, async));
+		if (async || events == null || events.size() < EventEncoder.STREAM_THRESHOLD) {
+			PreparedAppend part = prepare(stream, expected, events, new HashSet<>());
+			return writer.submit(AppendRequest.single(part, async));
+		}
+		// A large synchronous append: queued once its first envelopes are encoded, so the
+		// writer stores them while this thread encodes the rest. (Asynchronous appends
+		// overlap already: the writer stores one while its caller encodes the next.)
+		EventEncoder.Pending pending = this.encoder.check(stream, expected, events, new HashSet<>());
+		AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false);
+		this.encoder.encode(pending, () -> writer.submit(request));
+		return request.future();
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import io.varve.EventData;
 import io.varve.EventTooLargeException;
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
+import io.varve.VarveException;
 import io.varve.core.codec.Envelope;
 import io.varve.core.codec.EnvelopeBuffer;
 import io.varve.core.codec.EventTypeRegistry;
@@ -19,13 +20,23 @@ import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 
 /**
- * Checks and encodes an append's events into envelopes before they are queued, so the
- * writer thread only copies bytes. Everything runs on the caller's thread, in order, into
- * one {@link EnvelopeBuffer} per append. (Spreading a large append's encoding over the
- * common pool was measured: on two cores it bought nothing, because the writer thread
- * needs the other core.)
+ * Checks and encodes an append's events into envelopes on the caller's thread, so the
+ * writer thread only copies bytes. Everything is checked before anything is queued. A
+ * small append is encoded whole and then queued; a large synchronous one is queued once
+ * its first envelopes are encoded, and the writer stores them while the caller encodes
+ * the rest, so encoding and storing overlap on two cores instead of taking turns.
+ * (Spreading the encoding itself over the common pool was measured: on two cores it
+ * bought nothing, because the writer thread needs the other core.)
  */
 final class EventEncoder {
+
+	/**
+	 * Appends of at least this many events are queued while they are still being encoded.
+	 */
+	static final int STREAM_THRESHOLD = 256;
+
+	/** Envelopes published to the writer at a time while a large append is encoded. */
+	static final int SLICE = 32;
 
 	private final PayloadCodec codec;
 
@@ -52,6 +63,20 @@ final class EventEncoder {
 	 * @return the encoded part
 	 */
 	PreparedAppend prepare(String stream, ExpectedVersion expected, List<EventData> events, Set<UUID> seen) {
+		Pending pending = check(stream, expected, events, seen);
+		encode(pending, null);
+		return pending.part();
+	}
+
+	/**
+	 * Checks one stream's part of an append (names, ids, types) without encoding it.
+	 * @param stream the stream name
+	 * @param expected the expected version
+	 * @param events the events
+	 * @param seen explicit ids already used by the same append; updated
+	 * @return the part, its envelopes still to be {@linkplain #encode encoded}
+	 */
+	Pending check(String stream, ExpectedVersion expected, List<EventData> events, Set<UUID> seen) {
 		byte[] streamName = Names.streamName(stream);
 		if (expected == null) {
 			throw new InvalidArgumentException(
@@ -91,28 +116,82 @@ final class EventEncoder {
 			}
 			ids[i] = id;
 		}
-		EnvelopeBuffer envelopes = new EnvelopeBuffer(count, (int) Math.min(1 << 20, (long) count * this.averageSize));
-		for (int i = 0; i < count; i++) {
-			int index = i;
-			EventData event = data[i];
-			int length = envelopes.add(this.codec, ids[i], event.correlationId(), event.causationId(), types[i],
-					streamName, event.metadata(), event.event(),
-					() -> "event " + index + " of the append to '" + stream + "'");
-			if (length > this.maxEventSize) {
-				throw tooLarge(stream, i, event, envelopes);
+		long estimate = (long) count * this.averageSize;
+		EnvelopeBuffer envelopes = new EnvelopeBuffer(count, (int) Math.min(1 << 20, estimate));
+		return new Pending(new PreparedAppend(stream, streamName, expected, envelopes, ids, explicitIds, estimate),
+				data, types);
+	}
+
+	/**
+	 * Encodes a checked part's envelopes. With {@code started} given, the envelopes are
+	 * published in slices of {@link #SLICE} as they are encoded, and {@code started} runs
+	 * once the first slice is readable (it queues the append, so the writer stores the
+	 * first events while the rest are encoded). If encoding fails after that, the writer
+	 * is told and fails the append without committing any of it; the failure is thrown
+	 * here too.
+	 * @param pending the checked part
+	 * @param started run once the first envelopes are published, or null to publish only
+	 * at the end
+	 */
+	void encode(Pending pending, Runnable started) {
+		PreparedAppend part = pending.part();
+		EnvelopeBuffer envelopes = part.envelopes();
+		String stream = part.stream();
+		int count = pending.data().length;
+		boolean queued = false;
+		try {
+			for (int i = 0; i < count; i++) {
+				int index = i;
+				EventData event = pending.data()[i];
+				int length = envelopes.add(this.codec, part.ids()[i], event.correlationId(), event.causationId(),
+						pending.types()[i], part.streamName(), event.metadata(), event.event(),
+						() -> "event " + index + " of the append to '" + stream + "'");
+				if (length > this.maxEventSize) {
+					throw tooLarge(stream, i, event, envelopes);
+				}
+				if (started != null && (i + 1) % SLICE == 0) {
+					envelopes.publish();
+					if (!queued) {
+						started.run();
+						queued = true;
+					}
+				}
+			}
+			envelopes.publish();
+			if (started != null && !queued) {
+				queued = true;
+				started.run();
 			}
 		}
-		this.averageSize = Math.max(64, envelopes.totalBytes() / count);
-		return new PreparedAppend(stream, streamName, expected, envelopes, ids, explicitIds, envelopes.totalBytes());
+		catch (RuntimeException | Error ex) {
+			if (queued) {
+				envelopes.fail((ex instanceof VarveException varve) ? varve
+						: new VarveException("Encoding the append to '" + stream + "' failed: " + ex, ex));
+			}
+			throw ex;
+		}
+		this.averageSize = (int) Math.max(64, envelopes.totalBytes() / count);
 	}
 
 	private EventTooLargeException tooLarge(String stream, int index, EventData event, EnvelopeBuffer envelopes) {
-		DirectBuffer envelope = new UnsafeBuffer(envelopes.bytes(), envelopes.offset(index), envelopes.length(index));
+		DirectBuffer envelope = new UnsafeBuffer(envelopes.array(index), envelopes.offset(index),
+				envelopes.length(index));
 		return new EventTooLargeException("Event " + index + " (" + event.event().getClass().getSimpleName()
 				+ ") of the append to '" + stream + "' is " + envelope.capacity() + " bytes encoded (payload "
 				+ Envelope.payloadLength(envelope) + ", metadata " + Envelope.metadataLength(envelope)
 				+ "), over the limit of " + this.maxEventSize
 				+ " bytes; make it smaller or raise the limit (VarveBuilder.maxEventSize, property varve.max-event-size)");
+	}
+
+	/**
+	 * A checked part whose envelopes are still to be encoded.
+	 *
+	 * @param part the part, with an empty envelope buffer
+	 * @param data the events
+	 * @param types their type names in UTF-8
+	 */
+	record Pending(PreparedAppend part, EventData[] data, byte[][] types) {
+
 	}
 
 }

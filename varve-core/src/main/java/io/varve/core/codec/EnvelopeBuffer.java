@@ -3,27 +3,58 @@ package io.varve.core.codec;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.varve.EventTooLargeException;
+import io.varve.VarveException;
 
 /**
- * The envelopes of one append, encoded back to back into one array. Jackson writes each
- * payload straight behind its header, so an event costs one copy out of Jackson's buffer
- * instead of a payload array and then an envelope array. Filled by one thread; read
- * afterwards by the writer thread (the queue between them publishes it).
+ * The envelopes of one append, encoded back to back. Jackson writes each payload straight
+ * behind its header, so an event costs one copy out of Jackson's buffer instead of a
+ * payload array and then an envelope array.
+ * <p>
+ * One thread encodes; the writer thread reads. The encoding thread may
+ * {@linkplain #publish() publish} envelopes while it is still encoding later ones, so the
+ * writer can store the first events of a large append while the rest are encoded. A
+ * published envelope never moves: when an array fills up, the envelope being written
+ * moves to a new, larger array, and the envelopes before it stay where they are.
  */
 public final class EnvelopeBuffer {
 
+	/** Arrays started when the current one is full double up to this size. */
+	private static final int MIN_GROWTH = 64 * 1024;
+
+	/** Writer spins this many times before parking while it waits for envelopes. */
+	private static final int SPINS = 2_000;
+
+	/** How long the writer waits for the encoding thread without progress. */
+	private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
 	private final Sink sink = new Sink();
+
+	private final byte[][] arrays;
+
+	private final int[] offsets;
+
+	private final int[] lengths;
 
 	private byte[] bytes;
 
 	private int size;
 
-	private final int[] ends;
+	private int start;
 
 	private int count;
+
+	private long totalBytes;
+
+	private volatile int published;
+
+	private volatile VarveException failure;
+
+	private volatile Thread waiter;
 
 	/**
 	 * Creates an empty buffer.
@@ -32,11 +63,13 @@ public final class EnvelopeBuffer {
 	 */
 	public EnvelopeBuffer(int events, int expectedBytes) {
 		this.bytes = new byte[Math.max(256, expectedBytes)];
-		this.ends = new int[events];
+		this.arrays = new byte[events][];
+		this.offsets = new int[events];
+		this.lengths = new int[events];
 	}
 
 	/**
-	 * Encodes the next envelope.
+	 * Encodes the next envelope (encoding thread only).
 	 * @param codec encodes metadata and payload
 	 * @param id the event id
 	 * @param correlationId the correlation id or null
@@ -51,42 +84,112 @@ public final class EnvelopeBuffer {
 	 */
 	public int add(PayloadCodec codec, UUID id, UUID correlationId, UUID causationId, byte[] type, byte[] stream,
 			Object metadata, Object payload, Supplier<String> what) {
-		int start = this.size;
+		this.start = this.size;
 		ensure(Envelope.idsEnd(correlationId, causationId) + 4);
-		this.size = Envelope.writeHeader(this.bytes, start, id, correlationId, causationId, metadata != null,
+		this.size = Envelope.writeHeader(this.bytes, this.start, id, correlationId, causationId, metadata != null,
 				type.length, stream.length);
 		if (metadata != null) {
-			int lengthAt = this.size;
+			int lengthAt = this.size - this.start;
 			this.size += 4;
 			codec.encodeTo(metadata, this.sink, () -> "the metadata of " + what.get());
-			Envelope.putInt(this.bytes, lengthAt, this.size - lengthAt - 4);
+			// The envelope may have moved to a new array while the metadata was written.
+			Envelope.putInt(this.bytes, this.start + lengthAt, this.size - (this.start + lengthAt) - 4);
 		}
 		append(type);
 		append(stream);
-		int payloadStart = this.size;
+		int payloadStart = this.size - this.start;
 		codec.encodeTo(payload, this.sink, what);
-		Envelope.setPayloadLength(this.bytes, start, this.size - payloadStart);
-		this.ends[this.count++] = this.size;
-		return this.size - start;
+		Envelope.setPayloadLength(this.bytes, this.start, this.size - (this.start + payloadStart));
+		int length = this.size - this.start;
+		this.arrays[this.count] = this.bytes;
+		this.offsets[this.count] = this.start;
+		this.lengths[this.count] = length;
+		this.count++;
+		this.totalBytes += length;
+		return length;
 	}
 
-	/** Number of envelopes. */
+	/**
+	 * Makes every envelope added so far readable by the writer, and wakes it if it waits
+	 * for them (encoding thread only).
+	 */
+	public void publish() {
+		this.published = this.count;
+		wakeWaiter();
+	}
+
+	/**
+	 * Tells the writer that no more envelopes will come because encoding failed.
+	 * @param cause why
+	 */
+	public void fail(VarveException cause) {
+		this.failure = cause;
+		wakeWaiter();
+	}
+
+	/**
+	 * Waits until an envelope is published (writer thread only).
+	 * @param index the envelope's index
+	 * @throws VarveException the encoding thread's failure, if it failed before
+	 * publishing that envelope, or if it made no progress for a long time
+	 */
+	public void awaitPublished(int index) {
+		if (index < this.published) {
+			return;
+		}
+		int seen = this.published;
+		long since = System.nanoTime();
+		int spins = 0;
+		while (index >= this.published) {
+			VarveException failed = this.failure;
+			if (failed != null) {
+				throw failed;
+			}
+			if (spins < SPINS) {
+				spins++;
+				Thread.onSpinWait();
+				continue;
+			}
+			this.waiter = Thread.currentThread();
+			if (index < this.published || this.failure != null) {
+				this.waiter = null;
+				continue;
+			}
+			LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
+			this.waiter = null;
+			int now = this.published;
+			if (now != seen) {
+				seen = now;
+				since = System.nanoTime();
+			}
+			else if (System.nanoTime() - since > STALL_NANOS) {
+				throw new VarveException("The thread appending these events stopped encoding them for "
+						+ TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s; the append was not written");
+			}
+		}
+	}
+
+	/** Number of envelopes encoded. */
 	public int count() {
 		return this.count;
 	}
 
-	/** The array holding every envelope; see {@link #offset} and {@link #length}. */
-	public byte[] bytes() {
-		return this.bytes;
+	/**
+	 * The array holding an envelope.
+	 * @param index the envelope's index
+	 * @return the array; see {@link #offset} and {@link #length}
+	 */
+	public byte[] array(int index) {
+		return this.arrays[index];
 	}
 
 	/**
-	 * Where an envelope starts.
+	 * Where an envelope starts in its {@linkplain #array array}.
 	 * @param index the envelope's index
-	 * @return its offset in {@link #bytes()}
+	 * @return its offset
 	 */
 	public int offset(int index) {
-		return (index == 0) ? 0 : this.ends[index - 1];
+		return this.offsets[index];
 	}
 
 	/**
@@ -95,12 +198,19 @@ public final class EnvelopeBuffer {
 	 * @return its length in bytes
 	 */
 	public int length(int index) {
-		return this.ends[index] - offset(index);
+		return this.lengths[index];
 	}
 
-	/** Total size of all envelopes. */
-	public int totalBytes() {
-		return this.size;
+	/** Total size of the envelopes encoded. */
+	public long totalBytes() {
+		return this.totalBytes;
+	}
+
+	private void wakeWaiter() {
+		Thread parked = this.waiter;
+		if (parked != null) {
+			LockSupport.unpark(parked);
+		}
 	}
 
 	private void append(byte[] source) {
@@ -111,14 +221,20 @@ public final class EnvelopeBuffer {
 
 	private void ensure(int more) {
 		long needed = (long) this.size + more;
-		if (needed > this.bytes.length) {
-			if (needed > Integer.MAX_VALUE - 16) {
-				throw new EventTooLargeException(
-						"The events of one append encode to more than 2 GiB; split them into smaller appends");
-			}
-			this.bytes = Arrays.copyOf(this.bytes,
-					(int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * this.bytes.length)));
+		if (needed <= this.bytes.length) {
+			return;
 		}
+		// Move the envelope being written (never a published one) to a new array.
+		long partial = this.size - this.start;
+		long length = Math.max(2 * (partial + more), Math.min(MIN_GROWTH, 2L * this.bytes.length));
+		if (partial + more > Integer.MAX_VALUE - 16) {
+			throw new EventTooLargeException("An event encodes to more than 2 GiB; make it smaller");
+		}
+		byte[] next = new byte[(int) Math.min(Integer.MAX_VALUE - 16, length)];
+		System.arraycopy(this.bytes, this.start, next, 0, (int) partial);
+		this.bytes = next;
+		this.start = 0;
+		this.size = (int) partial;
 	}
 
 	/** Where Jackson writes: the end of the buffer. */

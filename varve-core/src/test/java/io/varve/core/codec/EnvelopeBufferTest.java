@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.varve.EventSerializationException;
+import io.varve.VarveException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * An append's envelopes encoded back to back are byte for byte what
  * {@link Envelope#encode} makes of each event on its own, whatever mix of optional parts
- * they have and however often the buffer has to grow.
+ * they have and however often the buffer has to grow, and a reader on another thread sees
+ * each published envelope intact while later ones are written.
  */
 class EnvelopeBufferTest {
 
@@ -60,18 +62,70 @@ class EnvelopeBufferTest {
 			assertThat(length).isEqualTo(expected[i].length);
 		}
 		assertThat(buffer.count()).isEqualTo(count);
-		int total = 0;
+		long total = 0;
 		for (int i = 0; i < count; i++) {
-			assertThat(buffer.offset(i)).isEqualTo(total);
 			assertThat(buffer.length(i)).isEqualTo(expected[i].length);
-			byte[] actual = Arrays.copyOfRange(buffer.bytes(), buffer.offset(i), buffer.offset(i) + buffer.length(i));
+			byte[] actual = Arrays.copyOfRange(buffer.array(i), buffer.offset(i), buffer.offset(i) + buffer.length(i));
 			assertThat(actual).as("envelope %d", i).isEqualTo(expected[i]);
-			UnsafeBuffer view = new UnsafeBuffer(actual);
-			assertThat(Envelope.payloadLength(view))
-				.isEqualTo(expected[i].length - Envelope.payloadOffset(new UnsafeBuffer(expected[i])));
 			total += expected[i].length;
 		}
 		assertThat(buffer.totalBytes()).isEqualTo(total);
+	}
+
+	@Test
+	void publishedEnvelopesStayWhereTheyAreWhileLaterOnesAreWritten() throws Exception {
+		int count = 2_000;
+		EnvelopeBuffer buffer = new EnvelopeBuffer(count, 1);
+		byte[][] seen = new byte[count][];
+		// The reader copies each envelope as soon as it is published, while the buffer
+		// keeps growing into new arrays behind it.
+		Thread reader = new Thread(() -> {
+			for (int i = 0; i < count; i++) {
+				buffer.awaitPublished(i);
+				seen[i] = Arrays.copyOfRange(buffer.array(i), buffer.offset(i), buffer.offset(i) + buffer.length(i));
+			}
+		});
+		reader.start();
+		byte[][] expected = new byte[count][];
+		for (int i = 0; i < count; i++) {
+			UUID id = new UUID(i, i);
+			Note payload = new Note("n".repeat(i % 500), List.of(i));
+			buffer.add(this.codec, id, null, null, new byte[] { 'N' }, new byte[] { 's' }, null, payload, () -> "note");
+			expected[i] = Envelope.encode(id, null, null, new byte[] { 'N' }, new byte[] { 's' }, null,
+					this.codec.encode(payload, () -> "note"));
+			if (i % 7 == 0) {
+				buffer.publish();
+			}
+		}
+		buffer.publish();
+		reader.join(10_000);
+		assertThat(reader.isAlive()).isFalse();
+		for (int i = 0; i < count; i++) {
+			assertThat(seen[i]).as("envelope %d", i).isEqualTo(expected[i]);
+		}
+	}
+
+	@Test
+	void aWaitingReaderGetsTheEncodingFailure() throws Exception {
+		EnvelopeBuffer buffer = new EnvelopeBuffer(2, 64);
+		buffer.add(this.codec, new UUID(1, 1), null, null, new byte[] { 'N' }, new byte[] { 's' }, null,
+				new Note("a", List.of()), () -> "note");
+		buffer.publish();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread reader = new Thread(() -> {
+			try {
+				buffer.awaitPublished(0);
+				buffer.awaitPublished(1);
+			}
+			catch (RuntimeException ex) {
+				failure.set(ex);
+			}
+		});
+		reader.start();
+		VarveException cause = new VarveException("encoding broke");
+		buffer.fail(cause);
+		reader.join(10_000);
+		assertThat(failure.get()).isSameAs(cause);
 	}
 
 	@Test
