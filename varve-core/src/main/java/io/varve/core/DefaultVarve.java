@@ -155,13 +155,15 @@ public final class DefaultVarve implements Varve {
 	private CompletableFuture<AppendResult> appendAsync(String stream, ExpectedVersion expected, List<EventData> events,
 			boolean async) {
 		GroupCommitWriter writer = writer();
-		if (async || events == null || events.size() < EventEncoder.STREAM_THRESHOLD) {
+		if (async || events == null || events.size() < EventEncoder.STREAM_THRESHOLD || !writer.idle()) {
 			PreparedAppend part = prepare(stream, expected, events, new HashSet<>());
 			return writer.submit(AppendRequest.single(part, async));
 		}
-		// A large synchronous append: queued once its first envelopes are encoded, so the
-		// writer stores them while this thread encodes the rest. (Asynchronous appends
-		// overlap already: the writer stores one while its caller encodes the next.)
+		// A large synchronous append while the writer is idle: queued once its first
+		// envelopes are encoded, so the writer stores them while this thread encodes the
+		// rest instead of waiting for it. A busy writer has other groups to commit
+		// meanwhile, and should not hold them for this encoding; and asynchronous appends
+		// overlap already: the writer stores one while its caller encodes the next.
 		EventEncoder.Pending pending = this.encoder.check(stream, expected, events, new HashSet<>());
 		AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false);
 		this.encoder.encode(pending, () -> writer.submit(request));

@@ -22,11 +22,12 @@ import io.varve.core.codec.PayloadCodec;
 /**
  * Checks and encodes an append's events into envelopes on the caller's thread, so the
  * writer thread only copies bytes. Everything is checked before anything is queued. A
- * small append is encoded whole and then queued; a large synchronous one is queued once
- * its first envelopes are encoded, and the writer stores them while the caller encodes
- * the rest, so encoding and storing overlap on two cores instead of taking turns.
- * (Spreading the encoding itself over the common pool was measured: on two cores it
- * bought nothing, because the writer thread needs the other core.)
+ * small append is encoded whole and then queued; a large synchronous one made while the
+ * writer is idle is queued once its first envelopes are encoded, and the writer stores
+ * them while the caller encodes the rest, so encoding and storing overlap on two cores
+ * instead of taking turns. (Spreading the encoding itself over the common pool was
+ * measured: on two cores it bought nothing, because the writer thread needs the other
+ * core.)
  */
 final class EventEncoder {
 

@@ -2,6 +2,7 @@ package io.varve.core;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +22,9 @@ import io.varve.EventTooLargeException;
 import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
 import io.varve.Varve;
+import io.varve.VarveBuilder;
+import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.PayloadCodec;
 import io.varve.core.write.CommitListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,10 +135,16 @@ class StreamedAppendTest {
 				};
 				events.add(EventData.of(event));
 			}
+			// Driven through the encoder, which queues the append after its first slice
+			// whatever the writer is doing (Varve itself does so only when it is idle).
+			EventEncoder encoder = new EventEncoder(new PayloadCodec(PayloadCodec.defaultMapper()),
+					new EventTypeRegistry(), VarveBuilder.DEFAULT_MAX_EVENT_SIZE);
+			EventEncoder.Pending pending = encoder.check("large", ExpectedVersion.noStream(), events, new HashSet<>());
+			AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false);
 			AtomicReference<Throwable> largeFailure = new AtomicReference<>();
 			Thread large = new Thread(() -> {
 				try {
-					varve.append("large", ExpectedVersion.noStream(), events);
+					encoder.encode(pending, () -> varve.groupWriter().submit(request));
 				}
 				catch (RuntimeException ex) {
 					largeFailure.set(ex);
@@ -150,6 +160,10 @@ class StreamedAppendTest {
 
 			assertThat(largeFailure.get()).isInstanceOf(EventSerializationException.class)
 				.hasMessageContaining("event 1500 of the append to 'large'");
+			assertThat(request.future()).failsWithin(java.time.Duration.ofSeconds(10))
+				.withThrowableThat()
+				.havingCause()
+				.isSameAs(largeFailure.get());
 			for (CompletableFuture<AppendResult> future : small) {
 				assertThat(future.get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
 			}
@@ -161,6 +175,52 @@ class StreamedAppendTest {
 				assertThat(commit.failures()).isEqualTo(1);
 				assertThat(commit.headPosition()).isEqualTo(21);
 			});
+		}
+	}
+
+	@Test
+	void aLargeAppendIsQueuedWhileBeingEncodedOnlyWhenTheWriterIsIdle() throws Exception {
+		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir)) {
+			List<EventData> events = new ArrayList<>();
+			for (int i = 0; i < 2_000; i++) {
+				events.add(EventData.of((i == 1_500) ? new Broken() : new Line(i, "large")));
+			}
+			CountDownLatch gateCommitted = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			ConcurrentLinkedQueue<CommitListener.Commit> commits = new ConcurrentLinkedQueue<>();
+			varve.groupWriter().addListener((commit) -> {
+				commits.add(commit);
+				if (commit.headPosition() == 1 && gateCommitted.getCount() > 0) {
+					gateCommitted.countDown();
+					await(release);
+				}
+			});
+			varve.appendAsync("gate", ExpectedVersion.noStream(), new Line(0, "gate"));
+			assertThat(gateCommitted.await(10, TimeUnit.SECONDS)).isTrue();
+
+			// The writer is busy: the append is encoded whole, fails, and is never
+			// queued.
+			assertThat(org.assertj.core.api.Assertions
+				.catchThrowable(() -> varve.append("large", ExpectedVersion.noStream(), events)))
+				.isInstanceOf(EventSerializationException.class);
+			release.countDown();
+			varve.append("after", ExpectedVersion.noStream(), new Line(1, "after"));
+			assertThat(commits).allSatisfy((commit) -> assertThat(commit.failures()).isZero());
+
+			// The writer is idle: the append is queued after its first slice, so the
+			// writer sees it fail and drops it from its group.
+			assertThat(varve.groupWriter().idle()).isTrue();
+			assertThat(org.assertj.core.api.Assertions
+				.catchThrowable(() -> varve.append("large", ExpectedVersion.noStream(), events)))
+				.isInstanceOf(EventSerializationException.class)
+				.hasMessageContaining("event 1500");
+			varve.append("after", ExpectedVersion.exact(1), new Line(2, "after"));
+			assertThat(commits).anySatisfy((commit) -> {
+				assertThat(commit.failures()).isEqualTo(1);
+				assertThat(commit.events()).isZero();
+			});
+			assertThat(varve.streamInfo("large")).isEmpty();
+			assertThat(varve.headPosition()).isEqualTo(3);
 		}
 	}
 

@@ -84,6 +84,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private volatile long headPosition;
 
+	/**
+	 * Whether the writer thread is working on a group (from taking it until it completes
+	 * it).
+	 */
+	private volatile boolean busy;
+
 	private long lastMicros;
 
 	/**
@@ -153,6 +159,16 @@ public final class GroupCommitWriter implements AutoCloseable {
 		this.listeners.remove(listener);
 	}
 
+	/**
+	 * Whether the writer has nothing to do: no group in progress and nothing queued. A
+	 * request queued now is taken at once, in a group of its own unless others arrive
+	 * before the writer takes it.
+	 * @return true when idle
+	 */
+	public boolean idle() {
+		return !this.busy && this.queue.isEmpty();
+	}
+
 	/** The head position after the last commit. */
 	public long headPosition() {
 		return this.headPosition;
@@ -172,6 +188,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 			if (first == this.stop) {
 				break;
 			}
+			this.busy = true;
 			group.add(first);
 			int events = first.eventCount();
 			long bytes = first.byteSize();
@@ -187,6 +204,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 			}
 			commit(group);
 			group.clear();
+			this.busy = false;
 		}
 	}
 
@@ -320,6 +338,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 	}
 
 	private void finish(List<WriteRequest<?>> group, RuntimeException groupFailure) {
+		// Done with the group but for waking its callers: a caller woken below finds the
+		// writer idle.
+		this.busy = false;
 		List<WriteRequest<?>> async = null;
 		for (WriteRequest<?> request : group) {
 			if (groupFailure != null) {

@@ -49,6 +49,11 @@ final class RequestQueue<E> {
 		}
 	}
 
+	/** Whether nothing is queued. */
+	boolean isEmpty() {
+		return this.size.get() == 0;
+	}
+
 	/**
 	 * Takes the next element, if any, without waiting. Consumer only.
 	 * @return the element or null
