@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -16,7 +14,6 @@ import io.varve.AppendResult;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.WrongExpectedVersionException;
-import io.varve.core.write.CommitListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,18 +38,7 @@ class GroupCommitTest {
 	@Test
 	void requestsQueuedWhileTheWriterIsBusyCommitTogetherAndAConflictFailsOnlyItself() throws Exception {
 		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir)) {
-			CountDownLatch firstCommitSeen = new CountDownLatch(1);
-			CountDownLatch release = new CountDownLatch(1);
-			ConcurrentLinkedQueue<CommitListener.Commit> commits = new ConcurrentLinkedQueue<>();
-			varve.groupWriter().addListener((commit) -> {
-				commits.add(commit);
-				if (commit.headPosition() == 1) {
-					firstCommitSeen.countDown();
-					await(release);
-				}
-			});
-			varve.appendAsync("gate", ExpectedVersion.noStream(), new Deposited(0));
-			assertThat(firstCommitSeen.await(10, TimeUnit.SECONDS)).isTrue();
+			WriterGate gate = WriterGate.hold(varve, new Deposited(0));
 
 			// The writer is held in the listener: everything below queues up as one
 			// group.
@@ -65,7 +51,7 @@ class GroupCommitTest {
 			for (int i = 20; i < 40; i++) {
 				good.add(varve.appendAsync("s-" + i, ExpectedVersion.noStream(), new Deposited(i)));
 			}
-			release.countDown();
+			gate.release();
 
 			for (CompletableFuture<AppendResult> future : good) {
 				assertThat(future.get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
@@ -74,7 +60,7 @@ class GroupCommitTest {
 				.withThrowableThat()
 				.havingCause()
 				.isInstanceOf(WrongExpectedVersionException.class);
-			assertThat(commits).anySatisfy((commit) -> {
+			assertThat(gate.commits()).anySatisfy((commit) -> {
 				assertThat(commit.requests()).isEqualTo(40);
 				assertThat(commit.failures()).isEqualTo(1);
 				assertThat(commit.events()).isEqualTo(40);
@@ -90,15 +76,6 @@ class GroupCommitTest {
 			varve.append("s-1", ExpectedVersion.any(), new ThreadSpy());
 			String serialisedOn = varve.readStream("s-1", 1, 1).get(0).dataAs(String.class);
 			assertThat(serialisedOn).isEqualTo(Thread.currentThread().getName()).doesNotContain("varve-writer");
-		}
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			latch.await(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

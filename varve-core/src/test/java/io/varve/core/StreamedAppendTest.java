@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,7 +24,6 @@ import io.varve.Varve;
 import io.varve.VarveBuilder;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.PayloadCodec;
-import io.varve.core.write.CommitListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,18 +103,7 @@ class StreamedAppendTest {
 	@Test
 	void anEncodingFailureLateInALargeAppendFailsItAloneAndItsGroupCommits() throws Exception {
 		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir)) {
-			CountDownLatch gateCommitted = new CountDownLatch(1);
-			CountDownLatch release = new CountDownLatch(1);
-			ConcurrentLinkedQueue<CommitListener.Commit> commits = new ConcurrentLinkedQueue<>();
-			varve.groupWriter().addListener((commit) -> {
-				commits.add(commit);
-				if (commit.headPosition() == 1) {
-					gateCommitted.countDown();
-					await(release);
-				}
-			});
-			varve.appendAsync("gate", ExpectedVersion.noStream(), new Line(0, "gate"));
-			assertThat(gateCommitted.await(10, TimeUnit.SECONDS)).isTrue();
+			WriterGate gate = WriterGate.hold(varve, new Line(0, "gate"));
 
 			// The writer is held: what queues now forms one group.
 			List<CompletableFuture<AppendResult>> small = new ArrayList<>();
@@ -155,7 +142,7 @@ class StreamedAppendTest {
 			for (int i = 10; i < 20; i++) {
 				small.add(varve.appendAsync("small-" + i, ExpectedVersion.noStream(), new Line(i, "small")));
 			}
-			release.countDown();
+			gate.release();
 			large.join(10_000);
 
 			assertThat(largeFailure.get()).isInstanceOf(EventSerializationException.class)
@@ -170,7 +157,7 @@ class StreamedAppendTest {
 			assertThat(varve.streamInfo("large")).isEmpty();
 			assertThat(varve.headPosition()).isEqualTo(21);
 			assertThat(varve.readAll(0, 100)).extracting(RecordedEvent::stream).doesNotContain("large");
-			assertThat(commits).anySatisfy((commit) -> {
+			assertThat(gate.commits()).anySatisfy((commit) -> {
 				assertThat(commit.requests()).isEqualTo(20);
 				assertThat(commit.failures()).isEqualTo(1);
 				assertThat(commit.headPosition()).isEqualTo(21);
@@ -185,27 +172,16 @@ class StreamedAppendTest {
 			for (int i = 0; i < 2_000; i++) {
 				events.add(EventData.of((i == 1_500) ? new Broken() : new Line(i, "large")));
 			}
-			CountDownLatch gateCommitted = new CountDownLatch(1);
-			CountDownLatch release = new CountDownLatch(1);
-			ConcurrentLinkedQueue<CommitListener.Commit> commits = new ConcurrentLinkedQueue<>();
-			varve.groupWriter().addListener((commit) -> {
-				commits.add(commit);
-				if (commit.headPosition() == 1 && gateCommitted.getCount() > 0) {
-					gateCommitted.countDown();
-					await(release);
-				}
-			});
-			varve.appendAsync("gate", ExpectedVersion.noStream(), new Line(0, "gate"));
-			assertThat(gateCommitted.await(10, TimeUnit.SECONDS)).isTrue();
+			WriterGate gate = WriterGate.hold(varve, new Line(0, "gate"));
 
 			// The writer is busy: the append is encoded whole, fails, and is never
 			// queued.
 			assertThat(org.assertj.core.api.Assertions
 				.catchThrowable(() -> varve.append("large", ExpectedVersion.noStream(), events)))
 				.isInstanceOf(EventSerializationException.class);
-			release.countDown();
+			gate.release();
 			varve.append("after", ExpectedVersion.noStream(), new Line(1, "after"));
-			assertThat(commits).allSatisfy((commit) -> assertThat(commit.failures()).isZero());
+			assertThat(gate.commits()).allSatisfy((commit) -> assertThat(commit.failures()).isZero());
 
 			// The writer is idle: the append is queued after its first slice, so the
 			// writer sees it fail and drops it from its group.
@@ -215,7 +191,7 @@ class StreamedAppendTest {
 				.isInstanceOf(EventSerializationException.class)
 				.hasMessageContaining("event 1500");
 			varve.append("after", ExpectedVersion.exact(1), new Line(2, "after"));
-			assertThat(commits).anySatisfy((commit) -> {
+			assertThat(gate.commits()).anySatisfy((commit) -> {
 				assertThat(commit.failures()).isEqualTo(1);
 				assertThat(commit.events()).isZero();
 			});
@@ -241,15 +217,6 @@ class StreamedAppendTest {
 			// The store goes on working: the same stream can be created afterwards.
 			events.set(900, EventData.of(new Line(900, "small")));
 			assertThat(varve.append("big", ExpectedVersion.noStream(), events).lastPosition()).isEqualTo(1_001);
-		}
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			latch.await(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
