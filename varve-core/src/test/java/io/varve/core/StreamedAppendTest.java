@@ -190,11 +190,9 @@ class StreamedAppendTest {
 				.catchThrowable(() -> varve.append("large", ExpectedVersion.noStream(), events)))
 				.isInstanceOf(EventSerializationException.class)
 				.hasMessageContaining("event 1500");
+			// The next append may share the failed one's group or come after it.
 			varve.append("after", ExpectedVersion.exact(1), new Line(2, "after"));
-			assertThat(gate.commits()).anySatisfy((commit) -> {
-				assertThat(commit.failures()).isEqualTo(1);
-				assertThat(commit.events()).isZero();
-			});
+			assertThat(gate.commits()).anySatisfy((commit) -> assertThat(commit.failures()).isEqualTo(1));
 			assertThat(varve.streamInfo("large")).isEmpty();
 			assertThat(varve.headPosition()).isEqualTo(3);
 		}
