@@ -202,9 +202,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 				events += next.eventCount();
 				bytes += next.byteSize();
 			}
+			// Every way through commit ends in finish, which clears busy.
 			commit(group);
 			group.clear();
-			this.busy = false;
 		}
 	}
 
