@@ -3,6 +3,7 @@ package io.varve.benchmarks.scenario;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.stream.Stream;
 
@@ -13,15 +14,19 @@ import io.varve.Varve;
 import io.varve.benchmarks.support.Checksum;
 import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Stores;
+import io.varve.processor.ProcessorDefinition;
+import io.varve.processor.ProcessorRegistry;
 
 /**
  * Runs in its own small-heap JVM (started by {@link MemoryScenario}): writes a large log,
- * then scans it whole and reads its longest stream, decoding every event, and prints the
- * heap in use after a full GC at regular points of each scan.
+ * then scans it whole, reads its longest stream and replays it whole through a processor,
+ * decoding every event, and prints the heap in use after a full GC at regular points of
+ * each pass.
  *
  * <p>
- * Output lines: {@code sample <scan> <events read> <heap bytes>}, {@code rate <scan>
- * <events> <nanos>} and {@code store <bytes>}.
+ * Output lines: {@code sample <pass> <events read> <heap bytes>}, {@code rate <pass>
+ * <events> <nanos>} and {@code store <bytes>}; the passes are {@code log}, {@code stream}
+ * and {@code replay}.
  */
 public final class MemoryProbe {
 
@@ -50,6 +55,7 @@ public final class MemoryProbe {
 			System.out.println("store " + Stores.size(directory));
 			scan("log", events, varve.scanAll(0, EventFilter.all()));
 			scan("stream", streamEvents, varve.scanStream("cart-0", 1));
+			replay(varve, events);
 		}
 		System.out.flush();
 	}
@@ -77,6 +83,37 @@ public final class MemoryProbe {
 			throw new IllegalStateException(name + " scan read " + sum.count() + " events, expected " + expected);
 		}
 		System.out.println("rate " + name + " " + sum.count() + " " + elapsed);
+	}
+
+	/**
+	 * Replays the whole log through a processor from checkpoint 0, as rebuilding a read
+	 * model does, sampling the heap from its handler.
+	 */
+	private static void replay(Varve varve, long expected) {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		long every = Math.max(1, expected / SAMPLES);
+		Checksum sum = new Checksum();
+		long[] paused = { 0 };
+		ProcessorRegistry processors = varve.processors();
+		processors.register(ProcessorDefinition.builder("replay").handler((event, context) -> {
+			sum.accept(event.data());
+			if (sum.count() % every == 0) {
+				long before = System.nanoTime();
+				sample("replay", sum.count(), memory);
+				paused[0] += System.nanoTime() - before;
+			}
+		}).build());
+		sample("replay", 0, memory);
+		long start = System.nanoTime();
+		processors.start("replay");
+		processors.awaitProcessed("replay", varve.headPosition(), Duration.ofMinutes(30));
+		long elapsed = System.nanoTime() - start;
+		// Stopping joins the processor's thread, so its counts are visible here.
+		processors.stop("replay");
+		if (sum.count() != expected) {
+			throw new IllegalStateException("replay handled " + sum.count() + " events, expected " + expected);
+		}
+		System.out.println("rate replay " + sum.count() + " " + (elapsed - paused[0]));
 	}
 
 	private static void sample(String name, long read, MemoryMXBean memory) {

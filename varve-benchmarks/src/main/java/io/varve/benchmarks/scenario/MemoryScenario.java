@@ -6,7 +6,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.varve.benchmarks.report.Row;
@@ -16,10 +18,11 @@ import io.varve.benchmarks.support.Settings;
 import io.varve.benchmarks.support.Stores;
 
 /**
- * Scenario 6: memory stays flat while reading a large log. A child JVM with a 64 MiB heap
- * ({@link MemoryProbe}) writes the log and scans it whole and its longest stream,
- * decoding every event; the heap in use after a full GC is sampled twenty times per scan.
- * A log many times larger than the heap can only be read if nothing loads it whole.
+ * Scenario 6: memory stays flat while reading or replaying a large log. A child JVM with
+ * a 64 MiB heap ({@link MemoryProbe}) writes the log, scans it whole, reads its longest
+ * stream and replays it whole through a processor, decoding every event; the heap in use
+ * after a full GC is sampled twenty times per pass. A log many times larger than the heap
+ * can only be read if nothing loads it whole.
  */
 public final class MemoryScenario implements Scenario {
 
@@ -28,6 +31,15 @@ public final class MemoryScenario implements Scenario {
 
 	/** Largest growth of the after-GC heap during a scan that still counts as flat. */
 	static final long FLAT_BYTES = 8L * 1024 * 1024;
+
+	private static final String LOG = "log";
+
+	private static final String STREAM = "stream";
+
+	private static final String REPLAY = "replay";
+
+	/** The probe's passes, in the order it runs them. */
+	private static final String[] PASSES = { LOG, STREAM, REPLAY };
 
 	private String details = "";
 
@@ -55,11 +67,14 @@ public final class MemoryScenario implements Scenario {
 		List<String> command = List.of(java, "-Xmx" + HEAP, "-cp", System.getProperty("java.class.path"),
 				MemoryProbe.class.getName(), directory.resolve("store").toString(), Long.toString(events),
 				Long.toString(streamEvents));
-		Scenario.progress(String.format("child JVM (-Xmx%s) writes and scans %,d events", HEAP, events));
+		Scenario.progress(String.format("child JVM (-Xmx%s) writes %,d events, scans them, reads one stream and "
+				+ "replays the log through a processor", HEAP, events));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		List<long[]> logSamples = new ArrayList<>();
-		List<long[]> streamSamples = new ArrayList<>();
-		long[] logRate = null;
+		Map<String, List<long[]>> samples = new LinkedHashMap<>();
+		for (String pass : PASSES) {
+			samples.put(pass, new ArrayList<>());
+		}
+		Map<String, long[]> rates = new LinkedHashMap<>();
 		long storeBytes = 0;
 		List<String> other = new ArrayList<>();
 		try (BufferedReader reader = new BufferedReader(
@@ -67,12 +82,11 @@ public final class MemoryScenario implements Scenario {
 			String line;
 			while ((line = reader.readLine()) != null) {
 				String[] parts = line.split(" ");
-				if (parts[0].equals("sample") && parts.length == 4) {
-					long[] sample = { Long.parseLong(parts[2]), Long.parseLong(parts[3]) };
-					(parts[1].equals("log") ? logSamples : streamSamples).add(sample);
+				if (parts[0].equals("sample") && parts.length == 4 && samples.containsKey(parts[1])) {
+					samples.get(parts[1]).add(new long[] { Long.parseLong(parts[2]), Long.parseLong(parts[3]) });
 				}
-				else if (parts[0].equals("rate") && parts.length == 4 && parts[1].equals("log")) {
-					logRate = new long[] { Long.parseLong(parts[2]), Long.parseLong(parts[3]) };
+				else if (parts[0].equals("rate") && parts.length == 4) {
+					rates.put(parts[1], new long[] { Long.parseLong(parts[2]), Long.parseLong(parts[3]) });
 				}
 				else if (parts[0].equals("store") && parts.length == 2) {
 					storeBytes = Long.parseLong(parts[1]);
@@ -82,26 +96,37 @@ public final class MemoryScenario implements Scenario {
 				}
 			}
 		}
-		if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0 || logRate == null) {
+		if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0
+				|| !rates.keySet().containsAll(List.of(PASSES))) {
 			throw new IllegalStateException("The memory probe failed: " + String.join("\n", other));
 		}
 		Stores.delete(directory);
-		long logGrowth = growth(logSamples);
-		long streamGrowth = growth(streamSamples);
-		boolean flat = logGrowth <= FLAT_BYTES && streamGrowth <= FLAT_BYTES;
-		this.details = details(events, streamEvents, storeBytes, logSamples, streamSamples, logGrowth, streamGrowth,
-				flat);
-		Scenario.progress(String.format("store %,d MiB; heap growth log %,d KiB, stream %,d KiB: %s", storeBytes >> 20,
-				logGrowth >> 10, streamGrowth >> 10, flat ? "flat" : "NOT flat"));
-		return List.of(new Row(String.format("6. Memory: scan %,d events in -Xmx%s", events, HEAP),
-				"scanAll + data(), heap sampled after GC", new Measurement(logRate[0], logRate[1], Latencies.none()),
-				null, null, Double.NaN,
-				String.format(
-						"Heap after GC grew by at most %,d KiB over the whole-log scan and %,d KiB over the "
-								+ "%,d-event stream scan, in a %s heap while the store is %,d MiB: %s "
-								+ "(limit %d MiB). Samples below.",
-						logGrowth >> 10, streamGrowth >> 10, streamEvents, HEAP, storeBytes >> 20,
-						flat ? "flat" : "NOT flat", FLAT_BYTES >> 20)));
+		Map<String, Long> growths = new LinkedHashMap<>();
+		samples.forEach((pass, list) -> growths.put(pass, growth(list)));
+		boolean flat = growths.values().stream().allMatch((growth) -> growth <= FLAT_BYTES);
+		this.details = details(events, streamEvents, storeBytes, samples, growths, flat);
+		Scenario.progress(String.format("store %,d MiB; heap growth log %,d KiB, stream %,d KiB, replay %,d KiB: %s",
+				storeBytes >> 20, growths.get(LOG) >> 10, growths.get(STREAM) >> 10, growths.get(REPLAY) >> 10,
+				flat ? "flat" : "NOT flat"));
+		String verdict = String.format(
+				"Heap after GC grew by at most %,d KiB over the whole-log scan, %,d KiB over the %,d-event stream "
+						+ "scan and %,d KiB over the processor replay, in a %s heap while the store is %,d MiB: %s "
+						+ "(limit %d MiB). Samples below.",
+				growths.get(LOG) >> 10, growths.get(STREAM) >> 10, streamEvents, growths.get(REPLAY) >> 10, HEAP,
+				storeBytes >> 20, flat ? "flat" : "NOT flat", FLAT_BYTES >> 20);
+		return List.of(
+				new Row(String.format("6. Memory: scan %,d events in -Xmx%s", events, HEAP),
+						"scanAll + data(), heap sampled after GC", measurement(rates.get(LOG)), null, null, Double.NaN,
+						verdict),
+				new Row(String.format("6. Memory: replay %,d events in -Xmx%s", events, HEAP),
+						"processor from checkpoint 0, handler calls data(), heap sampled after GC",
+						measurement(rates.get(REPLAY)), null, null, Double.NaN,
+						"The same log replayed through a processor, as rebuilding a read model does; "
+								+ "see the memory section."));
+	}
+
+	private static Measurement measurement(long[] rate) {
+		return new Measurement(rate[0], rate[1], Latencies.none());
 	}
 
 	private static long growth(List<long[]> samples) {
@@ -114,23 +139,29 @@ public final class MemoryScenario implements Scenario {
 		return samples.isEmpty() ? 0 : max - min;
 	}
 
-	private static String details(long events, long streamEvents, long storeBytes, List<long[]> log,
-			List<long[]> stream, long logGrowth, long streamGrowth, boolean flat) {
+	private static String details(long events, long streamEvents, long storeBytes, Map<String, List<long[]>> samples,
+			Map<String, Long> growths, boolean flat) {
 		StringBuilder text = new StringBuilder();
 		text.append(String.format("A child JVM with `-Xmx%s` wrote %,d events (store on disk: %,d MiB), then scanned "
-				+ "the whole log and then its longest stream (%,d events), decoding every event. Heap in use after "
-				+ "`System.gc()`, in KiB:%n%n", HEAP, events, storeBytes >> 20, streamEvents));
-		text.append("| events read | whole log | events read | one stream |\n|---:|---:|---:|---:|\n");
-		for (int i = 0; i < Math.max(log.size(), stream.size()); i++) {
-			text.append("| ")
-				.append((i < log.size()) ? String.format("%,d | %,d", log.get(i)[0], log.get(i)[1] >> 10) : " | ")
-				.append(" | ")
-				.append((i < stream.size()) ? String.format("%,d | %,d", stream.get(i)[0], stream.get(i)[1] >> 10)
-						: " | ")
-				.append(" |\n");
+				+ "the whole log, then its longest stream (%,d events), then replayed the whole log through a "
+				+ "processor from checkpoint 0, decoding every event. Heap in use after `System.gc()`, in KiB:%n%n",
+				HEAP, events, storeBytes >> 20, streamEvents));
+		text.append("| events read | whole log | events read | one stream | events replayed | processor replay |\n"
+				+ "|---:|---:|---:|---:|---:|---:|\n");
+		int rows = samples.values().stream().mapToInt(List::size).max().orElse(0);
+		for (int i = 0; i < rows; i++) {
+			text.append("|");
+			for (String pass : PASSES) {
+				List<long[]> list = samples.get(pass);
+				text.append((i < list.size()) ? String.format(" %,d | %,d |", list.get(i)[0], list.get(i)[1] >> 10)
+						: "  |  |");
+			}
+			text.append("\n");
 		}
-		text.append(String.format("%nGrowth (max - min): whole log %,d KiB, stream %,d KiB: **%s** (limit %d MiB).%n",
-				logGrowth >> 10, streamGrowth >> 10, flat ? "flat" : "not flat", FLAT_BYTES >> 20));
+		text.append(String.format(
+				"%nGrowth (max - min): whole log %,d KiB, stream %,d KiB, processor replay %,d KiB: **%s** (limit %d MiB).%n",
+				growths.get(LOG) >> 10, growths.get(STREAM) >> 10, growths.get(REPLAY) >> 10,
+				flat ? "flat" : "not flat", FLAT_BYTES >> 20));
 		return text.toString();
 	}
 

@@ -32,9 +32,9 @@ public record Settings(double size, Path workDir, Path outDir) {
 		return scaled(200_000, 10_000);
 	}
 
-	/** Events in the log scanned by the memory probe (10M at size 5). */
+	/** Events in the log scanned and replayed by the memory probe (10M at size 1). */
 	public long memoryEvents() {
-		return scaled(2_000_000, 100_000);
+		return scaled(10_000_000, 100_000);
 	}
 
 	/** Events in the peer's store for its full read. */
