@@ -93,11 +93,13 @@ public final class Compare {
 		List<Scenario> scenarios = List.of(new BatchAppendScenario(), new DurableAppendScenario(), new ReadScenario(),
 				new ProcessorCatchUpScenario(), new AxonScenario(), memory, layout);
 		List<Row> rows = new ArrayList<>();
+		List<String> times = new ArrayList<>();
 		for (Scenario scenario : scenarios) {
 			if (!only.isEmpty() && !only.contains(scenario.number())) {
 				continue;
 			}
 			System.out.println(scenario.number() + ". " + scenario.title());
+			long scenarioStarted = System.nanoTime();
 			try {
 				rows.addAll(scenario.run(settings));
 			}
@@ -108,6 +110,9 @@ public final class Compare {
 			}
 			finally {
 				Stores.delete(settings.workDir());
+				long scenarioSeconds = (System.nanoTime() - scenarioStarted) / 1_000_000_000L;
+				times.add(scenario.number() + ". " + scenarioSeconds + " s");
+				Scenario.progress("took " + scenarioSeconds + " s");
 			}
 		}
 		long seconds = (System.nanoTime() - started) / 1_000_000_000L;
@@ -122,7 +127,7 @@ public final class Compare {
 							+ Events.MAX_BYTES + " bytes before every run).")
 			.section("Memory", memory.details())
 			.section("Where the time goes: storage layout (diagnostic)", layout.details())
-			.section("Sizes", sizes(settings));
+			.section("Sizes", sizes(settings) + "\n\nTime per scenario: " + String.join(", ", times) + ".");
 		report.write(settings.outDir().resolve(RESULTS));
 		RatioChart.write(rows, "Varve vs comparison, same process (size " + settings.size() + ")",
 				settings.outDir().resolve(CHART));
@@ -144,7 +149,7 @@ public final class Compare {
 				"Size factor %s: %,d events per side for batched appends; durable loads warm up %,d ms and measure "
 						+ "%,d ms per side and round; %,d rounds (Axon: up to 2); batched appends and reads alternate in %,d "
 						+ "rounds; reads over a %,d-event log with a %,d-event stream; "
-						+ "processors catch up over %,d events; Axon reads over %,d events; the memory probe scans %,d events (`--size=5` scans 10M).",
+						+ "processors catch up over %,d events; Axon reads over %,d events; the memory probe scans and replays %,d events (10M at size 1).",
 				settings.size(), settings.batchEvents(), settings.warmupMillis(), settings.measureMillis(),
 				settings.rounds(), settings.shortRounds(), settings.logEvents(), settings.streamEvents(),
 				settings.catchUpEvents(), settings.peerReadEvents(), settings.memoryEvents());

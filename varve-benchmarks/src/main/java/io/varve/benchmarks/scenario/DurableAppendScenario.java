@@ -7,6 +7,7 @@ import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.CpuTime;
 import io.varve.benchmarks.support.DiskWrites;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.GroupSizes;
@@ -63,6 +64,8 @@ public final class DurableAppendScenario implements Scenario {
 		double spreadGroupSum = 0;
 		double[] bytes = new double[6];
 		GroupSizes.Cycle cycles = new GroupSizes.Cycle(0, 0, 0, 0);
+		CpuTime varveCpu = null;
+		CpuTime ceilingCpu = null;
 		for (int round = 0; round < settings.rounds(); round++) {
 			VarveRun single = varve(settings, 1);
 			one = single.measurement().plus(one);
@@ -70,6 +73,7 @@ public final class DurableAppendScenario implements Scenario {
 			many = run.measurement().plus(many);
 			groupSum += run.averageGroup();
 			cycles = cycles.plus(run.cycle());
+			varveCpu = run.cpu().plus(varveCpu);
 			VarveRun spreadRun = varve(settings, WRITERS, STREAMS_PER_WRITER);
 			spread = spreadRun.measurement().plus(spread);
 			spreadGroupSum += spreadRun.averageGroup();
@@ -79,6 +83,7 @@ public final class DurableAppendScenario implements Scenario {
 			rawOne = rawSingle.measurement().plus(rawOne);
 			RawRun rawGroup = raw(settings, group);
 			ceiling = rawGroup.measurement().plus(ceiling);
+			ceilingCpu = rawGroup.cpu().plus(ceilingCpu);
 			RawRun layoutGroup = rawLayout(settings, group);
 			layout = layoutGroup.measurement().plus(layout);
 			bytes[4] += layoutGroup.bytesPerCommit() / settings.rounds();
@@ -100,6 +105,8 @@ public final class DurableAppendScenario implements Scenario {
 						+ "threads) and taking the next group.",
 				cycle.total(), cycle.apply(), cycle.commit(), cycle.rest(), group);
 		Scenario.progress("cycle:" + cycleNote);
+		String cpuNote = cpuNote(varveCpu, many, ceilingCpu, ceiling);
+		Scenario.progress("cpu:" + cpuNote);
 		lastAverageGroup = group;
 		String written = String.format(java.util.Locale.ROOT,
 				" Bytes written to disk per commit (/proc/self/io): Varve 1 writer %.0f KiB, raw per-event %.0f KiB; "
@@ -125,7 +132,7 @@ public final class DurableAppendScenario implements Scenario {
 							.format("raw lmdbjava: 1 thread, synced batches of %.0f events (Varve's avg group)", group),
 						ceiling, 0.8,
 						durability + ". The ceiling commits batches of Varve's average group size from one thread: "
-								+ "what a perfect group commit would reach." + written + cycleNote),
+								+ "what a perfect group commit would reach." + written + cycleNote + cpuNote),
 				new Row("2. Durable appends, 64 writers vs raw with a per-event index", "same, 64 threads", many,
 						String.format("raw lmdbjava writing Varve's first layout, 1 thread, synced batches of %.0f "
 								+ "single-event appends to 64 streams", group),
@@ -151,6 +158,26 @@ public final class DurableAppendScenario implements Scenario {
 								spreadGroupSum / settings.rounds(), bytes[5] / 1024, bytes[1] / 1024)));
 	}
 
+	/**
+	 * How busy the cores were during the measured windows of Varve's 64 writers and of
+	 * the ceiling, and the kernel's part of it.
+	 */
+	private static String cpuNote(CpuTime varve, Measurement many, CpuTime ceiling, Measurement raw) {
+		int cores = Runtime.getRuntime().availableProcessors();
+		return String.format(java.util.Locale.ROOT,
+				" CPU use over the measured windows (/proc/self/stat): Varve's 64 writers kept the %d cores %.0f%% "
+						+ "busy, %s, %.1f µs of CPU per event; the ceiling %.0f%%, %s, %.1f µs per event.",
+				cores, 100 * varve.coreShare(many.nanos()), kernel(varve),
+				varve.totalNanos() / 1e3 / Math.max(1, many.events()), 100 * ceiling.coreShare(raw.nanos()),
+				kernel(ceiling), ceiling.totalNanos() / 1e3 / Math.max(1, raw.events()));
+	}
+
+	private static String kernel(CpuTime cpu) {
+		double share = cpu.kernelShare();
+		return Double.isNaN(share) ? "kernel share unknown"
+				: String.format(java.util.Locale.ROOT, "%.0f%% of it in the kernel", 100 * share);
+	}
+
 	static VarveRun varve(Settings settings, int writers) {
 		return varve(settings, writers, 1);
 	}
@@ -168,11 +195,13 @@ public final class DurableAppendScenario implements Scenario {
 		double group;
 		double bytesPerCommit;
 		GroupSizes.Cycle cycle;
+		CpuTime cpu;
 		try (Varve varve = Stores.varve(settings.workDir(), "durable-varve", Durability.SYNC)) {
 			directory = varve.path();
 			long[] versions = new long[writers * streamsPerWriter];
 			GroupSizes counter = GroupSizes.attach(varve);
 			long[] written = new long[1];
+			CpuTime[] cpuAt = new CpuTime[2];
 			measurement = Load.run(writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
 				// Stream worker + writers * k: each thread owns its streams, so no append
 				// conflicts; with one stream per writer that is cart-<worker>.
@@ -184,13 +213,15 @@ public final class DurableAppendScenario implements Scenario {
 			}, () -> {
 				counter.reset();
 				written[0] = DiskWrites.bytes();
-			});
+				cpuAt[0] = CpuTime.now();
+			}, () -> cpuAt[1] = CpuTime.now());
 			bytesPerCommit = (double) (DiskWrites.bytes() - written[0]) / Math.max(1, counter.commits());
 			group = counter.average();
 			cycle = counter.cycle();
+			cpu = cpuAt[1].since(cpuAt[0]);
 		}
 		Stores.delete(directory);
-		return new VarveRun(measurement, group, bytesPerCommit, cycle);
+		return new VarveRun(measurement, group, bytesPerCommit, cycle, cpu);
 	}
 
 	/**
@@ -200,8 +231,10 @@ public final class DurableAppendScenario implements Scenario {
 	 * @param averageGroup events per commit
 	 * @param bytesPerCommit bytes written to disk per commit
 	 * @param cycle where a group commit's cycle went
+	 * @param cpu the process's CPU time over the measured window
 	 */
-	record VarveRun(Measurement measurement, double averageGroup, double bytesPerCommit, GroupSizes.Cycle cycle) {
+	record VarveRun(Measurement measurement, double averageGroup, double bytesPerCommit, GroupSizes.Cycle cycle,
+			CpuTime cpu) {
 
 	}
 
@@ -209,6 +242,7 @@ public final class DurableAppendScenario implements Scenario {
 		Path directory = Stores.freshDirectory(settings.workDir(), "durable-raw");
 		Measurement measurement;
 		double bytesPerCommit;
+		CpuTime[] cpuAt = new CpuTime[2];
 		try (RawLmdb raw = RawLmdb.open(directory, true)) {
 			long[] version = new long[1];
 			byte[][] values = new byte[batch][];
@@ -224,11 +258,14 @@ public final class DurableAppendScenario implements Scenario {
 					raw.appendBatch(values);
 				}
 				return batch;
-			}, () -> written[0] = DiskWrites.bytes());
+			}, () -> {
+				written[0] = DiskWrites.bytes();
+				cpuAt[0] = CpuTime.now();
+			}, () -> cpuAt[1] = CpuTime.now());
 			bytesPerCommit = (DiskWrites.bytes() - written[0]) / Math.max(1.0, (double) measurement.events() / batch);
 		}
 		Stores.delete(directory);
-		return new RawRun(measurement, bytesPerCommit);
+		return new RawRun(measurement, bytesPerCommit, cpuAt[1].since(cpuAt[0]));
 	}
 
 	private static RawRun rawLayout(Settings settings, int batch) {
@@ -253,10 +290,17 @@ public final class DurableAppendScenario implements Scenario {
 			bytesPerCommit = (DiskWrites.bytes() - written[0]) / Math.max(1.0, (double) measurement.events() / batch);
 		}
 		Stores.delete(directory);
-		return new RawRun(measurement, bytesPerCommit);
+		return new RawRun(measurement, bytesPerCommit, null);
 	}
 
-	private record RawRun(Measurement measurement, double bytesPerCommit) {
+	/**
+	 * A raw load.
+	 *
+	 * @param measurement the load's measurement
+	 * @param bytesPerCommit bytes written to disk per commit
+	 * @param cpu the process's CPU time over the measured window, or null if not taken
+	 */
+	private record RawRun(Measurement measurement, double bytesPerCommit, CpuTime cpu) {
 
 	}
 

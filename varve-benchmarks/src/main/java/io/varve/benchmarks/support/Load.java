@@ -39,6 +39,24 @@ public final class Load {
 	 */
 	public static Measurement run(int threads, long warmupMillis, long measureMillis, Operation operation,
 			Runnable atMeasureStart) {
+		return run(threads, warmupMillis, measureMillis, operation, atMeasureStart, () -> {
+		});
+	}
+
+	/**
+	 * Runs the operation as {@link #run(int, long, long, Operation, Runnable)} does, and
+	 * also calls {@code atMeasureEnd} as the measured window closes, before the threads
+	 * are told to stop.
+	 * @param threads the number of threads
+	 * @param warmupMillis unmeasured warm-up
+	 * @param measureMillis measured window
+	 * @param operation what each thread does
+	 * @param atMeasureStart run as the measured window opens
+	 * @param atMeasureEnd run as the measured window closes
+	 * @return the measurement
+	 */
+	public static Measurement run(int threads, long warmupMillis, long measureMillis, Operation operation,
+			Runnable atMeasureStart, Runnable atMeasureEnd) {
 		long[][] samples = new long[threads][];
 		int[] counts = new int[threads];
 		long[] events = new long[threads];
@@ -84,6 +102,7 @@ public final class Load {
 			phase.value = Phase.MEASURE;
 			long start = System.nanoTime();
 			Thread.sleep(measureMillis);
+			atMeasureEnd.run();
 			phase.value = Phase.STOP;
 			window = System.nanoTime() - start;
 			done.await();
