@@ -61,28 +61,14 @@ public final class MemoryProbe {
 	}
 
 	private static void scan(String name, long expected, Stream<RecordedEvent> events) {
-		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-		long every = Math.max(1, expected / SAMPLES);
-		Checksum sum = new Checksum();
-		sample(name, 0, memory);
-		long start = System.nanoTime();
-		long paused = 0;
+		Pass pass = new Pass(name, expected);
 		try (events) {
 			Iterator<RecordedEvent> iterator = events.iterator();
 			while (iterator.hasNext()) {
-				sum.accept(iterator.next().data());
-				if (sum.count() % every == 0) {
-					long before = System.nanoTime();
-					sample(name, sum.count(), memory);
-					paused += System.nanoTime() - before;
-				}
+				pass.accept(iterator.next().data());
 			}
 		}
-		long elapsed = System.nanoTime() - start - paused;
-		if (sum.count() != expected) {
-			throw new IllegalStateException(name + " scan read " + sum.count() + " events, expected " + expected);
-		}
-		System.out.println("rate " + name + " " + sum.count() + " " + elapsed);
+		pass.finish(System.nanoTime());
 	}
 
 	/**
@@ -90,35 +76,70 @@ public final class MemoryProbe {
 	 * model does, sampling the heap from its handler.
 	 */
 	private static void replay(Varve varve, long expected) {
-		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-		long every = Math.max(1, expected / SAMPLES);
-		Checksum sum = new Checksum();
-		long[] paused = { 0 };
+		Pass pass = new Pass("replay", expected);
 		ProcessorRegistry processors = varve.processors();
-		processors.register(ProcessorDefinition.builder("replay").handler((event, context) -> {
-			sum.accept(event.data());
-			if (sum.count() % every == 0) {
-				long before = System.nanoTime();
-				sample("replay", sum.count(), memory);
-				paused[0] += System.nanoTime() - before;
-			}
-		}).build());
-		sample("replay", 0, memory);
-		long start = System.nanoTime();
+		processors.register(
+				ProcessorDefinition.builder("replay").handler((event, context) -> pass.accept(event.data())).build());
 		processors.start("replay");
 		processors.awaitProcessed("replay", varve.headPosition(), Duration.ofMinutes(30));
-		long elapsed = System.nanoTime() - start;
+		long end = System.nanoTime();
 		// Stopping joins the processor's thread, so its counts are visible here.
 		processors.stop("replay");
-		if (sum.count() != expected) {
-			throw new IllegalStateException("replay handled " + sum.count() + " events, expected " + expected);
-		}
-		System.out.println("rate replay " + sum.count() + " " + (elapsed - paused[0]));
+		pass.finish(end);
 	}
 
-	private static void sample(String name, long read, MemoryMXBean memory) {
-		System.gc();
-		System.out.println("sample " + name + " " + read + " " + memory.getHeapMemoryUsage().getUsed());
+	/**
+	 * One pass over the log: checksums each event's data, samples the heap after a full
+	 * GC at regular points, and reports its rate without the time the samples took.
+	 */
+	private static final class Pass {
+
+		private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+		private final Checksum sum = new Checksum();
+
+		private final String name;
+
+		private final long expected;
+
+		private final long every;
+
+		private final long start;
+
+		private long paused;
+
+		/** Samples the heap before the pass and starts its clock. */
+		Pass(String name, long expected) {
+			this.name = name;
+			this.expected = expected;
+			this.every = Math.max(1, expected / SAMPLES);
+			sample(0);
+			this.start = System.nanoTime();
+		}
+
+		void accept(Object data) {
+			this.sum.accept(data);
+			if (this.sum.count() % this.every == 0) {
+				long before = System.nanoTime();
+				sample(this.sum.count());
+				this.paused += System.nanoTime() - before;
+			}
+		}
+
+		/** Checks that the pass saw every event and prints its rate. */
+		void finish(long end) {
+			if (this.sum.count() != this.expected) {
+				throw new IllegalStateException(
+						this.name + " pass read " + this.sum.count() + " events, expected " + this.expected);
+			}
+			System.out.println("rate " + this.name + " " + this.sum.count() + " " + (end - this.start - this.paused));
+		}
+
+		private void sample(long read) {
+			System.gc();
+			System.out.println("sample " + this.name + " " + read + " " + this.memory.getHeapMemoryUsage().getUsed());
+		}
+
 	}
 
 }
