@@ -42,8 +42,7 @@ public final class BatchAppendScenario implements Scenario {
 		// Warm up with whole rounds, as JMH runs warm-up iterations: Varve's deeper call
 		// paths (queue, writer thread, envelope checks) take the JIT and the heap sizing
 		// longer to settle than the raw loop's, and pooling those early rounds measured
-		// the
-		// warm-up, not the steady rate (first round about 0.4x, the last ones 0.7x).
+		// the warm-up, not the steady rate (first round about 0.4x, the last ones 0.7x).
 		int warmups = Math.max(1, settings.shortRounds() / 2);
 		for (int round = 0; round < warmups; round++) {
 			Scenario.progress("warm-up round " + (round + 1) + " of " + warmups + " (not counted)");
@@ -84,7 +83,7 @@ public final class BatchAppendScenario implements Scenario {
 						+ "Varve writes per event the envelope and an event-id index entry, a stream index block per "
 						+ "32 events, and the stream head; the raw loop writes only the Smile payload. " + events
 						+ " events per side in each of " + settings.shortRounds() + " alternating rounds, after "
-						+ Math.max(1, settings.shortRounds() / 2) + " uncounted warm-up rounds, " + STREAMS
+						+ warmups + " uncounted warm-up rounds, " + STREAMS
 						+ " streams in rotation; latency is per call of 1000 events."),
 				layoutRow);
 	}
