@@ -1,7 +1,6 @@
 package io.varve.core.codec;
 
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
