@@ -13,6 +13,7 @@ import org.lmdbjava.Env;
 import org.lmdbjava.EnvInfo;
 import org.lmdbjava.Txn;
 
+import io.varve.Durability;
 import io.varve.StorageException;
 import io.varve.VarveClosedException;
 import io.varve.core.storage.AuxTable;
@@ -73,6 +74,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private final ReaderSlots slots;
 
+	private final Preallocator preallocator;
+
 	private final ConcurrentLinkedQueue<LmdbReadTxn> pool = new ConcurrentLinkedQueue<>();
 
 	private volatile boolean closed;
@@ -90,6 +93,10 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.dbis = dbis;
 		this.mapGuard = new MapGuard(lock.directory());
 		this.slots = new ReaderSlots(env.info().maxReaders, lock.directory());
+		// Only commits that flush wait for the file system's journal when they grow the
+		// file.
+		this.preallocator = Preallocator.start(this, lock.directory().resolve(DataFileCheck.DATA_FILE),
+				!config.readOnly() && config.durability() != Durability.NO_SYNC);
 	}
 
 	/**
@@ -99,8 +106,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 */
 	public static LmdbStorageEngine open(StorageConfig config) {
 		LmdbEnvironment.Opened opened = LmdbEnvironment.open(config);
+		LmdbStorageEngine engine = null;
 		try {
-			LmdbStorageEngine engine = new LmdbStorageEngine(config, opened.lock(), opened.env(), opened.dbis());
+			engine = new LmdbStorageEngine(config, opened.lock(), opened.env(), opened.dbis());
 			if (!config.readOnly()) {
 				// Only a writer needs it; and a read-only open would have to adopt a map
 				// that the writing process grew since the tables were opened.
@@ -109,6 +117,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 			return engine;
 		}
 		catch (RuntimeException ex) {
+			if (engine != null) {
+				engine.preallocator.stop();
+			}
 			opened.env().close();
 			opened.lock().close();
 			throw LmdbErrors.translate(ex, "open the store at " + opened.lock().directory());
@@ -220,12 +231,24 @@ public final class LmdbStorageEngine implements StorageEngine {
 		if (this.config.readOnly()) {
 			throw new StorageException("This store was opened read-only; writes are not allowed");
 		}
+		this.preallocator.beginWrite();
 		try {
 			return new LmdbWriteTxn(this, this.env.txnWrite(), this.lastIdHigh, this.lastIdLow);
 		}
 		catch (RuntimeException ex) {
+			this.preallocator.endWrite();
 			throw LmdbErrors.translate(ex, "begin a write");
 		}
+	}
+
+	/** Called once by every write transaction when it ends, committed or not. */
+	void writeEnded() {
+		this.preallocator.endWrite();
+	}
+
+	/** The part that keeps zeroed space ahead of the data file (for tests). */
+	Preallocator preallocator() {
+		return this.preallocator;
 	}
 
 	void committed(long lastIdHigh, long lastIdLow) {
@@ -343,6 +366,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 		if (this.closed) {
 			return;
 		}
+		// Before the map goes: its thread reads the store's size.
+		this.preallocator.stop();
 		long stamp = this.mapGuard.exclusive("close");
 		try {
 			if (this.closed) {

@@ -180,6 +180,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			this.txn.close();
 			throw LmdbErrors.translate(ex, "commit");
 		}
+		finally {
+			this.engine.writeEnded();
+		}
 		this.txn.close();
 		this.engine.committed(this.lastIdHigh, this.lastIdLow);
 	}
@@ -190,8 +193,13 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			return;
 		}
 		this.done = true;
-		closeCursors();
-		this.txn.close();
+		try {
+			closeCursors();
+			this.txn.close();
+		}
+		finally {
+			this.engine.writeEnded();
+		}
 	}
 
 }

@@ -1,0 +1,146 @@
+package io.varve.core.lmdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.varve.Durability;
+import io.varve.EventData;
+import io.varve.ExpectedVersion;
+import io.varve.RecordedEvent;
+import io.varve.Varve;
+import io.varve.core.storage.StorageConfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Zeroed space ahead of the data file: kept where commits flush and the file system
+ * overwrites in place, never part of the store, and never in the way of LMDB's own
+ * writes.
+ */
+class PreallocatorTest {
+
+	private static final long TIMEOUT_MILLIS = 30_000;
+
+	private static final String PAD = "x".repeat(200);
+
+	record Filled(String stream, int index, String pad) {
+	}
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void keepsZeroedSpaceAheadOfADurableStoreOnAnInPlaceFileSystem() throws Exception {
+		assumeThat(inPlaceFileSystem(this.dir)).as("ext4 or XFS").isTrue();
+		try (LmdbStorageEngine engine = LmdbStorageEngine.open(config(Durability.SYNC, false))) {
+			assertThat(engine.preallocator().active()).isTrue();
+			assertThat(engine.preallocator().awaitFirstFill(TIMEOUT_MILLIS)).isTrue();
+			long used = engine.stats().usedBytes();
+			assertThat(Files.size(dataFile())).isGreaterThanOrEqualTo(used + Preallocator.MIN_AHEAD);
+		}
+		assertThat(threads()).as("no thread left after close").isEmpty();
+		// The zeros past LMDB's last page are not part of the store.
+		DataFileCheck.Meta meta = DataFileCheck.check(this.dir);
+		assertThat(Files.size(dataFile())).isGreaterThan((meta.lastPage() + 1) * meta.pageSize());
+	}
+
+	@Test
+	void keepsNoneWhereCommitsDoNotFlushOrNothingIsWritten() throws Exception {
+		try (LmdbStorageEngine engine = LmdbStorageEngine.open(config(Durability.NO_SYNC, false))) {
+			assertThat(engine.preallocator().active()).isFalse();
+		}
+		long size = Files.size(dataFile());
+		try (LmdbStorageEngine engine = LmdbStorageEngine.open(config(Durability.SYNC, true))) {
+			assertThat(engine.preallocator().active()).isFalse();
+		}
+		assertThat(Files.size(dataFile())).isEqualTo(size);
+		assertThat(threads()).isEmpty();
+	}
+
+	@Test
+	void concurrentDurableAppendsWriteOverTheZerosAndReopenIntact() throws Exception {
+		int writers = 4;
+		int calls = 150;
+		int perCall = 10;
+		long zeroedAtOpen;
+		try (Varve varve = open()) {
+			zeroedAtOpen = Files.size(dataFile());
+			ExecutorService pool = Executors.newFixedThreadPool(writers);
+			try {
+				List<Future<?>> done = new ArrayList<>();
+				for (int w = 0; w < writers; w++) {
+					String stream = "load-" + w;
+					done.add(pool.submit(() -> {
+						for (int c = 0; c < calls; c++) {
+							List<EventData> events = new ArrayList<>();
+							for (int i = 0; i < perCall; i++) {
+								events.add(EventData.of(new Filled(stream, c * perCall + i, PAD)));
+							}
+							varve.append(stream, ExpectedVersion.exact((long) c * perCall), events);
+						}
+						return null;
+					}));
+				}
+				for (Future<?> future : done) {
+					future.get();
+				}
+			}
+			finally {
+				pool.shutdown();
+			}
+		}
+		DataFileCheck.Meta meta = DataFileCheck.check(this.dir);
+		long used = (meta.lastPage() + 1) * meta.pageSize();
+		assertThat(used).as("the log grew past the zeros there were at open").isGreaterThan(zeroedAtOpen);
+		try (Varve varve = open()) {
+			for (int w = 0; w < writers; w++) {
+				String stream = "load-" + w;
+				List<RecordedEvent> events = varve.readStream(stream, 1, Integer.MAX_VALUE);
+				assertThat(events).hasSize(calls * perCall);
+				for (int i = 0; i < events.size(); i++) {
+					assertThat(events.get(i).version()).isEqualTo(i + 1);
+					assertThat(events.get(i).dataAs(Filled.class)).isEqualTo(new Filled(stream, i, PAD));
+				}
+			}
+			assertThat(varve.headPosition()).isEqualTo((long) writers * calls * perCall);
+		}
+	}
+
+	private Varve open() {
+		return Varve.builder().path(this.dir).durability(Durability.SYNC).eventTypes(Filled.class).open();
+	}
+
+	private StorageConfig config(Durability durability, boolean readOnly) {
+		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly);
+	}
+
+	private Path dataFile() {
+		return this.dir.resolve(DataFileCheck.DATA_FILE);
+	}
+
+	private static boolean inPlaceFileSystem(Path dir) throws IOException {
+		return Set.of("ext4", "ext3", "xfs").contains(Files.getFileStore(dir).type().toLowerCase(Locale.ROOT));
+	}
+
+	private static List<String> threads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("varve-preallocate"))
+			.toList();
+	}
+
+}
