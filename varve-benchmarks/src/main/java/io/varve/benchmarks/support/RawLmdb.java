@@ -1,10 +1,13 @@
 package io.varve.benchmarks.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.LongConsumer;
 
 import org.agrona.DirectBuffer;
@@ -26,6 +29,8 @@ import org.lmdbjava.Txn;
  */
 public final class RawLmdb implements AutoCloseable {
 
+	private final Path directory;
+
 	private final Env<DirectBuffer> env;
 
 	private final Dbi<DirectBuffer> log;
@@ -36,7 +41,8 @@ public final class RawLmdb implements AutoCloseable {
 
 	private byte[] scratch = new byte[1024];
 
-	private RawLmdb(Env<DirectBuffer> env, Dbi<DirectBuffer> log) {
+	private RawLmdb(Path directory, Env<DirectBuffer> env, Dbi<DirectBuffer> log) {
+		this.directory = directory;
 		this.env = env;
 		this.log = log;
 	}
@@ -59,7 +65,29 @@ public final class RawLmdb implements AutoCloseable {
 			.setMaxDbs(1)
 			.open(directory.toFile(), sync ? new EnvFlags[0] : new EnvFlags[] { EnvFlags.MDB_NOSYNC });
 		Dbi<DirectBuffer> log = env.openDbi("log", DbiFlags.MDB_CREATE);
-		return new RawLmdb(env, log);
+		return new RawLmdb(directory, env, log);
+	}
+
+	/**
+	 * Writes zeros past the end of the data file and flushes them, so that the commits
+	 * that follow overwrite allocated blocks instead of growing the file (what Varve
+	 * keeps ahead of its own file for durable stores).
+	 * @param bytes how many bytes of zeros
+	 */
+	public void zeroAhead(long bytes) {
+		Path file = this.directory.resolve("data.mdb");
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+			ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+			long end = channel.size() + bytes;
+			for (long position = channel.size(); position < end;) {
+				zeros.clear();
+				position += channel.write(zeros, position);
+			}
+			channel.force(false);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
