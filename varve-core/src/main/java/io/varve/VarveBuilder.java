@@ -59,6 +59,8 @@ public final class VarveBuilder {
 
 	private Duration syncInterval;
 
+	private boolean preallocate = true;
+
 	private final List<Class<?>> eventTypes = new ArrayList<>();
 
 	private SmileMapper mapper;
@@ -168,6 +170,21 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * Whether to keep zeroed space ahead of the data file (default true). With
+	 * {@link Durability#SYNC} or {@link Durability#NO_META_SYNC} on ext4 or XFS, a
+	 * background thread keeps a quarter of the store's size (at least 256 KiB, at most 16
+	 * MiB) zero-filled past the file's end, so that commits overwrite allocated blocks
+	 * and their flush does not also wait for the file system's journal. Turn it off to
+	 * keep the file no larger than its data; elsewhere it is off anyway.
+	 * @param preallocate whether to keep zeroed space ahead
+	 * @return this builder
+	 */
+	public VarveBuilder preallocate(boolean preallocate) {
+		this.preallocate = preallocate;
+		return this;
+	}
+
+	/**
 	 * Registers event classes so that events of their types can be decoded with
 	 * {@link RecordedEvent#data()} before this process appends any.
 	 * @param types the event classes
@@ -250,8 +267,8 @@ public final class VarveBuilder {
 			initialMapSize = this.maxMapSize;
 		}
 		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
-				this.maxEventSize, this.maxReaders, this.syncInterval, List.copyOf(this.eventTypes), this.mapper,
-				this.readOnly, this.clock));
+				this.maxEventSize, this.maxReaders, this.syncInterval, this.preallocate, List.copyOf(this.eventTypes),
+				this.mapper, this.readOnly, this.clock));
 	}
 
 }

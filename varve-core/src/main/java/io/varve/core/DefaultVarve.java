@@ -104,8 +104,9 @@ public final class DefaultVarve implements Varve {
 	 * @return the store
 	 */
 	public static DefaultVarve open(VarveConfig config) {
-		StorageEngine engine = LmdbStorageEngine.open(new StorageConfig(config.path(), config.mapSize(),
-				config.maxMapSize(), config.durability(), config.maxReaders(), config.readOnly()));
+		StorageEngine engine = LmdbStorageEngine
+			.open(new StorageConfig(config.path(), config.mapSize(), config.maxMapSize(), config.durability(),
+					config.maxReaders(), config.readOnly(), config.preallocate()));
 		try {
 			return new DefaultVarve(config, engine);
 		}

@@ -20,13 +20,14 @@ import io.varve.Durability;
  * @param maxReaders the reader slot limit
  * @param syncInterval how often to flush in {@link Durability#NO_SYNC} mode, or null for
  * never
+ * @param preallocate whether to keep zeroed space ahead of the data file where that pays
  * @param eventTypes event classes to register up front
  * @param mapper the Smile mapper, or null for Varve's default
  * @param readOnly whether to open read-only
  * @param clock the clock stamping commits
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
-		int maxReaders, Duration syncInterval, List<Class<?>> eventTypes, SmileMapper mapper, boolean readOnly,
-		Clock clock) {
+		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
+		boolean readOnly, Clock clock) {
 
 }

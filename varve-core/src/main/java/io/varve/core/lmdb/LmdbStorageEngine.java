@@ -96,7 +96,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		// Only commits that flush wait for the file system's journal when they grow the
 		// file.
 		this.preallocator = Preallocator.start(this, lock.directory().resolve(DataFileCheck.DATA_FILE),
-				!config.readOnly() && config.durability() != Durability.NO_SYNC);
+				config.preallocate() && !config.readOnly() && config.durability() != Durability.NO_SYNC);
 	}
 
 	/**

@@ -13,8 +13,9 @@ import io.varve.Durability;
  * @param durability the sync policy of commits
  * @param maxReaders the most read transactions open at once, across processes
  * @param readOnly whether to open for reading only
+ * @param preallocate whether to keep zeroed space ahead of the data file where that pays
  */
 public record StorageConfig(Path directory, long initialMapSize, long maxMapSize, Durability durability, int maxReaders,
-		boolean readOnly) {
+		boolean readOnly, boolean preallocate) {
 
 }

@@ -57,12 +57,15 @@ class PreallocatorTest {
 	}
 
 	@Test
-	void keepsNoneWhereCommitsDoNotFlushOrNothingIsWritten() throws Exception {
+	void keepsNoneWhereCommitsDoNotFlushNothingIsWrittenOrItIsTurnedOff() throws Exception {
 		try (LmdbStorageEngine engine = LmdbStorageEngine.open(config(Durability.NO_SYNC, false))) {
 			assertThat(engine.preallocator().active()).isFalse();
 		}
 		long size = Files.size(dataFile());
 		try (LmdbStorageEngine engine = LmdbStorageEngine.open(config(Durability.SYNC, true))) {
+			assertThat(engine.preallocator().active()).isFalse();
+		}
+		try (LmdbStorageEngine engine = LmdbStorageEngine.open(config(Durability.SYNC, false, false))) {
 			assertThat(engine.preallocator().active()).isFalse();
 		}
 		assertThat(Files.size(dataFile())).isEqualTo(size);
@@ -123,7 +126,11 @@ class PreallocatorTest {
 	}
 
 	private StorageConfig config(Durability durability, boolean readOnly) {
-		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly);
+		return config(durability, readOnly, true);
+	}
+
+	private StorageConfig config(Durability durability, boolean readOnly, boolean preallocate) {
+		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly, preallocate);
 	}
 
 	private Path dataFile() {

@@ -35,7 +35,8 @@ public final class VarveAutoConfiguration {
 			.durability(properties.getDurability())
 			.maxEventSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
 			.maxReaders(properties.getMaxReaders())
-			.syncInterval(properties.getSyncInterval());
+			.syncInterval(properties.getSyncInterval())
+			.preallocate(properties.isPreallocate());
 		// A small maximum alone should just work, so the initial size never exceeds it.
 		builder.mapSize(Math.min(properties.getMapSize().toBytes(), properties.getMaxMapSize().toBytes()));
 		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());

@@ -1,6 +1,10 @@
 package io.varve.boot.autoconfigure;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +18,7 @@ import io.varve.StoreInfo;
 import io.varve.Varve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 class VarveAutoConfigurationTests {
 
@@ -50,6 +55,26 @@ class VarveAutoConfigurationTests {
 				assertThat(info.maxMapSize()).isEqualTo(64L * 1024 * 1024);
 				assertThat(info.maxEventSize()).isEqualTo(2 * 1024 * 1024);
 			});
+	}
+
+	@Test
+	void preallocateTurnsTheZeroedSpaceAheadOfTheDataFileOnAndOff() throws Exception {
+		assumeThat(Set.of("ext4", "ext3", "xfs")).as("an in-place file system")
+			.contains(Files.getFileStore(this.dir).type().toLowerCase(Locale.ROOT));
+		Path on = this.dir.resolve("on");
+		this.contextRunner.withPropertyValues("varve.path=" + on).run((context) -> {
+			context.getBean(Varve.class);
+			assertThat(threadNames()).contains("varve-preallocate[on]");
+		});
+		Path off = this.dir.resolve("off");
+		this.contextRunner.withPropertyValues("varve.path=" + off, "varve.preallocate=false").run((context) -> {
+			context.getBean(Varve.class);
+			assertThat(threadNames()).doesNotContain("varve-preallocate[off]");
+		});
+	}
+
+	private static List<String> threadNames() {
+		return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
 	}
 
 	@Test
