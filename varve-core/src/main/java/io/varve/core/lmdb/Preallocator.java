@@ -68,7 +68,8 @@ final class Preallocator {
 
 	private static final long IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-	private final Semaphore permit = new Semaphore(1);
+	// Fair: a writer waiting for the permit gets it before the next chunk of zeros.
+	private final Semaphore permit = new Semaphore(1, true);
 
 	private volatile Thread running;
 
