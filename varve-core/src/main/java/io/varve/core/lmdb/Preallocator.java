@@ -68,6 +68,8 @@ final class Preallocator {
 
 	private static final long IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+	private static final long PERMIT_WAIT_MILLIS = 20;
+
 	// Fair: a writer waiting for the permit gets it before the next chunk of zeros.
 	private final Semaphore permit = new Semaphore(1, true);
 
@@ -117,6 +119,21 @@ final class Preallocator {
 	/** Taken by a write transaction when it begins. */
 	void beginWrite() {
 		this.permit.acquireUninterruptibly();
+	}
+
+	/**
+	 * Takes the permit for a chunk of zeros, waiting a little at most, so that stopping
+	 * never waits on a write transaction.
+	 * @return whether it was taken
+	 */
+	private boolean tryPermit() {
+		try {
+			return this.permit.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			this.stopped = true;
+			return false;
+		}
 	}
 
 	/** Given back by a write transaction when it ends, committed or not. */
@@ -227,7 +244,9 @@ final class Preallocator {
 		boolean fill(long target, Preallocator owner) throws IOException {
 			boolean wrote = false;
 			while (!owner.stopped) {
-				owner.permit.acquireUninterruptibly();
+				if (!owner.tryPermit()) {
+					continue;
+				}
 				try {
 					long end = this.channel.size();
 					long length = Math.min(CHUNK, target - end);
