@@ -121,6 +121,30 @@ class PreallocatorTest {
 		}
 	}
 
+	@Test
+	void theZerosNeverGoPastTheMapSize() throws Exception {
+		assumeThat(inPlaceFileSystem(this.dir)).as("ext4 or XFS").isTrue();
+		long max = 2L << 20;
+		try (Varve varve = Varve.builder()
+			.path(this.dir)
+			.durability(Durability.SYNC)
+			.mapSize(max)
+			.maxMapSize(max)
+			.eventTypes(Filled.class)
+			.open()) {
+			// Near the maximum, the store plus a quarter of it is past the map.
+			for (int i = 0; varve.storeInfo().usedBytes() < max * 7 / 8; i++) {
+				List<EventData> events = new ArrayList<>();
+				for (int e = 0; e < 20; e++) {
+					events.add(EventData.of(new Filled("full", i * 20 + e, PAD)));
+				}
+				varve.append("full", ExpectedVersion.any(), events);
+				assertThat(Files.size(dataFile())).as("data file after %d appends", i + 1).isLessThanOrEqualTo(max);
+			}
+		}
+		assertThat(Files.size(dataFile())).isLessThanOrEqualTo(max);
+	}
+
 	private Varve open() {
 		return Varve.builder().path(this.dir).durability(Durability.SYNC).eventTypes(Filled.class).open();
 	}
