@@ -20,6 +20,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 
 import io.varve.VarveClosedException;
 import io.varve.core.storage.StorageStats;
+import io.varve.core.util.Threads;
 
 /**
  * Keeps zero-filled space ahead of the end of the data file, so that durable commits
@@ -180,18 +181,7 @@ final class Preallocator {
 			return;
 		}
 		LockSupport.unpark(thread);
-		boolean interrupted = false;
-		while (thread.isAlive()) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		Threads.joinUninterruptibly(thread);
 	}
 
 	/** The data file opened for direct writes past its end. */

@@ -21,6 +21,7 @@ import io.varve.VarveException;
 import io.varve.core.storage.MapFullSignal;
 import io.varve.core.storage.StorageEngine;
 import io.varve.core.storage.WriteTxn;
+import io.varve.core.util.Threads;
 
 /**
  * The single writer. Callers encode their events on their own threads and queue requests;
@@ -402,18 +403,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 		}
 		// The engine closes after this returns, so wait for the writer even if
 		// interrupted.
-		boolean interrupted = false;
-		while (this.thread.isAlive()) {
-			try {
-				this.thread.join();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		Threads.joinUninterruptibly(this.thread);
 		this.completions.shutdown();
 		try {
 			this.completions.awaitTermination(10, TimeUnit.SECONDS);
