@@ -27,7 +27,7 @@ public final class AxonScenario implements Scenario {
 
 	private static final int WRITERS = DurableAppendScenario.WRITERS;
 
-	private static final int READ_STREAMS = 1000;
+	static final int READ_STREAMS = 1000;
 
 	@Override
 	public int number() {
@@ -152,7 +152,7 @@ public final class AxonScenario implements Scenario {
 		}
 	}
 
-	private static Checksum readLogVarve(Varve varve) {
+	static Checksum readLogVarve(Varve varve) {
 		Checksum sum = new Checksum();
 		try (var events = varve.scanAll(0, EventFilter.all())) {
 			events.forEach((event) -> sum.accept(event.data()));
@@ -166,7 +166,7 @@ public final class AxonScenario implements Scenario {
 		return sum;
 	}
 
-	private static Checksum readAggregatesVarve(Varve varve) {
+	static Checksum readAggregatesVarve(Varve varve) {
 		Checksum sum = new Checksum();
 		for (int stream = 0; stream < READ_STREAMS; stream++) {
 			try (var events = varve.scanStream("cart-" + stream, 1)) {

@@ -8,6 +8,7 @@ import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
 import io.varve.benchmarks.support.CpuTime;
+import io.varve.benchmarks.support.DeviceStats;
 import io.varve.benchmarks.support.DiskWrites;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.GroupSizes;
@@ -213,12 +214,14 @@ public final class DurableAppendScenario implements Scenario {
 		double bytesPerCommit;
 		GroupSizes.Cycle cycle;
 		CpuTime cpu;
+		double flushesPerEvent;
 		try (Varve varve = Stores.varve(settings.workDir(), "durable-varve", Durability.SYNC)) {
 			directory = varve.path();
 			long[] versions = new long[writers * streamsPerWriter];
 			GroupSizes counter = GroupSizes.attach(varve);
 			long[] written = new long[1];
 			CpuTime[] cpuAt = new CpuTime[2];
+			DeviceStats[] deviceAt = new DeviceStats[2];
 			measurement = Load.run(writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
 				// Stream worker + writers * k: each thread owns its streams, so no append
 				// conflicts; with one stream per writer that is cart-<worker>.
@@ -231,14 +234,19 @@ public final class DurableAppendScenario implements Scenario {
 				counter.reset();
 				written[0] = DiskWrites.bytes();
 				cpuAt[0] = CpuTime.now();
-			}, () -> cpuAt[1] = CpuTime.now());
+				deviceAt[0] = DeviceStats.of(varve.path());
+			}, () -> {
+				cpuAt[1] = CpuTime.now();
+				deviceAt[1] = DeviceStats.of(varve.path());
+			});
 			bytesPerCommit = (double) (DiskWrites.bytes() - written[0]) / Math.max(1, counter.commits());
+			flushesPerEvent = deviceAt[1].flushesPer(deviceAt[0], measurement.events());
 			group = counter.average();
 			cycle = counter.cycle();
 			cpu = cpuAt[1].since(cpuAt[0]);
 		}
 		Stores.delete(directory);
-		return new VarveRun(measurement, group, bytesPerCommit, cycle, cpu);
+		return new VarveRun(measurement, group, bytesPerCommit, cycle, cpu, flushesPerEvent);
 	}
 
 	/**
@@ -249,9 +257,11 @@ public final class DurableAppendScenario implements Scenario {
 	 * @param bytesPerCommit bytes written to disk per commit
 	 * @param cycle where a group commit's cycle went
 	 * @param cpu the process's CPU time over the measured window
+	 * @param flushesPerEvent device cache flushes per event over the measured window (NaN
+	 * when the system does not tell)
 	 */
 	record VarveRun(Measurement measurement, double averageGroup, double bytesPerCommit, GroupSizes.Cycle cycle,
-			CpuTime cpu) {
+			CpuTime cpu, double flushesPerEvent) {
 
 	}
 

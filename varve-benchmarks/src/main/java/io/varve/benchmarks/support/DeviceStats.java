@@ -1,0 +1,71 @@
+package io.varve.benchmarks.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Counters of the block device holding a directory, from Linux's
+ * {@code /sys/dev/block/<major>:<minor>/stat} (the whole disk's when the directory is on
+ * a partition): cache flushes completed and sectors written. They count every process's
+ * I/O to that device, so they show what a peer server process does too; on a quiet
+ * machine they are what the measured load did.
+ *
+ * @param flushes flush requests completed (kernel 5.5 and later), -1 when unknown
+ * @param sectorsWritten 512-byte sectors written, -1 when unknown
+ */
+public record DeviceStats(long flushes, long sectorsWritten) {
+
+	private static final DeviceStats UNKNOWN = new DeviceStats(-1, -1);
+
+	/**
+	 * Reads the counters now.
+	 * @param directory a directory on the device
+	 * @return the counters, or unknown ones (-1) where the system does not tell
+	 */
+	public static DeviceStats of(Path directory) {
+		try {
+			long dev = ((Number) Files.getAttribute(directory, "unix:dev")).longValue();
+			long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+			long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+			Path device = Path.of("/sys/dev/block/" + major + ":" + minor).toRealPath();
+			if (Files.exists(device.resolve("partition"))) {
+				device = device.getParent();
+			}
+			String[] fields = Files.readString(device.resolve("stat")).trim().split("\\s+");
+			long sectors = Long.parseLong(fields[6]);
+			long flushes = (fields.length > 15) ? Long.parseLong(fields[15]) : -1;
+			return new DeviceStats(flushes, sectors);
+		}
+		catch (IOException | RuntimeException ex) {
+			return UNKNOWN;
+		}
+	}
+
+	/**
+	 * Flushes since an earlier reading, per unit of work.
+	 * @param earlier the earlier reading
+	 * @param units commits, events, ...
+	 * @return flushes per unit, or NaN when unknown
+	 */
+	public double flushesPer(DeviceStats earlier, long units) {
+		if (this.flushes < 0 || earlier.flushes < 0 || units <= 0) {
+			return Double.NaN;
+		}
+		return (double) (this.flushes - earlier.flushes) / units;
+	}
+
+	/**
+	 * KiB written to the device since an earlier reading, per unit of work.
+	 * @param earlier the earlier reading
+	 * @param units commits, events, ...
+	 * @return KiB per unit, or NaN when unknown
+	 */
+	public double kibPer(DeviceStats earlier, long units) {
+		if (this.sectorsWritten < 0 || earlier.sectorsWritten < 0 || units <= 0) {
+			return Double.NaN;
+		}
+		return (this.sectorsWritten - earlier.sectorsWritten) / 2.0 / units;
+	}
+
+}
