@@ -104,7 +104,7 @@ public final class LayoutScenario implements Scenario {
 						+ "shows the noise of the run; bytes written per commit are the steadier figure.%n%n",
 				events, STREAMS, group, DURABLE_STREAMS, warmupMillis(settings), measureMillis(settings), rounds));
 		text.append("| layout | batched, no sync: events/s | vs plain | durable groups: events/s | vs plain "
-				+ "| KiB written per commit |\n|---|---:|---:|---:|---:|---:|\n");
+				+ "| KiB written to the device per commit |\n|---|---:|---:|---:|---:|---:|\n");
 		for (int i = 0; i < names.size(); i++) {
 			text.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2fx | %,.0f | %.2fx | %,.0f |%n", names.get(i),
 					batch[i].rate(), batch[i].rate() / batch[0].rate(), durable[i].rate(),
@@ -210,8 +210,9 @@ public final class LayoutScenario implements Scenario {
 				}
 				raw.appendBatch(values);
 				return group;
-			}, () -> start[0] = DiskWrites.bytes());
-			bytesPerCommit[0] = (DiskWrites.bytes() - start[0]) / Math.max(1.0, (double) measurement.events() / group);
+			}, () -> start[0] = DiskWrites.bytes(directory));
+			bytesPerCommit[0] = (DiskWrites.bytes(directory) - start[0])
+					/ Math.max(1.0, (double) measurement.events() / group);
 		}
 		Stores.delete(directory);
 		return measurement;
@@ -243,8 +244,9 @@ public final class LayoutScenario implements Scenario {
 				}
 				raw.commit(streams, appends, group);
 				return group;
-			}, () -> start[0] = DiskWrites.bytes());
-			bytesPerCommit[0] = (DiskWrites.bytes() - start[0]) / Math.max(1.0, (double) measurement.events() / group);
+			}, () -> start[0] = DiskWrites.bytes(directory));
+			bytesPerCommit[0] = (DiskWrites.bytes(directory) - start[0])
+					/ Math.max(1.0, (double) measurement.events() / group);
 		}
 		Stores.delete(directory);
 		return measurement;
