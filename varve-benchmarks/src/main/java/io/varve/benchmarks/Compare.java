@@ -148,9 +148,9 @@ public final class Compare {
 	private static String sizes(Settings settings) {
 		return String.format(Locale.ROOT,
 				"Size factor %s: %,d events per side for batched appends; durable loads warm up %,d ms and measure "
-						+ "%,d ms per side and round; %,d rounds (Axon: up to 2); batched appends and reads alternate in %,d "
+						+ "%,d ms per side and round; %,d rounds (the peers: up to 2); batched appends and reads alternate in %,d "
 						+ "rounds; reads over a %,d-event log with a %,d-event stream; "
-						+ "processors catch up over %,d events; Axon reads over %,d events; the memory probe scans and replays %,d events (10M at size 1).",
+						+ "processors catch up over %,d events; the peers read %,d events (PostgreSQL in half the rounds); the memory probe scans and replays %,d events (10M at size 1).",
 				settings.size(), settings.batchEvents(), settings.warmupMillis(), settings.measureMillis(),
 				settings.rounds(), settings.shortRounds(), settings.logEvents(), settings.streamEvents(),
 				settings.catchUpEvents(), settings.peerReadEvents(), settings.memoryEvents());

@@ -106,9 +106,12 @@ public final class PostgresServer implements AutoCloseable {
 		return started;
 	}
 
-	/** The JDBC URL of the {@code postgres} database, as the superuser. */
+	/**
+	 * The JDBC URL of the {@code postgres} database, as the superuser; JDBC batches are
+	 * sent as multi-row inserts (they are used only to load data for the reads).
+	 */
 	public String url() {
-		return "jdbc:postgresql://127.0.0.1:" + this.port + "/postgres?user=postgres";
+		return "jdbc:postgresql://127.0.0.1:" + this.port + "/postgres?user=postgres&reWriteBatchedInserts=true";
 	}
 
 	/**

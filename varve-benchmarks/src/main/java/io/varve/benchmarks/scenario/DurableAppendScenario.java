@@ -12,11 +12,9 @@ import io.varve.benchmarks.support.DeviceStats;
 import io.varve.benchmarks.support.DiskWrites;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.GroupSizes;
-import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Load;
 import io.varve.benchmarks.support.Measurement;
 import io.varve.benchmarks.support.RawLmdb;
-import io.varve.benchmarks.support.RawVarveLayout;
 import io.varve.benchmarks.support.Settings;
 import io.varve.benchmarks.support.Stores;
 
@@ -65,11 +63,10 @@ public final class DurableAppendScenario implements Scenario {
 		Measurement rawOne = null;
 		Measurement ceiling = null;
 		Measurement zeroedCeiling = null;
-		Measurement layout = null;
 		Measurement spread = null;
 		double groupSum = 0;
 		double spreadGroupSum = 0;
-		double[] bytes = new double[6];
+		double[] bytes = new double[5];
 		GroupSizes.Cycle cycles = new GroupSizes.Cycle(0, 0, 0, 0);
 		CpuTime varveCpu = null;
 		CpuTime ceilingCpu = null;
@@ -84,7 +81,7 @@ public final class DurableAppendScenario implements Scenario {
 			VarveRun spreadRun = varve(settings, WRITERS, STREAMS_PER_WRITER);
 			spread = spreadRun.measurement().plus(spread);
 			spreadGroupSum += spreadRun.averageGroup();
-			bytes[5] += spreadRun.bytesPerCommit() / settings.rounds();
+			bytes[4] += spreadRun.bytesPerCommit() / settings.rounds();
 			int group = (int) Math.max(1, Math.round(run.averageGroup()));
 			RawRun rawSingle = raw(settings, 1, false);
 			rawOne = rawSingle.measurement().plus(rawOne);
@@ -92,17 +89,14 @@ public final class DurableAppendScenario implements Scenario {
 			ceiling = rawGroup.measurement().plus(ceiling);
 			ceilingCpu = rawGroup.cpu().plus(ceilingCpu);
 			zeroedCeiling = raw(settings, group, true).measurement().plus(zeroedCeiling);
-			RawRun layoutGroup = rawLayout(settings, group);
-			layout = layoutGroup.measurement().plus(layout);
-			bytes[4] += layoutGroup.bytesPerCommit() / settings.rounds();
 			bytes[0] += single.bytesPerCommit() / settings.rounds();
 			bytes[1] += run.bytesPerCommit() / settings.rounds();
 			bytes[2] += rawSingle.bytesPerCommit() / settings.rounds();
 			bytes[3] += rawGroup.bytesPerCommit() / settings.rounds();
 			Scenario.progress(String.format(
-					"round %d: Varve 1 writer %,.0f ev/s, 64 writers %,.0f ev/s (avg group %.1f), raw per-event %,.0f ev/s, raw batches of %d %,.0f ev/s (pre-zeroed file %,.0f ev/s), raw Varve layout %,.0f ev/s",
+					"round %d: Varve 1 writer %,.0f ev/s, 64 writers %,.0f ev/s (avg group %.1f), raw per-event %,.0f ev/s, raw batches of %d %,.0f ev/s (pre-zeroed file %,.0f ev/s)",
 					round + 1, one.rate(), many.rate(), run.averageGroup(), rawOne.rate(), group, ceiling.rate(),
-					zeroedCeiling.rate(), layout.rate()));
+					zeroedCeiling.rate()));
 		}
 		double group = groupSum / settings.rounds();
 		GroupSizes.Cycle cycle = cycles.over(settings.rounds());
@@ -119,9 +113,9 @@ public final class DurableAppendScenario implements Scenario {
 		String written = String.format(java.util.Locale.ROOT,
 				" Bytes written to the device per commit (sectors written, /sys/block: with the file system's journal, "
 						+ "and for Varve the zeros it keeps ahead of its file): Varve 1 writer %.0f KiB, raw per-event %.0f KiB; "
-						+ "Varve 64 writers %.0f KiB per group, raw batch of the same size %.0f KiB, raw with Varve's "
-						+ "layout %.0f KiB.",
-				bytes[0] / 1024, bytes[2] / 1024, bytes[1] / 1024, bytes[3] / 1024, bytes[4] / 1024);
+						+ "Varve 64 writers %.0f KiB per group, raw batch of the same size %.0f KiB (the layout "
+						+ "diagnostics below show the same for raw LMDB writing Varve's tables).",
+				bytes[0] / 1024, bytes[2] / 1024, bytes[1] / 1024, bytes[3] / 1024);
 		Scenario.progress("per commit:" + written);
 		String durability = "Every acknowledged append is on disk: Varve Durability.SYNC and the raw env both use "
 				+ "LMDB's default commit, which fdatasyncs the data pages and then writes the meta page through an "
@@ -152,15 +146,6 @@ public final class DurableAppendScenario implements Scenario {
 						"Diagnostic: the ceiling with the head start Varve gives itself: zeros written and flushed "
 								+ "past the end of its data file before the run, so its commits overwrite allocated "
 								+ "blocks as Varve's do."),
-				new Row("2. Durable appends, 64 writers vs raw with a per-event index", "same, 64 threads", many,
-						String.format("raw lmdbjava writing Varve's first layout, 1 thread, synced batches of %.0f "
-								+ "single-event appends to 64 streams", group),
-						layout, Double.NaN,
-						"Diagnostic: the storage work of Varve's first layout (envelope in the log, a (stream, "
-								+ "version) index entry per event, event-id index, stream head) in batches of Varve's "
-								+ "group size, from one thread without queue, checks or futures. Varve now keeps the "
-								+ "stream index in blocks of 32 positions and finds a stream's newest events through the "
-								+ "previous position each envelope records." + written),
 				new Row("2. Durable appends, 64 writers vs raw per-event", "same, 64 threads", many,
 						"raw lmdbjava: 1 event per txn, synced", rawOne, Double.NaN,
 						"What group commit buys over committing each event on its own."),
@@ -170,11 +155,11 @@ public final class DurableAppendScenario implements Scenario {
 						String.format(java.util.Locale.ROOT,
 								"Diagnostic: the same load spread over many streams, as an application with many "
 										+ "aggregates has; each writer visits its streams in a scattered order with "
-										+ "exact expected versions. Average group %.1f events, %.0f KiB written to disk "
-										+ "per commit (one stream each: %.0f KiB). A group writes one stream head per "
+										+ "exact expected versions. Average group %.1f events, %.0f KiB written to the "
+										+ "device per commit (one stream each: %.0f KiB). A group writes one stream head per "
 										+ "append, and with many streams those heads sit on as many pages: see the "
 										+ "stream-heads table of the layout diagnostics.",
-								spreadGroupSum / settings.rounds(), bytes[5] / 1024, bytes[1] / 1024)));
+								spreadGroupSum / settings.rounds(), bytes[4] / 1024, bytes[1] / 1024)));
 	}
 
 	/**
@@ -305,32 +290,6 @@ public final class DurableAppendScenario implements Scenario {
 		}
 		Stores.delete(directory);
 		return new RawRun(measurement, bytesPerCommit, cpuAt[1].since(cpuAt[0]));
-	}
-
-	private static RawRun rawLayout(Settings settings, int batch) {
-		Path directory = Stores.freshDirectory(settings.workDir(), "durable-layout");
-		Measurement measurement;
-		double bytesPerCommit;
-		try (RawVarveLayout raw = RawVarveLayout.open(directory, true)) {
-			long[] versions = new long[WRITERS];
-			int[] streams = new int[batch];
-			ItemAdded[][] appends = new ItemAdded[batch][];
-			long[] next = new long[1];
-			long[] written = new long[1];
-			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
-				for (int a = 0; a < batch; a++) {
-					int stream = (int) (next[0]++ % WRITERS);
-					streams[a] = stream;
-					appends[a] = new ItemAdded[] { Events.event(stream, versions[stream]++) };
-				}
-				raw.commit(streams, appends, batch);
-				return batch;
-			}, () -> written[0] = DiskWrites.bytes(directory));
-			bytesPerCommit = (DiskWrites.bytes(directory) - written[0])
-					/ Math.max(1.0, (double) measurement.events() / batch);
-		}
-		Stores.delete(directory);
-		return new RawRun(measurement, bytesPerCommit, null);
 	}
 
 	/**

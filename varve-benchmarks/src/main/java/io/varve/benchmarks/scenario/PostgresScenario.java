@@ -160,7 +160,7 @@ public final class PostgresScenario implements Scenario {
 				Measurement pgLog = null;
 				Measurement varveStreams = null;
 				Measurement pgStreams = null;
-				for (int round = 0; round < settings.shortRounds() / 2; round++) {
+				for (int round = 0; round < Math.max(1, settings.shortRounds() / 4); round++) {
 					Checksum[] sums = new Checksum[4];
 					varveLog = Checksum.timed(sums, 0, () -> AxonScenario.readLogVarve(varve)).plus(varveLog);
 					pgLog = Checksum.timed(sums, 1, () -> readLog(connection)).plus(pgLog);
