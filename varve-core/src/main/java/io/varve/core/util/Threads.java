@@ -1,11 +1,47 @@
 package io.varve.core.util;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * Helpers for Varve's own threads.
  */
 public final class Threads {
 
+	/**
+	 * {@code Thread.isVirtual()} on Java 21 and later; null before (no virtual threads).
+	 */
+	private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+
 	private Threads() {
+	}
+
+	/**
+	 * Whether the current thread is a virtual thread (always false before Java 21).
+	 * @return true on a virtual thread
+	 */
+	public static boolean currentIsVirtual() {
+		if (IS_VIRTUAL == null) {
+			return false;
+		}
+		try {
+			return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
+		}
+		catch (Throwable ex) {
+			// Cannot tell: answer as for a virtual thread, the cautious side.
+			return true;
+		}
+	}
+
+	private static MethodHandle isVirtualHandle() {
+		try {
+			return MethodHandles.publicLookup()
+				.findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+		}
+		catch (NoSuchMethodException | IllegalAccessException ex) {
+			return null;
+		}
 	}
 
 	/**

@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.varve.StorageException;
@@ -29,6 +31,14 @@ import io.varve.core.util.Threads;
  * commits them together with one sync (group commit). A request that fails its own checks
  * fails alone. When the map is full the transaction is aborted, the map grown and the
  * same group applied again, so nobody sees the map fill up.
+ *
+ * <p>
+ * A caller waiting for its append, who finds nothing queued or in progress, commits its
+ * request on its own thread instead (under the same lock the writer thread commits
+ * under), which spares it two hand-overs between threads: with one writer they cost about
+ * a tenth of a durable append. Only then: as soon as anything is outstanding, requests
+ * queue and group as before, and a caller's requests still commit in the order it made
+ * them.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
@@ -58,6 +68,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
 
+	/** Held by whichever thread runs a commit: the writer thread, or a caller. */
+	private final ReentrantLock commitLock = new ReentrantLock();
+
+	/** Requests submitted and not yet finished, queued or being committed. */
+	private final AtomicInteger outstanding = new AtomicInteger();
+
 	private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final ExecutorService completions;
@@ -84,12 +100,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 	private boolean accepting = true;
 
 	private volatile long headPosition;
-
-	/**
-	 * Whether the writer thread is working on a group (from taking it until it completes
-	 * it).
-	 */
-	private volatile boolean busy;
 
 	private long lastMicros;
 
@@ -126,13 +136,42 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * @throws VarveClosedException if the writer is closed
 	 */
 	public <R> CompletableFuture<R> submit(WriteRequest<R> request) {
+		return submit(request, false);
+	}
+
+	/**
+	 * Queues a request, or commits it on the calling thread when the caller will wait for
+	 * it anyway and nothing else is queued or being committed.
+	 * @param <R> the result type
+	 * @param request the request; to be committed by the caller it must be fully encoded
+	 * (nothing in its apply may wait for the calling thread) and not asynchronous
+	 * @param callerMayCommit whether the calling thread may commit it
+	 * @return its future, completed after its group commits (already completed when the
+	 * caller committed it)
+	 * @throws VarveClosedException if the writer is closed
+	 */
+	public <R> CompletableFuture<R> submit(WriteRequest<R> request, boolean callerMayCommit) {
 		ReentrantReadWriteLock.ReadLock lock = this.stateLock.readLock();
 		lock.lock();
 		try {
 			if (!this.accepting) {
 				throw new VarveClosedException("The Varve store " + this.name + " is closed; no more appends");
 			}
-			this.queue.put(request);
+			if (callerMayCommit && !request.isAsync() && this.outstanding.compareAndSet(0, 1)) {
+				if (commitOnCallerThread(request)) {
+					return request.future();
+				}
+			}
+			else {
+				this.outstanding.incrementAndGet();
+			}
+			try {
+				this.queue.put(request);
+			}
+			catch (InterruptedException ex) {
+				this.outstanding.decrementAndGet();
+				throw ex;
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -142,6 +181,27 @@ public final class GroupCommitWriter implements AutoCloseable {
 			lock.unlock();
 		}
 		return request.future();
+	}
+
+	/**
+	 * Commits a request on the calling thread, which has claimed the only outstanding
+	 * slot. Not on a virtual thread (an LMDB write transaction must end on the operating
+	 * system thread that began it, and a virtual thread may move between them) nor an
+	 * interrupted one, and not if the writer thread still holds the commit lock (it is
+	 * finishing the previous group): then the request is queued as usual.
+	 * @return whether it was committed here
+	 */
+	private boolean commitOnCallerThread(WriteRequest<?> request) {
+		if (Thread.currentThread().isInterrupted() || Threads.currentIsVirtual() || !this.commitLock.tryLock()) {
+			return false;
+		}
+		try {
+			commit(List.of(request));
+			return true;
+		}
+		finally {
+			this.commitLock.unlock();
+		}
 	}
 
 	/**
@@ -167,7 +227,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * @return true when idle
 	 */
 	public boolean idle() {
-		return !this.busy && this.queue.isEmpty();
+		return this.outstanding.get() == 0;
 	}
 
 	/** The head position after the last commit. */
@@ -189,7 +249,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 			if (first == this.stop) {
 				break;
 			}
-			this.busy = true;
 			group.add(first);
 			int events = first.eventCount();
 			long bytes = first.byteSize();
@@ -203,8 +262,13 @@ public final class GroupCommitWriter implements AutoCloseable {
 				events += next.eventCount();
 				bytes += next.byteSize();
 			}
-			// Every way through commit ends in finish, which clears busy.
-			commit(group);
+			this.commitLock.lock();
+			try {
+				commit(group);
+			}
+			finally {
+				this.commitLock.unlock();
+			}
 			group.clear();
 		}
 	}
@@ -341,7 +405,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	private void finish(List<WriteRequest<?>> group, RuntimeException groupFailure) {
 		// Done with the group but for waking its callers: a caller woken below finds the
 		// writer idle.
-		this.busy = false;
+		this.outstanding.addAndGet(-group.size());
 		List<WriteRequest<?>> async = null;
 		for (WriteRequest<?> request : group) {
 			if (groupFailure != null) {
