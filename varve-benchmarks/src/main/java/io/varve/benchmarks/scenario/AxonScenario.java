@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.varve.Durability;
-import io.varve.EventFilter;
 import io.varve.Varve;
 import io.varve.benchmarks.peer.AxonStore;
 import io.varve.benchmarks.report.Row;
@@ -101,33 +100,16 @@ public final class AxonScenario implements Scenario {
 		try (varve; AxonStore axon = AxonStore.open(axonDirectory, false, 8)) {
 			Stores.fill(varve, events, 100, READ_STREAMS, 0);
 			fill(axon, events, 100, READ_STREAMS);
-			// Warm up.
-			readLogVarve(varve);
-			readLogAxon(axon, events);
-			Measurement varveLog = null;
-			Measurement axonLog = null;
-			Measurement varveAggregates = null;
-			Measurement axonAggregates = null;
-			for (int round = 0; round < settings.shortRounds() / 2; round++) {
-				Checksum[] sums = new Checksum[4];
-				varveLog = Checksum.timed(sums, 0, () -> readLogVarve(varve)).plus(varveLog);
-				axonLog = Checksum.timed(sums, 1, () -> readLogAxon(axon, events)).plus(axonLog);
-				axonAggregates = Checksum.timed(sums, 3, () -> readAggregatesAxon(axon)).plus(axonAggregates);
-				varveAggregates = Checksum.timed(sums, 2, () -> readAggregatesVarve(varve)).plus(varveAggregates);
-				sums[0].requireSame(sums[1], "Axon full read");
-				sums[2].requireSame(sums[3], "Axon aggregate loads");
-				Scenario.progress(String.format(
-						"round %d: full read Varve %,.0f ev/s Axon %,.0f ev/s; aggregates Varve %,.0f ev/s Axon %,.0f ev/s",
-						round + 1, varveLog.rate(), axonLog.rate(), varveAggregates.rate(), axonAggregates.rate()));
-			}
+			PeerReads.Result result = PeerReads.compare(varve, READ_STREAMS, "Axon", settings.shortRounds() / 2,
+					() -> readLogAxon(axon, events), () -> readAggregatesAxon(axon));
 			String shape = events + " events in " + READ_STREAMS + " aggregates, the same events on both sides "
 					+ "(a digest of the decoded payloads is compared); both deserialise every payload into the record.";
 			return List.of(
-					new Row("5. Axon: full read", "scanAll(0, all()) + data()", varveLog,
-							"Axon openStream(null) tracking stream + getPayload()", axonLog, 1.0, shape),
+					new Row("5. Axon: full read", "scanAll(0, all()) + data()", result.varveLog(),
+							"Axon openStream(null) tracking stream + getPayload()", result.peerLog(), 1.0, shape),
 					new Row("5. Axon: load aggregates", "scanStream(aggregate, 1) + data(), each aggregate",
-							varveAggregates, "Axon readEvents(aggregateId) + getPayload(), each aggregate",
-							axonAggregates, 1.0, shape));
+							result.varveStreams(), "Axon readEvents(aggregateId) + getPayload(), each aggregate",
+							result.peerStreams(), 1.0, shape));
 		}
 		finally {
 			Stores.delete(varve.path());
@@ -152,27 +134,9 @@ public final class AxonScenario implements Scenario {
 		}
 	}
 
-	static Checksum readLogVarve(Varve varve) {
-		Checksum sum = new Checksum();
-		try (var events = varve.scanAll(0, EventFilter.all())) {
-			events.forEach((event) -> sum.accept(event.data()));
-		}
-		return sum;
-	}
-
 	private static Checksum readLogAxon(AxonStore axon, long events) {
 		Checksum sum = new Checksum();
 		axon.readAll(events, sum);
-		return sum;
-	}
-
-	static Checksum readAggregatesVarve(Varve varve) {
-		Checksum sum = new Checksum();
-		for (int stream = 0; stream < READ_STREAMS; stream++) {
-			try (var events = varve.scanStream("cart-" + stream, 1)) {
-				events.forEach((event) -> sum.accept(event.data()));
-			}
-		}
 		return sum;
 	}
 

@@ -153,38 +153,20 @@ public final class PostgresScenario implements Scenario {
 				statement.execute("vacuum analyze events");
 			}
 			try (PreparedStatement streamQuery = PostgresEventTable.streamQuery(connection)) {
-				// Warm up.
-				AxonScenario.readLogVarve(varve);
-				readLog(connection);
-				Measurement varveLog = null;
-				Measurement pgLog = null;
-				Measurement varveStreams = null;
-				Measurement pgStreams = null;
-				for (int round = 0; round < Math.max(1, settings.shortRounds() / 4); round++) {
-					Checksum[] sums = new Checksum[4];
-					varveLog = Checksum.timed(sums, 0, () -> AxonScenario.readLogVarve(varve)).plus(varveLog);
-					pgLog = Checksum.timed(sums, 1, () -> readLog(connection)).plus(pgLog);
-					pgStreams = Checksum.timed(sums, 3, () -> readStreams(streamQuery)).plus(pgStreams);
-					varveStreams = Checksum.timed(sums, 2, () -> AxonScenario.readAggregatesVarve(varve))
-						.plus(varveStreams);
-					sums[0].requireSame(sums[1], "PostgreSQL full read");
-					sums[2].requireSame(sums[3], "PostgreSQL stream loads");
-					Scenario.progress(String.format(Locale.ROOT,
-							"round %d: full read Varve %,.0f ev/s PostgreSQL %,.0f ev/s; streams Varve %,.0f ev/s "
-									+ "PostgreSQL %,.0f ev/s",
-							round + 1, varveLog.rate(), pgLog.rate(), varveStreams.rate(), pgStreams.rate()));
-				}
+				PeerReads.Result result = PeerReads.compare(varve, READ_STREAMS, "PostgreSQL",
+						Math.max(1, settings.shortRounds() / 4), () -> readLog(connection),
+						() -> readStreams(streamQuery));
 				String shape = events + " events in " + READ_STREAMS + " streams, the same events on both sides (a "
 						+ "digest of the decoded payloads is compared); both decode every payload into the record. "
 						+ "PostgreSQL reads the log through a cursor (fetch size 1000 in a read-only transaction) "
 						+ "ordered by position, and each stream with a prepared select ordered by version, which "
 						+ "uses the (stream id, version) index.";
 				return List.of(
-						new Row("8. PostgreSQL: full read", "scanAll(0, all()) + data()", varveLog,
-								"select data order by position, fetch size 1000, decode", pgLog, 1.0, shape),
+						new Row("8. PostgreSQL: full read", "scanAll(0, all()) + data()", result.varveLog(),
+								"select data order by position, fetch size 1000, decode", result.peerLog(), 1.0, shape),
 						new Row("8. PostgreSQL: load streams", "scanStream(stream, 1) + data(), each stream",
-								varveStreams, "select data where stream_id = ? order by version, each stream",
-								pgStreams, 1.0, shape));
+								result.varveStreams(), "select data where stream_id = ? order by version, each stream",
+								result.peerStreams(), 1.0, shape));
 			}
 		}
 		finally {
