@@ -99,7 +99,8 @@ public final class AxonScenario implements Scenario {
 		Varve varve = Stores.varve(settings.workDir(), "axon-read-varve", Durability.NO_SYNC);
 		try (varve; AxonStore axon = AxonStore.open(axonDirectory, false, 8)) {
 			Stores.fill(varve, events, 100, READ_STREAMS, 0);
-			fill(axon, events, 100, READ_STREAMS);
+			Stores.batches(events, 100, READ_STREAMS, 0,
+					(cart, written, chunk) -> axon.appendBatch("cart-" + cart, written, chunk));
 			PeerReads.Result result = PeerReads.compare(varve, READ_STREAMS, "Axon", settings.shortRounds() / 2,
 					() -> readLogAxon(axon, events), () -> readAggregatesAxon(axon));
 			String shape = events + " events in " + READ_STREAMS + " aggregates, the same events on both sides "
@@ -114,23 +115,6 @@ public final class AxonScenario implements Scenario {
 		finally {
 			Stores.delete(varve.path());
 			Stores.delete(axonDirectory);
-		}
-	}
-
-	private static void fill(AxonStore axon, long events, int batch, int streams) {
-		long[] versions = new long[streams];
-		long written = 0;
-		int call = 0;
-		while (written < events) {
-			int stream = call++ % streams;
-			int count = (int) Math.min(batch, events - written);
-			List<Object> chunk = new ArrayList<>(count);
-			for (int i = 0; i < count; i++) {
-				chunk.add(Events.event(stream, versions[stream] + i));
-			}
-			axon.appendBatch("cart-" + stream, versions[stream], chunk);
-			versions[stream] += count;
-			written += count;
 		}
 	}
 

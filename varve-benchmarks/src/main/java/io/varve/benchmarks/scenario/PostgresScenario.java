@@ -18,7 +18,6 @@ import io.varve.benchmarks.report.Row;
 import io.varve.benchmarks.support.Checksum;
 import io.varve.benchmarks.support.DeviceStats;
 import io.varve.benchmarks.support.Events;
-import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Load;
 import io.varve.benchmarks.support.Measurement;
 import io.varve.benchmarks.support.Settings;
@@ -147,7 +146,9 @@ public final class PostgresScenario implements Scenario {
 		try (varve; Connection connection = server.connect()) {
 			PostgresEventTable.create(connection);
 			Stores.fill(varve, events, 100, READ_STREAMS, 0);
-			fill(connection, events, 100);
+			PostgresEventTable.Writer writer = new PostgresEventTable.Writer(connection);
+			Stores.batches(events, 100, READ_STREAMS, 0,
+					(cart, written, chunk) -> writer.appendBatch("cart-" + cart, written + 1, chunk));
 			try (Statement statement = connection.createStatement()) {
 				// Fresh statistics and visibility map, as autovacuum would leave them.
 				statement.execute("vacuum analyze events");
@@ -171,25 +172,6 @@ public final class PostgresScenario implements Scenario {
 		}
 		finally {
 			Stores.delete(varve.path());
-		}
-	}
-
-	/** Writes the same events {@link Stores#fill(Varve, long, int, int, int)} writes. */
-	private static void fill(Connection connection, long events, int batch) throws SQLException {
-		PostgresEventTable.Writer writer = new PostgresEventTable.Writer(connection);
-		long[] versions = new long[READ_STREAMS];
-		long written = 0;
-		int call = 0;
-		while (written < events) {
-			int stream = call++ % READ_STREAMS;
-			int count = (int) Math.min(batch, events - written);
-			List<ItemAdded> chunk = new ArrayList<>(count);
-			for (int i = 0; i < count; i++) {
-				chunk.add(Events.event(stream, versions[stream] + i));
-			}
-			writer.appendBatch("cart-" + stream, versions[stream] + 1, chunk);
-			versions[stream] += count;
-			written += count;
 		}
 	}
 

@@ -68,20 +68,8 @@ public final class Stores {
 	 * @param firstCart the first cart number
 	 */
 	public static void fill(Varve varve, long events, int batch, int streams, int firstCart) {
-		long[] versions = new long[streams];
-		long written = 0;
-		int call = 0;
-		while (written < events) {
-			int stream = call++ % streams;
-			int count = (int) Math.min(batch, events - written);
-			Object[] chunk = new Object[count];
-			for (int i = 0; i < count; i++) {
-				chunk[i] = Events.event(firstCart + stream, versions[stream] + i);
-			}
-			varve.append("cart-" + (firstCart + stream), ExpectedVersion.exact(versions[stream]), chunk);
-			versions[stream] += count;
-			written += count;
-		}
+		batches(events, batch, streams, firstCart, (cart, written, chunk) -> varve.append("cart-" + cart,
+				ExpectedVersion.exact(written), chunk.toArray()));
 	}
 
 	/**
@@ -94,20 +82,61 @@ public final class Stores {
 	 * @param firstCart the first cart number
 	 */
 	public static void fill(RawLmdb raw, long events, int batch, int streams, int firstCart) {
+		byte[][] values = new byte[batch][];
+		batches(events, batch, streams, firstCart, (cart, written, chunk) -> {
+			for (int i = 0; i < chunk.size(); i++) {
+				values[i] = Events.encode(chunk.get(i));
+			}
+			raw.appendBatch(values, chunk.size());
+		});
+	}
+
+	/**
+	 * Makes the events {@link #fill} writes, in the same order, for a peer to store:
+	 * {@code events} events in batches of {@code batch}, cycling over {@code streams}
+	 * streams.
+	 * @param events how many events
+	 * @param batch events per batch
+	 * @param streams how many streams
+	 * @param firstCart the first cart number
+	 * @param sink told about each batch
+	 * @throws Exception what the sink throws
+	 */
+	public static <E extends Exception> void batches(long events, int batch, int streams, int firstCart, Batch<E> sink)
+			throws E {
 		long[] versions = new long[streams];
 		long written = 0;
 		int call = 0;
-		byte[][] values = new byte[batch][];
 		while (written < events) {
 			int stream = call++ % streams;
 			int count = (int) Math.min(batch, events - written);
+			List<ItemAdded> chunk = new ArrayList<>(count);
 			for (int i = 0; i < count; i++) {
-				values[i] = Events.encode(Events.event(firstCart + stream, versions[stream] + i));
+				chunk.add(Events.event(firstCart + stream, versions[stream] + i));
 			}
-			raw.appendBatch(values, count);
+			sink.accept(firstCart + stream, versions[stream], chunk);
 			versions[stream] += count;
 			written += count;
 		}
+	}
+
+	/**
+	 * Stores one batch of a stream's events.
+	 *
+	 * @param <E> what it may throw
+	 */
+	@FunctionalInterface
+	public interface Batch<E extends Exception> {
+
+		/**
+		 * Stores the batch.
+		 * @param cart the stream's cart number (the stream is {@code cart-<cart>})
+		 * @param written events already in the stream (its version before this batch)
+		 * @param events the batch
+		 * @throws E on failure
+		 */
+		void accept(int cart, long written, List<ItemAdded> events) throws E;
+
 	}
 
 	/**
