@@ -1,7 +1,6 @@
 package io.varve.benchmarks.scenario;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
