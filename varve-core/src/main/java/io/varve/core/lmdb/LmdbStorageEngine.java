@@ -80,7 +80,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private volatile boolean closed;
 
-	// Owned by the writer thread.
+	// Owned by the committing thread (the writer's, or a caller's under its commit lock).
 	private long lastIdHigh;
 
 	private long lastIdLow;
@@ -258,7 +258,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	@Override
 	public boolean grow() {
-		// Only the writer thread changes the map size here, so reading it is safe.
+		// Only the thread committing (under the writer's commit lock) changes the map
+		// size
+		// here, so reading it is safe.
 		long current = this.env.info().mapSize;
 		long max = LmdbEnvironment.align(this.config.maxMapSize());
 		if (current >= max) {

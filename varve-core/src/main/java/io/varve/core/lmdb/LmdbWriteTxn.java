@@ -18,10 +18,10 @@ import io.varve.core.storage.StreamRecord;
 import io.varve.core.storage.WriteTxn;
 
 /**
- * The writer thread's transaction. Keys that are known to sort after every existing key
- * (the next log position, the newest stream's next version, a time-ordered event id newer
- * than any stored) are put with {@code MDB_APPEND}, which skips the search and fills
- * pages completely instead of splitting them in half.
+ * The writer's transaction (on whichever thread commits). Keys that are known to sort
+ * after every existing key (the next log position, the newest stream's next version, a
+ * time-ordered event id newer than any stored) are put with {@code MDB_APPEND}, which
+ * skips the search and fills pages completely instead of splitting them in half.
  */
 final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 

@@ -17,7 +17,8 @@ public interface StorageEngine extends AutoCloseable {
 	ReadTxn beginRead();
 
 	/**
-	 * Opens the write transaction. Only the writer thread calls this, one at a time.
+	 * Opens the write transaction. Only the writer calls this (its thread, or a caller
+	 * under its commit lock), one at a time, and commits on the same thread.
 	 * @return the transaction
 	 */
 	WriteTxn beginWrite();

@@ -4,8 +4,9 @@ import java.util.UUID;
 
 /**
  * The single write transaction of a group commit; it also reads its own uncommitted
- * writes. Used only by the writer thread. Any method may throw {@link MapFullSignal},
- * after which the transaction must be aborted and the group retried on a grown map.
+ * writes. Used by one committing thread at a time, which begins and ends it. Any method
+ * may throw {@link MapFullSignal}, after which the transaction must be aborted and the
+ * group retried on a grown map.
  */
 public interface WriteTxn extends ReadTxn {
 

@@ -1,7 +1,8 @@
 package io.varve.core.write;
 
 /**
- * Told about each group commit, on the writer thread: keep it quick and never block.
+ * Told about each group commit, on the thread that committed it (the writer thread, or
+ * the caller of a lone waiting append): keep it quick and never block.
  */
 @FunctionalInterface
 public interface CommitListener {

@@ -3,7 +3,8 @@ package io.varve.core.write;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A unit of work for the writer thread. {@link #apply} first checks everything that can
+ * A unit of work for the writer (applied on its thread, or on the caller's when it
+ * commits a lone waiting append itself). {@link #apply} first checks everything that can
  * fail on the caller's account and only then writes, so a request that throws a
  * {@link io.varve.VarveException} has changed nothing and fails alone.
  *
