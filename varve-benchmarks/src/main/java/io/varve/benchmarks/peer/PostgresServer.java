@@ -60,11 +60,16 @@ public final class PostgresServer implements AutoCloseable {
 	/** A directory this server made for itself (deleted on close), or null. */
 	private final Path ownDirectory;
 
+	/** Stops the server if the benchmark's JVM exits without closing it (Ctrl-C, say). */
+	private final Thread stopAtExit;
+
 	private PostgresServer(Process process, int port, Path log, Path ownDirectory) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
 		this.ownDirectory = ownDirectory;
+		this.stopAtExit = new Thread(this::stop, "postgres-stop-at-exit");
+		Runtime.getRuntime().addShutdownHook(this.stopAtExit);
 	}
 
 	/**
@@ -141,6 +146,12 @@ public final class PostgresServer implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.stopAtExit);
+		}
+		catch (IllegalStateException ex) {
+			// The JVM is exiting: the hook stops the server.
+		}
 		try {
 			stop();
 		}
