@@ -258,9 +258,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	@Override
 	public boolean grow() {
-		// Only the thread committing (under the writer's commit lock) changes the map
-		// size
-		// here, so reading it is safe.
+		// Only the committing thread (under the writer's lock) changes the map size here,
+		// so reading it is safe.
 		long current = this.env.info().mapSize;
 		long max = LmdbEnvironment.align(this.config.maxMapSize());
 		if (current >= max) {
