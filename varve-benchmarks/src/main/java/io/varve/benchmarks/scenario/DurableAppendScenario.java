@@ -9,7 +9,6 @@ import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
 import io.varve.benchmarks.support.CpuTime;
 import io.varve.benchmarks.support.DeviceStats;
-import io.varve.benchmarks.support.DiskWrites;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.GroupSizes;
 import io.varve.benchmarks.support.Load;
@@ -205,7 +204,6 @@ public final class DurableAppendScenario implements Scenario {
 			directory = varve.path();
 			long[] versions = new long[writers * streamsPerWriter];
 			GroupSizes counter = GroupSizes.attach(varve);
-			long[] written = new long[1];
 			CpuTime[] cpuAt = new CpuTime[2];
 			DeviceStats[] deviceAt = new DeviceStats[2];
 			measurement = Load.run(writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
@@ -218,14 +216,13 @@ public final class DurableAppendScenario implements Scenario {
 				return 1;
 			}, () -> {
 				counter.reset();
-				written[0] = DiskWrites.bytes(varve.path());
 				cpuAt[0] = CpuTime.now();
 				deviceAt[0] = DeviceStats.of(varve.path());
 			}, () -> {
 				cpuAt[1] = CpuTime.now();
 				deviceAt[1] = DeviceStats.of(varve.path());
 			});
-			bytesPerCommit = (double) (DiskWrites.bytes(varve.path()) - written[0]) / Math.max(1, counter.commits());
+			bytesPerCommit = DeviceStats.of(varve.path()).bytesPer(deviceAt[0], counter.commits());
 			flushesPerEvent = deviceAt[1].flushesPer(deviceAt[0], measurement.events());
 			group = counter.average();
 			cycle = counter.cycle();
@@ -269,7 +266,7 @@ public final class DurableAppendScenario implements Scenario {
 			}
 			long[] version = new long[1];
 			byte[][] values = new byte[batch][];
-			long[] written = new long[1];
+			DeviceStats[] start = new DeviceStats[1];
 			measurement = Load.run(1, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
 				for (int e = 0; e < batch; e++) {
 					values[e] = Events.encode(Events.event(e, version[0]++));
@@ -282,11 +279,10 @@ public final class DurableAppendScenario implements Scenario {
 				}
 				return batch;
 			}, () -> {
-				written[0] = DiskWrites.bytes(directory);
+				start[0] = DeviceStats.of(directory);
 				cpuAt[0] = CpuTime.now();
 			}, () -> cpuAt[1] = CpuTime.now());
-			bytesPerCommit = (DiskWrites.bytes(directory) - written[0])
-					/ Math.max(1.0, (double) measurement.events() / batch);
+			bytesPerCommit = DeviceStats.of(directory).bytesPer(start[0], (double) measurement.events() / batch);
 		}
 		Stores.delete(directory);
 		return new RawRun(measurement, bytesPerCommit, cpuAt[1].since(cpuAt[0]));

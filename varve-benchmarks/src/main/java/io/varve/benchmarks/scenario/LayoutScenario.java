@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.varve.benchmarks.report.Row;
-import io.varve.benchmarks.support.DiskWrites;
+import io.varve.benchmarks.support.DeviceStats;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Load;
@@ -203,16 +203,15 @@ public final class LayoutScenario implements Scenario {
 		try (RawLmdb raw = RawLmdb.open(directory, true)) {
 			long[] version = new long[1];
 			byte[][] values = new byte[group][];
-			long[] start = new long[1];
+			DeviceStats[] start = new DeviceStats[1];
 			measurement = Load.run(1, warmupMillis(settings), measureMillis(settings), (worker, i) -> {
 				for (int e = 0; e < group; e++) {
 					values[e] = Events.encode(Events.event(e, version[0]++));
 				}
 				raw.appendBatch(values);
 				return group;
-			}, () -> start[0] = DiskWrites.bytes(directory));
-			bytesPerCommit[0] = (DiskWrites.bytes(directory) - start[0])
-					/ Math.max(1.0, (double) measurement.events() / group);
+			}, () -> start[0] = DeviceStats.of(directory));
+			bytesPerCommit[0] = DeviceStats.of(directory).bytesPer(start[0], (double) measurement.events() / group);
 		}
 		Stores.delete(directory);
 		return measurement;
@@ -232,7 +231,7 @@ public final class LayoutScenario implements Scenario {
 			int[] streams = new int[group];
 			ItemAdded[][] appends = new ItemAdded[group][];
 			long[] next = new long[1];
-			long[] start = new long[1];
+			DeviceStats[] start = new DeviceStats[1];
 			measurement = Load.run(1, warmupMillis(settings), measureMillis(settings), (worker, i) -> {
 				for (int a = 0; a < group; a++) {
 					// A prime stride visits every stream once per round, in an order that
@@ -244,9 +243,8 @@ public final class LayoutScenario implements Scenario {
 				}
 				raw.commit(streams, appends, group);
 				return group;
-			}, () -> start[0] = DiskWrites.bytes(directory));
-			bytesPerCommit[0] = (DiskWrites.bytes(directory) - start[0])
-					/ Math.max(1.0, (double) measurement.events() / group);
+			}, () -> start[0] = DeviceStats.of(directory));
+			bytesPerCommit[0] = DeviceStats.of(directory).bytesPer(start[0], (double) measurement.events() / group);
 		}
 		Stores.delete(directory);
 		return measurement;

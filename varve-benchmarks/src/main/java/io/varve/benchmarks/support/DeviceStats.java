@@ -56,16 +56,20 @@ public record DeviceStats(long flushes, long sectorsWritten) {
 	}
 
 	/**
-	 * KiB written to the device since an earlier reading, per unit of work.
+	 * Bytes written to the device since an earlier reading, per unit of work. Counts what
+	 * the file system adds (its journal) and the zeros Varve keeps ahead of its file. Not
+	 * {@code /proc/self/io}'s {@code write_bytes}: that counts page-cache folios dirtied,
+	 * and with large folios (ext4 on recent kernels) a 4 KiB page written counts as the
+	 * whole folio.
 	 * @param earlier the earlier reading
-	 * @param units commits, events, ...
-	 * @return KiB per unit, or NaN when unknown
+	 * @param units commits, events, ... (at least 1 is assumed)
+	 * @return bytes per unit, or 0 when unknown
 	 */
-	public double kibPer(DeviceStats earlier, long units) {
-		if (this.sectorsWritten < 0 || earlier.sectorsWritten < 0 || units <= 0) {
-			return Double.NaN;
+	public double bytesPer(DeviceStats earlier, double units) {
+		if (this.sectorsWritten < 0 || earlier.sectorsWritten < 0) {
+			return 0;
 		}
-		return (this.sectorsWritten - earlier.sectorsWritten) / 2.0 / units;
+		return (this.sectorsWritten - earlier.sectorsWritten) * 512.0 / Math.max(1.0, units);
 	}
 
 }
