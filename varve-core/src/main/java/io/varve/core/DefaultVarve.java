@@ -158,7 +158,7 @@ public final class DefaultVarve implements Varve {
 		GroupCommitWriter writer = writer();
 		if (async || events == null || events.size() < EventEncoder.STREAM_THRESHOLD || !writer.idle()) {
 			PreparedAppend part = prepare(stream, expected, events, new HashSet<>());
-			return writer.submit(AppendRequest.single(part, async), !async);
+			return writer.submit(AppendRequest.single(part, async), true);
 		}
 		// A large synchronous append while the writer is idle: queued once its first
 		// envelopes are encoded, so the writer stores them while this thread encodes the
@@ -199,7 +199,7 @@ public final class DefaultVarve implements Varve {
 			}
 			parts.add(prepare(append.stream(), append.expectedVersion(), append.events(), ids));
 		}
-		return writer.submit(AppendRequest.transaction(parts, async), !async);
+		return writer.submit(AppendRequest.transaction(parts, async), true);
 	}
 
 	/**

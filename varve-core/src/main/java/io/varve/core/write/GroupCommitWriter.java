@@ -143,9 +143,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * Queues a request, or commits it on the calling thread when the caller will wait for
 	 * it anyway and nothing else is queued or being committed.
 	 * @param <R> the result type
-	 * @param request the request; to be committed by the caller it must be fully encoded
-	 * (nothing in its apply may wait for the calling thread) and not asynchronous
-	 * @param callerMayCommit whether the calling thread may commit it
+	 * @param request the request (an asynchronous one is always queued)
+	 * @param callerMayCommit whether the calling thread may commit it: the request is
+	 * fully encoded, so nothing in its apply waits for the calling thread
 	 * @return its future, completed after its group commits (already completed when the
 	 * caller committed it)
 	 * @throws VarveClosedException if the writer is closed
