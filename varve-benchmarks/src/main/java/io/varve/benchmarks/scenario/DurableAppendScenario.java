@@ -1,7 +1,9 @@
 package io.varve.benchmarks.scenario;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 
 import io.varve.Durability;
 import io.varve.ExpectedVersion;
@@ -12,6 +14,7 @@ import io.varve.benchmarks.support.DeviceStats;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.GroupSizes;
 import io.varve.benchmarks.support.Load;
+import io.varve.benchmarks.support.LoadThreads;
 import io.varve.benchmarks.support.Measurement;
 import io.varve.benchmarks.support.RawLmdb;
 import io.varve.benchmarks.support.Settings;
@@ -21,7 +24,9 @@ import io.varve.benchmarks.support.Stores;
  * Scenario 2: durable single-event appends. Varve ({@code SYNC}) with 1 writer and with
  * 64 concurrent writers (each its own stream, {@code exact} expected versions), against
  * raw lmdbjava committing (and syncing) once per event, and against the ceiling: one raw
- * thread committing durable batches of Varve's measured average group size.
+ * thread committing durable batches of Varve's measured average group size. On Java 21
+ * and later the 64 writers also run as virtual threads, against the ceiling at the group
+ * size they reach.
  */
 public final class DurableAppendScenario implements Scenario {
 
@@ -69,6 +74,10 @@ public final class DurableAppendScenario implements Scenario {
 		GroupSizes.Cycle cycles = new GroupSizes.Cycle(0, 0, 0, 0);
 		CpuTime varveCpu = null;
 		CpuTime ceilingCpu = null;
+		ThreadFactory virtualThreads = LoadThreads.virtualOrNull();
+		Measurement virtualMany = null;
+		Measurement virtualCeiling = null;
+		double virtualGroupSum = 0;
 		for (int round = 0; round < settings.rounds(); round++) {
 			VarveRun single = varve(settings, 1);
 			one = single.measurement().plus(one);
@@ -88,6 +97,16 @@ public final class DurableAppendScenario implements Scenario {
 			ceiling = rawGroup.measurement().plus(ceiling);
 			ceilingCpu = rawGroup.cpu().plus(ceilingCpu);
 			zeroedCeiling = raw(settings, group, true).measurement().plus(zeroedCeiling);
+			if (virtualThreads != null) {
+				VarveRun virtualRun = varve(settings, WRITERS, 1, virtualThreads);
+				virtualMany = virtualRun.measurement().plus(virtualMany);
+				virtualGroupSum += virtualRun.averageGroup();
+				int virtualGroup = (int) Math.max(1, Math.round(virtualRun.averageGroup()));
+				virtualCeiling = raw(settings, virtualGroup, false).measurement().plus(virtualCeiling);
+				Scenario.progress(String.format(
+						"round %d: 64 virtual-thread writers %,.0f ev/s (avg group %.1f), raw batches of %d %,.0f ev/s",
+						round + 1, virtualMany.rate(), virtualRun.averageGroup(), virtualGroup, virtualCeiling.rate()));
+			}
 			bytes[0] += single.bytesPerCommit() / settings.rounds();
 			bytes[1] += run.bytesPerCommit() / settings.rounds();
 			bytes[2] += rawSingle.bytesPerCommit() / settings.rounds();
@@ -123,7 +142,7 @@ public final class DurableAppendScenario implements Scenario {
 				+ "commits overwrite allocated blocks instead of growing the file (on ext4 a commit that grows the "
 				+ "file also waits for a journal commit); the raw env grows its file as LMDB does by default (the "
 				+ "pre-zeroed row below gives it the same head start)";
-		return List.of(
+		List<Row> rows = new ArrayList<>(List.of(
 				new Row("2. Durable appends, 1 writer", "append(stream, exact(v), 1 event), SYNC, 1 thread", one,
 						"raw lmdbjava: 1 event per txn, synced, 1 thread", rawOne, Double.NaN,
 						durability + ". Shows Varve's cost per commit over raw LMDB when nothing can be grouped."
@@ -158,7 +177,27 @@ public final class DurableAppendScenario implements Scenario {
 										+ "device per commit (one stream each: %.0f KiB). A group writes one stream head per "
 										+ "append, and with many streams those heads sit on as many pages: see the "
 										+ "stream-heads table of the layout diagnostics.",
-								spreadGroupSum / settings.rounds(), bytes[4] / 1024, bytes[1] / 1024)));
+								spreadGroupSum / settings.rounds(), bytes[4] / 1024, bytes[1] / 1024))));
+		if (virtualThreads != null) {
+			double virtualGroup = virtualGroupSum / settings.rounds();
+			String threads = "The same 64 writers, each a virtual thread (Java " + Runtime.version().feature()
+					+ "), as a Spring Boot application with spring.threads.virtual.enabled runs its requests: "
+					+ "the JDK parks and resumes them on its carrier threads without the operating system "
+					+ "switching threads, and Varve's writer thread commits every group (an LMDB write "
+					+ "transaction must end on the thread that began it). Average group "
+					+ String.format(java.util.Locale.ROOT, "%.1f", virtualGroup) + " events per commit.";
+			rows.add(new Row("2. Durable appends, 64 virtual-thread writers vs 1",
+					"same, 64 virtual threads (one stream each)", virtualMany, "Varve, 1 (platform) thread", one, 25,
+					threads + " Compared with the one-writer row above, whose appends commit on their own thread."));
+			rows.add(new Row("2. Durable appends, 64 virtual-thread writers vs ceiling", "same, 64 virtual threads",
+					virtualMany,
+					String.format(java.util.Locale.ROOT,
+							"raw lmdbjava: 1 thread, synced batches of %.0f events (their avg group)", virtualGroup),
+					virtualCeiling, 0.8,
+					threads + " The ceiling commits batches of the group size these writers reached, from one "
+							+ "thread, as for platform threads."));
+		}
+		return rows;
 	}
 
 	/**
@@ -193,6 +232,18 @@ public final class DurableAppendScenario implements Scenario {
 	 * @return the measurement
 	 */
 	static VarveRun varve(Settings settings, int writers, int streamsPerWriter) {
+		return varve(settings, writers, streamsPerWriter, LoadThreads.PLATFORM);
+	}
+
+	/**
+	 * Runs durable single-event appends from several threads of the given kind.
+	 * @param settings the run's settings
+	 * @param writers the number of threads
+	 * @param streamsPerWriter how many streams of its own each thread appends to
+	 * @param threads makes the writers' threads
+	 * @return the measurement
+	 */
+	static VarveRun varve(Settings settings, int writers, int streamsPerWriter, ThreadFactory threads) {
 		Path directory;
 		Measurement measurement;
 		double group;
@@ -206,7 +257,7 @@ public final class DurableAppendScenario implements Scenario {
 			GroupSizes counter = GroupSizes.attach(varve);
 			CpuTime[] cpuAt = new CpuTime[2];
 			DeviceStats[] deviceAt = new DeviceStats[2];
-			measurement = Load.run(writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+			measurement = Load.run(threads, writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
 				// Stream worker + writers * k: each thread owns its streams, so no append
 				// conflicts; with one stream per writer that is cart-<worker>.
 				int stream = worker + writers * (int) ((i * STRIDE) % streamsPerWriter);

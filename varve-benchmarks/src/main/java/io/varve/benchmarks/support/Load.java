@@ -1,6 +1,7 @@
 package io.varve.benchmarks.support;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -57,6 +58,23 @@ public final class Load {
 	 */
 	public static Measurement run(int threads, long warmupMillis, long measureMillis, Operation operation,
 			Runnable atMeasureStart, Runnable atMeasureEnd) {
+		return run(LoadThreads.PLATFORM, threads, warmupMillis, measureMillis, operation, atMeasureStart, atMeasureEnd);
+	}
+
+	/**
+	 * Runs the operation as {@link #run(int, long, long, Operation, Runnable, Runnable)}
+	 * does, on threads of the given kind.
+	 * @param factory makes the callers' threads (see {@link LoadThreads})
+	 * @param threads the number of threads
+	 * @param warmupMillis unmeasured warm-up
+	 * @param measureMillis measured window
+	 * @param operation what each thread does
+	 * @param atMeasureStart run as the measured window opens
+	 * @param atMeasureEnd run as the measured window closes
+	 * @return the measurement
+	 */
+	public static Measurement run(ThreadFactory factory, int threads, long warmupMillis, long measureMillis,
+			Operation operation, Runnable atMeasureStart, Runnable atMeasureEnd) {
 		long[][] samples = new long[threads][];
 		int[] counts = new int[threads];
 		long[] events = new long[threads];
@@ -68,7 +86,7 @@ public final class Load {
 		for (int t = 0; t < threads; t++) {
 			int worker = t;
 			samples[t] = new long[MAX_SAMPLES_PER_THREAD];
-			workers[t] = new Thread(() -> {
+			workers[t] = factory.newThread(() -> {
 				ready.countDown();
 				long iteration = 0;
 				try {
@@ -90,8 +108,8 @@ public final class Load {
 				finally {
 					done.countDown();
 				}
-			}, "bench-" + t);
-			workers[t].setDaemon(true);
+			});
+			workers[t].setName("bench-" + t);
 			workers[t].start();
 		}
 		long window;
