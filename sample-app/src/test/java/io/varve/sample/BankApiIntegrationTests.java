@@ -25,8 +25,7 @@ class BankApiIntegrationTests {
 
 	@DynamicPropertySource
 	static void store(DynamicPropertyRegistry registry) {
-		registry.add("varve.path", () -> dir.resolve("store").toString());
-		registry.add("sample.audit.file", () -> dir.resolve("audit.log").toString());
+		TestStores.register(registry, dir);
 	}
 
 	@LocalServerPort
