@@ -3,9 +3,9 @@ package io.varve;
 import java.nio.file.Path;
 
 /**
- * The store's path cannot hold a store: it is a regular file, its parent is missing or not
- * writable, or it cannot be read. Nothing was created or changed. The message says what is
- * wrong with the path and how to fix it.
+ * The store's path cannot hold a store: it is a regular file, its parent is missing or
+ * not writable, or it cannot be read. Nothing was created or changed. The message says
+ * what is wrong with the path and how to fix it.
  */
 public class StorePathException extends VarveException {
 

@@ -11,6 +11,7 @@ import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.core.DefaultVarve;
 import io.varve.core.VarveConfig;
+import io.varve.core.codec.PayloadCodec;
 
 /**
  * Settings for opening a store. Every setting has a default suited to production use.
@@ -211,8 +212,25 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * A builder for a Smile mapper with Varve's defaults (unknown properties ignored, so
+	 * that old readers can read events written by newer code), to add modules or settings
+	 * to before passing the mapper to {@link #mapper(SmileMapper)}. Never activate
+	 * default typing on it: event classes come from Varve's type registry, never from
+	 * stored data.
+	 *
+	 * <pre>{@code
+	 * Varve.builder().mapper(VarveBuilder.defaultMapperBuilder().addModule(new MyModule()).build())
+	 * }</pre>
+	 * @return a new builder
+	 */
+	public static SmileMapper.Builder defaultMapperBuilder() {
+		return PayloadCodec.defaultMapperBuilder();
+	}
+
+	/**
 	 * The Jackson Smile mapper for payloads and metadata, for custom modules or settings.
-	 * By default Varve uses a plain {@link SmileMapper} that ignores unknown properties.
+	 * By default Varve uses a plain {@link SmileMapper} that ignores unknown properties;
+	 * start from {@link #defaultMapperBuilder()} to keep Varve's defaults.
 	 * @param mapper the mapper
 	 * @return this builder
 	 */

@@ -37,7 +37,15 @@ public final class PayloadCodec {
 	 * @return a new mapper
 	 */
 	public static SmileMapper defaultMapper() {
-		return SmileMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+		return defaultMapperBuilder().build();
+	}
+
+	/**
+	 * A builder for the {@linkplain #defaultMapper() default mapper}.
+	 * @return a new builder
+	 */
+	public static SmileMapper.Builder defaultMapperBuilder() {
+		return SmileMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 	}
 
 	public ObjectMapper mapper() {
