@@ -174,6 +174,13 @@ class BankApiIntegrationTests {
 		JsonNode lag = this.http.get("/actuator/metrics/varve.processor.lag.events?tag=processor:balances").json();
 		assertThat(lag.get("measurements").get(0).get("value").asDouble())
 			.isEqualTo(this.processors.status("balances").lag());
+		// The store's health is part of readiness and not of liveness.
+		assertThat(this.http.get("/actuator/health/readiness").status()).isEqualTo(200);
+		Http.Response inReadiness = this.http.get("/actuator/health/readiness/varve");
+		assertThat(inReadiness.status()).isEqualTo(200);
+		assertThat(inReadiness.json().get("status").asString()).isEqualTo("UP");
+		assertThat(this.http.get("/actuator/health/liveness").status()).isEqualTo(200);
+		assertThat(this.http.get("/actuator/health/liveness/varve").status()).isEqualTo(404);
 		// Write operations are off by default.
 		assertThat(this.http.post("/actuator/varve/processors/balances", "{\"action\":\"pause\"}").status())
 			.isEqualTo(405);
