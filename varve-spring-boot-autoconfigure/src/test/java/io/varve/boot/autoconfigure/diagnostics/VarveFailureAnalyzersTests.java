@@ -1,14 +1,10 @@
 package io.varve.boot.autoconfigure.diagnostics;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import io.varve.ExpectedVersion;
 import io.varve.StorePathException;
 import io.varve.Varve;
+import io.varve.boot.autoconfigure.StoreHolder;
 import io.varve.boot.autoconfigure.VarveAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,26 +42,13 @@ class VarveFailureAnalyzersTests {
 	@Test
 	void aStoreAnotherProcessHoldsIsReportedWithWhatToDo(CapturedOutput output) throws Exception {
 		Path store = this.dir.resolve("store");
-		Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), StoreHolder.class.getName(), store.toString())
-			.redirectError(this.dir.resolve("holder.stderr").toFile())
-			.start();
-		try {
-			BufferedReader lines = new BufferedReader(
-					new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-			assertThat(lines.readLine()).as("the other process has the store open").isEqualTo("open");
+		try (StoreHolder holder = StoreHolder.hold(store, this.dir)) {
 			failToStart(VarveApplication.class, "--varve.path=" + store);
 			assertThat(report(output)).contains("Varve could not open its store: the store is already open.")
 				.contains("is open for writing by another process (pid " + holder.pid() + ")")
 				.contains("Property: varve.path", "Value: " + store)
 				.contains("Origin: \"varve.path\" from property source \"commandLineArgs\"")
 				.contains("Stop the process that has the store open", "set varve.read-only=true");
-		}
-		finally {
-			holder.getOutputStream().close();
-			if (!holder.waitFor(30, TimeUnit.SECONDS)) {
-				holder.destroyForcibly();
-			}
 		}
 	}
 
