@@ -34,6 +34,16 @@ import io.varve.VarveBuilder;
 @EnableConfigurationProperties(VarveProperties.class)
 public final class VarveAutoConfiguration {
 
+	/**
+	 * Reports {@code varve.*} keys that bind to nothing, before anything is created, so
+	 * that a typo shows above the failure it may cause.
+	 * @return the reporter
+	 */
+	@Bean
+	static UnknownPropertiesReporter varveUnknownPropertiesReporter() {
+		return new UnknownPropertiesReporter();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(SmileMapper.class)
 	SmileMapper varveSmileMapper(ObjectProvider<JacksonModule> modules,
