@@ -58,7 +58,8 @@ final class UnknownPropertiesReporter implements BeanFactoryPostProcessor, Envir
 				return unbound.getUnboundProperties();
 			}
 			// A value that does not convert: binding VarveProperties reports it, with
-			// Spring Boot's failure analysis.
+			// Spring Boot's failure analysis. A check for typos never stops a start.
+			logger.debug("Cannot check the varve.* keys for typos", ex);
 			return Set.of();
 		}
 	}
