@@ -3,6 +3,9 @@ package io.varve.boot.autoconfigure;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import tools.jackson.databind.JacksonModule;
+import tools.jackson.dataformat.smile.SmileMapper;
+
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,23 +23,53 @@ import io.varve.VarveBuilder;
  * Auto-configuration of the {@link Varve} event store bean from {@code varve.*}
  * properties. Backs off when the application defines its own {@link Varve} bean. The
  * store is closed when the context closes.
+ * <p>
+ * Events are encoded by a {@link SmileMapper} bean: Varve's defaults
+ * ({@link VarveBuilder#defaultMapperBuilder()}), then every {@link JacksonModule} bean,
+ * then every {@link VarveSmileMapperBuilderCustomizer}, as Spring Boot builds its JSON
+ * mapper. A {@code SmileMapper} bean of the application's replaces it (Spring Boot itself
+ * defines none).
  */
 @AutoConfiguration
 @EnableConfigurationProperties(VarveProperties.class)
 public final class VarveAutoConfiguration {
 
+	/**
+	 * Reports {@code varve.*} keys that bind to nothing, before anything is created, so
+	 * that a typo shows above the failure it may cause.
+	 * @return the reporter
+	 */
+	@Bean
+	static UnknownPropertiesReporter varveUnknownPropertiesReporter() {
+		return new UnknownPropertiesReporter();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SmileMapper.class)
+	SmileMapper varveSmileMapper(ObjectProvider<JacksonModule> modules,
+			ObjectProvider<VarveSmileMapperBuilderCustomizer> customizers) {
+		SmileMapper.Builder builder = VarveBuilder.defaultMapperBuilder();
+		builder.addModules(modules.orderedStream().toList());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Varve varve(VarveProperties properties, ObjectProvider<VarveBuilderCustomizer> customizers, BeanFactory beanFactory,
-			Environment environment, ResourceLoader resourceLoader) {
+	Varve varve(VarveProperties properties, SmileMapper mapper, ObjectProvider<VarveBuilderCustomizer> customizers,
+			BeanFactory beanFactory, Environment environment, ResourceLoader resourceLoader) {
 		VarveBuilder builder = Varve.builder()
 			.path(properties.getPath())
+			.mapper(mapper)
 			.maxMapSize(properties.getMaxMapSize().toBytes())
 			.durability(properties.getDurability())
 			.maxEventSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
 			.maxReaders(properties.getMaxReaders())
 			.syncInterval(properties.getSyncInterval())
 			.preallocate(properties.isPreallocate());
+		if (properties.isReadOnly()) {
+			builder.readOnly();
+		}
 		// A small maximum alone should just work, so the initial size never exceeds it.
 		builder.mapSize(Math.min(properties.getMapSize().toBytes(), properties.getMaxMapSize().toBytes()));
 		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());

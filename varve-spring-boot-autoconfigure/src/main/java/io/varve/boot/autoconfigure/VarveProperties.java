@@ -25,6 +25,13 @@ public class VarveProperties {
 	private Path path = Path.of("varve-data");
 
 	/**
+	 * Whether to open an existing store read-only, to read a store that another process
+	 * owns. @VarveProcessor beans are then registered but not started, since they could
+	 * not commit checkpoints: the process that owns the store runs them.
+	 */
+	private boolean readOnly;
+
+	/**
 	 * Map size a new store starts with (at most the maximum map size). The map doubles
 	 * whenever it fills, up to the maximum map size.
 	 */
@@ -85,6 +92,14 @@ public class VarveProperties {
 
 	public void setPath(Path path) {
 		this.path = path;
+	}
+
+	public boolean isReadOnly() {
+		return this.readOnly;
+	}
+
+	public void setReadOnly(boolean readOnly) {
+		this.readOnly = readOnly;
 	}
 
 	public DataSize getMapSize() {

@@ -8,16 +8,32 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JacksonModule;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.dataformat.smile.SmileMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.varve.Durability;
 import io.varve.ExpectedVersion;
+import io.varve.ReadOnlyStoreException;
+import io.varve.RecordedEvent;
 import io.varve.StoreInfo;
 import io.varve.Varve;
+import io.varve.VarveBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 class VarveAutoConfigurationTests {
@@ -121,6 +137,126 @@ class VarveAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("Maximum event size must be between 1024"));
+	}
+
+	@Test
+	void readOnlyOpensTheStoreForReadingOnly() {
+		try (Varve owner = Varve.open(this.dir)) {
+			owner.append("account-1", ExpectedVersion.noStream(), new Opened("alice"));
+		}
+		this.contextRunner.withPropertyValues("varve.path=" + this.dir, "varve.read-only=true").run((context) -> {
+			Varve varve = context.getBean(Varve.class);
+			assertThat(varve.storeInfo().readOnly()).isTrue();
+			assertThat(varve.readStream("account-1", 1, 10)).extracting((event) -> event.dataAs(Opened.class))
+				.containsExactly(new Opened("alice"));
+			assertThatExceptionOfType(ReadOnlyStoreException.class)
+				.isThrownBy(() -> varve.append("account-2", ExpectedVersion.any(), new Opened("bob")));
+		});
+	}
+
+	@Test
+	void readOnlyReadsAStoreThatAnotherProcessOwns() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve owner = Varve.open(store)) {
+			owner.append("account-1", ExpectedVersion.noStream(), new Opened("alice"));
+		}
+		try (StoreHolder owner = StoreHolder.hold(store, this.dir)) {
+			this.contextRunner.withPropertyValues("varve.path=" + store, "varve.read-only=true")
+				.run((context) -> assertThat(context.getBean(Varve.class).readStream("account-1", 1, 10))
+					.extracting((event) -> event.dataAs(Opened.class))
+					.containsExactly(new Opened("alice")));
+		}
+	}
+
+	/** A value whose state Jackson cannot see: only a module can write it. */
+	static final class Amount {
+
+		private final long cents;
+
+		Amount(long cents) {
+			this.cents = cents;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Amount amount && amount.cents == this.cents;
+		}
+
+		@Override
+		public int hashCode() {
+			return Long.hashCode(this.cents);
+		}
+
+	}
+
+	record Paid(Amount amount) {
+	}
+
+	static SimpleModule amountModule() {
+		return new SimpleModule("amounts").addSerializer(Amount.class, new ValueSerializer<>() {
+			@Override
+			public void serialize(Amount value, JsonGenerator generator, SerializationContext context) {
+				generator.writeNumber(value.cents);
+			}
+		}).addDeserializer(Amount.class, new ValueDeserializer<>() {
+			@Override
+			public Amount deserialize(JsonParser parser, DeserializationContext context) {
+				return new Amount(parser.getLongValue());
+			}
+		});
+	}
+
+	private static void assertRoundTrip(Varve varve) {
+		varve.append("payment-1", ExpectedVersion.noStream(), new Paid(new Amount(1250)));
+		assertThat(varve.readStream("payment-1", 1, 1)).extracting(RecordedEvent::data)
+			.containsExactly(new Paid(new Amount(1250)));
+	}
+
+	@Test
+	void encodesEventsWithTheSmileMapperBeanAndTheApplicationsJacksonModules() {
+		this.contextRunner.withPropertyValues("varve.path=" + this.dir)
+			.withBean(JacksonModule.class, VarveAutoConfigurationTests::amountModule)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SmileMapper.class).hasBean("varveSmileMapper");
+				assertThat(
+						context.getBean(SmileMapper.class).isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES))
+					.as("Varve's default: old readers read events of newer code")
+					.isFalse();
+				assertRoundTrip(context.getBean(Varve.class));
+			});
+	}
+
+	@Test
+	void appliesSmileMapperCustomizersAfterVarvesDefaults() {
+		this.contextRunner.withPropertyValues("varve.path=" + this.dir)
+			.withBean(VarveSmileMapperBuilderCustomizer.class, () -> (builder) -> builder.addModule(amountModule()))
+			.run((context) -> {
+				assertThat(
+						context.getBean(SmileMapper.class).isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES))
+					.isFalse();
+				assertRoundTrip(context.getBean(Varve.class));
+			});
+	}
+
+	@Test
+	void backsOffWhenTheApplicationDefinesASmileMapperAndEncodesWithIt() {
+		this.contextRunner.withPropertyValues("varve.path=" + this.dir)
+			.withBean("mySmileMapper", SmileMapper.class,
+					() -> VarveBuilder.defaultMapperBuilder().addModule(amountModule()).build())
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SmileMapper.class).doesNotHaveBean("varveSmileMapper");
+				assertRoundTrip(context.getBean(Varve.class));
+			});
+	}
+
+	@Test
+	void sitsBesideSpringBootsJacksonMappersWithoutClashing() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class))
+			.withPropertyValues("varve.path=" + this.dir)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SmileMapper.class).hasSingleBean(JsonMapper.class);
+				context.getBean(Varve.class).append("account-1", ExpectedVersion.noStream(), new Opened("alice"));
+			});
 	}
 
 }

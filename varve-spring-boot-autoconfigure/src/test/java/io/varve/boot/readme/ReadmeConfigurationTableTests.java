@@ -54,13 +54,22 @@ class ReadmeConfigurationTableTests {
 			}
 		}
 		assertThat(metadata).as("metadata keys").contains(PROCESSOR_MAP);
-		Set<String> flatMetadata = new TreeSet<>(metadata);
-		flatMetadata.remove(PROCESSOR_MAP);
-		flatMetadata.removeAll(NOT_DOCUMENTED_HERE);
+		Set<String> flatMetadata = new TreeSet<>();
+		Set<String> perProcessorMetadata = new TreeSet<>();
+		for (String key : metadata) {
+			if (key.startsWith(PROCESSOR_MAP + ".<name>.")) {
+				perProcessorMetadata.add(key.substring((PROCESSOR_MAP + ".<name>.").length()));
+			}
+			else if (!key.equals(PROCESSOR_MAP) && !NOT_DOCUMENTED_HERE.contains(key)) {
+				flatMetadata.add(key);
+			}
+		}
 		assertThat(flatDocumented).as("README table keys against the configuration metadata")
 			.containsExactlyInAnyOrderElementsOf(flatMetadata);
 		assertThat(perProcessor).as("varve.processor.<name>.* keys against ProcessorOverrides' properties")
 			.containsExactlyInAnyOrderElementsOf(overrideKeys());
+		assertThat(perProcessor).as("varve.processor.<name>.* keys against the configuration metadata")
+			.containsExactlyInAnyOrderElementsOf(perProcessorMetadata);
 	}
 
 	private static Set<String> tableKeys() throws IOException {

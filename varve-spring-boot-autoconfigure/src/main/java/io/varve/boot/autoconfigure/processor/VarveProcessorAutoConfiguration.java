@@ -48,9 +48,9 @@ public final class VarveProcessorAutoConfiguration {
 	}
 
 	@Bean
-	VarveProcessorLifecycle varveProcessorLifecycle(ProcessorRegistry registry,
+	VarveProcessorLifecycle varveProcessorLifecycle(Varve varve, ProcessorRegistry registry,
 			VarveProcessorBeanPostProcessor varveProcessorBeanPostProcessor, VarveProperties properties) {
-		return new VarveProcessorLifecycle(registry, varveProcessorBeanPostProcessor,
+		return new VarveProcessorLifecycle(varve, registry, varveProcessorBeanPostProcessor,
 				properties.getProcessors().isEnabled());
 	}
 

@@ -102,6 +102,8 @@ public final class VarveProcessorBeanPostProcessor
 	@Override
 	public void afterSingletonsInstantiated() {
 		checkUniqueNames();
+		new UnknownProcessorNamesReporter(this.environment)
+			.report(List.copyOf(this.endpoints).stream().map(ProcessorEndpoint::name).toList());
 		ProcessorRegistry registry = this.beanFactory.getBean(ProcessorRegistry.class);
 		ProcessorDefinitionFactory factory = new ProcessorDefinitionFactory(this.environment);
 		for (ProcessorEndpoint endpoint : List.copyOf(this.endpoints)) {
