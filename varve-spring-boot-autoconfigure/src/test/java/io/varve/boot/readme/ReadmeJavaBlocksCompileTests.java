@@ -53,6 +53,8 @@ class ReadmeJavaBlocksCompileTests {
 			import io.varve.processor.*;
 			import io.varve.boot.*;
 			import io.varve.boot.autoconfigure.*;
+			import org.springframework.context.annotation.*;
+			import tools.jackson.databind.cfg.*;
 			""";
 
 	@TempDir
