@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.DatabindException;
@@ -108,6 +110,42 @@ class EventSerializationTest {
 	}
 
 	record Parent(String name, List<Object> children) {
+	}
+
+	@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
+	interface ByClassName {
+
+	}
+
+	record Circle(double radius) implements ByClassName {
+	}
+
+	record Drawing(ByClassName shape) {
+	}
+
+	@JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+	@JsonSubTypes(@JsonSubTypes.Type(value = Square.class, name = "square"))
+	interface ByName {
+
+	}
+
+	record Square(double side) implements ByName {
+	}
+
+	record Plan(ByName shape) {
+	}
+
+	@Test
+	void typeIdsThatAreClassNamesAreRefusedAndTypeNamesAreNot() {
+		try (Varve varve = Varve.open(this.dir)) {
+			assertThatExceptionOfType(EventSerializationException.class)
+				.isThrownBy(() -> varve.append("s-1", ExpectedVersion.any(), new Drawing(new Circle(1))))
+				.withMessageContaining("in property 'shape', " + Circle.class.getName()
+						+ " is written with @JsonTypeInfo(use = CLASS)")
+				.withMessageContaining("Use @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)");
+			varve.append("s-1", ExpectedVersion.noStream(), new Plan(new Square(2)));
+			assertThat(varve.readStream("s-1", 1, 1).get(0).dataAs(Plan.class)).isEqualTo(new Plan(new Square(2)));
+		}
 	}
 
 	@Test

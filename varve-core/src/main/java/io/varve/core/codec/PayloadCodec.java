@@ -9,6 +9,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.smile.SmileMapper;
 
@@ -43,8 +44,9 @@ public final class PayloadCodec {
 		if (mapper == null) {
 			return new PayloadCodec(defaultMapper());
 		}
-		if (mapper.serializationConfig().getDefaultTyper(null) != null
-				|| mapper.deserializationConfig().getDefaultTyper(null) != null) {
+		JavaType any = mapper.constructType(Object.class);
+		if (mapper.serializationConfig().getDefaultTyper(any) != null
+				|| mapper.deserializationConfig().getDefaultTyper(any) != null) {
 			throw new InvalidArgumentException("The Smile mapper given to Varve has Jackson default typing "
 					+ "activated: it would write class names into stored events and, when reading them, create "
 					+ "objects of whatever classes the stored data names. Build the mapper without "

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.ser.bean.BeanSerializerBase;
 import tools.jackson.databind.ser.std.ToEmptyObjectSerializer;
@@ -42,9 +43,17 @@ final class ValueRules {
 	 * Checks a class against the serializer Jackson built for it.
 	 * @param type the class
 	 * @param serializer the serializer Jackson chose
+	 * @param typeInfo the class's {@code @JsonTypeInfo}, its own or inherited, or null
 	 * @return why values of the class cannot be stored, or null if they can
 	 */
-	static Refusal check(Class<?> type, ValueSerializer<?> serializer) {
+	static Refusal check(Class<?> type, ValueSerializer<?> serializer, JsonTypeInfo typeInfo) {
+		if (typeInfo != null
+				&& (typeInfo.use() == JsonTypeInfo.Id.CLASS || typeInfo.use() == JsonTypeInfo.Id.MINIMAL_CLASS)) {
+			return new Refusal(type, type.getName() + " is written with @JsonTypeInfo(use = " + typeInfo.use()
+					+ "), which stores a class name with it and loads the class of that name when reading it back, "
+					+ "which Varve never does with stored data",
+					"Use @JsonTypeInfo(use = JsonTypeInfo.Id.NAME) with @JsonSubTypes naming the subtypes");
+		}
 		if (type == Class.class) {
 			return new Refusal(type,
 					"a java.lang.Class would be stored as a class name and loaded by that name "

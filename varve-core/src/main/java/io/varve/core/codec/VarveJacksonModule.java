@@ -1,5 +1,6 @@
 package io.varve.core.codec;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import tools.jackson.core.Version;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.JacksonModule;
@@ -39,7 +40,8 @@ public final class VarveJacksonModule extends JacksonModule {
 		@Override
 		public ValueSerializer<?> modifySerializer(SerializationConfig config, BeanDescription.Supplier description,
 				ValueSerializer<?> serializer) {
-			ValueRules.Refusal refusal = ValueRules.check(description.getBeanClass(), serializer);
+			ValueRules.Refusal refusal = ValueRules.check(description.getBeanClass(), serializer,
+					description.getClassInfo().getAnnotation(JsonTypeInfo.class));
 			return (refusal != null) ? new RefusedSerializer(refusal) : serializer;
 		}
 
