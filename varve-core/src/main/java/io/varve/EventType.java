@@ -23,7 +23,8 @@ import java.lang.annotation.Target;
 public @interface EventType {
 
 	/**
-	 * The type name: 1 to 255 bytes of UTF-8, no control characters.
+	 * The type name: 1 to 255 bytes of UTF-8 in Unicode NFC, with no control, format or
+	 * separator characters and no spaces but U+0020.
 	 * @return the name
 	 */
 	String value();

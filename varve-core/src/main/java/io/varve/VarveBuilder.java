@@ -187,7 +187,11 @@ public final class VarveBuilder {
 
 	/**
 	 * Registers event classes so that events of their types can be decoded with
-	 * {@link RecordedEvent#data()} before this process appends any.
+	 * {@link RecordedEvent#data()} before this process appends any. A store opened for
+	 * writing also checks here that their values can be stored, so that a class Jackson
+	 * would write without its state (private fields without getters, a {@code Thread}
+	 * property...) fails {@link #open()} with {@link EventSerializationException} rather
+	 * than a later append.
 	 * @param types the event classes
 	 * @return this builder
 	 */
@@ -213,10 +217,10 @@ public final class VarveBuilder {
 
 	/**
 	 * A builder for a Smile mapper with Varve's defaults (unknown properties ignored, so
-	 * that old readers can read events written by newer code), to add modules or settings
-	 * to before passing the mapper to {@link #mapper(SmileMapper)}. Never activate
-	 * default typing on it: event classes come from Varve's type registry, never from
-	 * stored data.
+	 * that old readers can read events written by newer code; values Jackson would store
+	 * without their state refused), to add modules or settings to before passing the
+	 * mapper to {@link #mapper(SmileMapper)}. Never activate default typing on it: event
+	 * classes come from Varve's type registry, never from stored data.
 	 *
 	 * <pre>{@code
 	 * Varve.builder().mapper(VarveBuilder.defaultMapperBuilder().addModule(new MyModule()).build())
@@ -229,8 +233,11 @@ public final class VarveBuilder {
 
 	/**
 	 * The Jackson Smile mapper for payloads and metadata, for custom modules or settings.
-	 * By default Varve uses a plain {@link SmileMapper} that ignores unknown properties;
-	 * start from {@link #defaultMapperBuilder()} to keep Varve's defaults.
+	 * By default Varve uses a {@link SmileMapper} that ignores unknown properties; start
+	 * from {@link #defaultMapperBuilder()} to keep Varve's defaults. Whatever the mapper,
+	 * Varve refuses values Jackson would store without their state (it uses a copy of the
+	 * mapper with its check added), and {@link #open()} refuses a mapper with default
+	 * typing activated with {@link InvalidArgumentException}.
 	 * @param mapper the mapper
 	 * @return this builder
 	 */
@@ -269,6 +276,8 @@ public final class VarveBuilder {
 	 * @return the open store
 	 * @throws StoreLockedException if the directory is already open
 	 * @throws IncompatibleFormatException if it holds something Varve cannot read
+	 * @throws EventSerializationException if values of a registered event class cannot be
+	 * stored
 	 */
 	public Varve open() {
 		if (this.path == null) {

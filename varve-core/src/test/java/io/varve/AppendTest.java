@@ -1,6 +1,8 @@
 package io.varve;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -196,6 +198,27 @@ class AppendTest {
 			assertThat(events.get(i).timestampMicros()).isGreaterThanOrEqualTo(events.get(i - 1).timestampMicros());
 		}
 		assertThat(events.get(9).timestamp()).isBeforeOrEqualTo(java.time.Instant.now());
+	}
+
+	@Test
+	void commitTimestampsNeverGoBackwardsWhenTheClockDoesAlsoAcrossAReopen(@TempDir Path store) {
+		Instant start = Instant.parse("2025-06-01T12:00:00.000001Z");
+		SettableClock clock = new SettableClock(start);
+		try (Varve varve = Varve.builder().path(store).clock(clock).open()) {
+			varve.append("s-1", ExpectedVersion.any(), new Deposited(1));
+			clock.set(start.minus(Duration.ofHours(1)));
+			varve.append("s-1", ExpectedVersion.any(), new Deposited(2));
+			varve.appendAsync("s-1", ExpectedVersion.any(), new Deposited(3)).join();
+		}
+		clock.set(start.minus(Duration.ofDays(1)));
+		try (Varve varve = Varve.builder().path(store).clock(clock).open()) {
+			varve.append("s-1", ExpectedVersion.any(), new Deposited(4));
+			clock.set(start.plusMillis(5));
+			varve.append("s-1", ExpectedVersion.any(), new Deposited(5));
+			assertThat(varve.readStream("s-1", 1, 10)).extracting(RecordedEvent::timestamp)
+				.containsExactly(start, start, start, start, start.plusMillis(5));
+			assertThat(varve.streamInfo("s-1").orElseThrow().updatedAt()).isEqualTo(start.plusMillis(5));
+		}
 	}
 
 	@Test

@@ -100,7 +100,7 @@ class EventTypeTest {
 			assertThatExceptionOfType(EventSerializationException.class)
 				.isThrownBy(() -> varve.append("s-1", ExpectedVersion.any(), new TestEvents.Cyclic()))
 				.withMessageContaining("Cyclic")
-				.withMessageContaining("record or a class with getters");
+				.withMessageContaining("refers back to itself (Cyclic.self -> Cyclic)");
 			assertThat(varve.headPosition()).isZero();
 		}
 	}

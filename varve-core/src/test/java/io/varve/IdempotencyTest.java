@@ -60,6 +60,41 @@ class IdempotencyTest {
 	}
 
 	@Test
+	void aNoStreamRetryIsAcceptedOnlyForIdsStoredFromVersionOne() {
+		this.varve.append("s-1", ExpectedVersion.noStream(), new Deposited(0));
+		UUID a = UUID.randomUUID();
+		UUID b = UUID.randomUUID();
+		this.varve.append("s-1", ExpectedVersion.exact(1), events(a, b));
+		assertThatExceptionOfType(WrongExpectedVersionException.class)
+			.isThrownBy(() -> this.varve.append("s-1", ExpectedVersion.noStream(), events(a, b)))
+			.satisfies((ex) -> {
+				assertThat(ex.expected()).isEqualTo(ExpectedVersion.noStream());
+				assertThat(ex.actualVersion()).isEqualTo(3);
+			});
+		assertThat(this.varve.headPosition()).isEqualTo(3);
+	}
+
+	@Test
+	void aRetryWhoseExpectationHoldsNowButCouldNotHavePlacedTheIdsIsADuplicate() {
+		UUID a = UUID.randomUUID();
+		this.varve.append("s-1", ExpectedVersion.noStream(), events(a));
+		// An append expecting the stream to exist cannot have written its version 1.
+		assertThatExceptionOfType(DuplicateEventIdException.class)
+			.isThrownBy(() -> this.varve.append("s-1", ExpectedVersion.streamExists(), events(a)))
+			.withMessageContaining("already stored at versions 1 to 1 of 's-1'")
+			.withMessageContaining("streamExists()");
+		this.varve.append("s-1", ExpectedVersion.exact(1), new Deposited(2));
+		// Nor an append expecting version 2 its version 1, although the stream is at 2.
+		assertThatExceptionOfType(DuplicateEventIdException.class)
+			.isThrownBy(() -> this.varve.append("s-1", ExpectedVersion.exact(2), events(a)))
+			.withMessageContaining("exact(2)");
+		UUID c = UUID.randomUUID();
+		AppendResult third = this.varve.append("s-1", ExpectedVersion.streamExists(), events(c));
+		assertThat(this.varve.append("s-1", ExpectedVersion.streamExists(), events(c))).isEqualTo(third);
+		assertThat(this.varve.headPosition()).isEqualTo(3);
+	}
+
+	@Test
 	void retryWithAnyMatchesWhereverTheEventsAre() {
 		UUID a = UUID.randomUUID();
 		AppendResult original = this.varve.append("s-1", ExpectedVersion.any(), events(a));

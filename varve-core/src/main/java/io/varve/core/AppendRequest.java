@@ -158,7 +158,8 @@ final class AppendRequest<R> extends WriteRequest<R> {
 	/**
 	 * Looks for the part's explicit ids in the store. None stored: null (a new append).
 	 * All stored, in this stream, at consecutive versions placed as the expected version
-	 * says: the original result (a retry). Anything else is a conflict.
+	 * says (noStream: from version 1; streamExists: from version 2 on; exact(n): from n +
+	 * 1): the original result (a retry). Anything else is a conflict.
 	 */
 	private static AppendResult findRetry(WriteTxn txn, PreparedAppend part, long currentVersion) {
 		int count = part.ids().length;
@@ -194,13 +195,21 @@ final class AppendRequest<R> extends WriteRequest<R> {
 			lastVersion = version;
 		}
 		ExpectedVersion expected = part.expected();
+		// Where the original append put its first event, had it had this expectation.
 		boolean placed = switch (expected.kind()) {
 			case NO_STREAM -> firstVersion == 1;
+			case STREAM_EXISTS -> firstVersion > 1;
 			case EXACT -> firstVersion == expected.version() + 1;
-			case ANY, STREAM_EXISTS -> true;
+			case ANY -> true;
 		};
 		if (!placed) {
-			throw new WrongExpectedVersionException(part.stream(), expected, currentVersion);
+			if (!expected.isMetBy(currentVersion)) {
+				throw new WrongExpectedVersionException(part.stream(), expected, currentVersion);
+			}
+			throw new DuplicateEventIdException("Event ids " + describe(part, positions, true)
+					+ " are already stored at versions " + firstVersion + " to " + lastVersion + " of '" + part.stream()
+					+ "', where an append expecting " + expected + " could not have put them; retry the original "
+					+ "append with its original expected version, or give new events new ids");
 		}
 		return new AppendResult(part.stream(), positions[0], positions[count - 1], lastVersion);
 	}

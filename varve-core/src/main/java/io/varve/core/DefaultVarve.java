@@ -78,12 +78,11 @@ public final class DefaultVarve implements Varve {
 
 	private volatile DefaultProcessorRegistry processors;
 
-	private DefaultVarve(VarveConfig config, StorageEngine engine) {
+	private DefaultVarve(VarveConfig config, StorageEngine engine, EventTypeRegistry registry, PayloadCodec codec) {
 		this.config = config;
 		this.engine = engine;
-		this.registry = new EventTypeRegistry();
-		this.registry.registerAll(config.eventTypes());
-		this.codec = new PayloadCodec((config.mapper() != null) ? config.mapper() : PayloadCodec.defaultMapper());
+		this.registry = registry;
+		this.codec = codec;
 		this.reader = new EventReader(engine, this.codec, this.registry);
 		this.encoder = new EventEncoder(this.codec, this.registry, config.maxEventSize());
 		if (config.readOnly()) {
@@ -104,11 +103,18 @@ public final class DefaultVarve implements Varve {
 	 * @return the store
 	 */
 	public static DefaultVarve open(VarveConfig config) {
+		// Bad event classes or a bad mapper fail before the store is touched.
+		EventTypeRegistry registry = new EventTypeRegistry();
+		registry.registerAll(config.eventTypes());
+		PayloadCodec codec = PayloadCodec.forStore(config.mapper());
+		if (!config.readOnly()) {
+			config.eventTypes().forEach(codec::checkWritable);
+		}
 		StorageEngine engine = LmdbStorageEngine
 			.open(new StorageConfig(config.path(), config.mapSize(), config.maxMapSize(), config.durability(),
 					config.maxReaders(), config.readOnly(), config.preallocate()));
 		try {
-			return new DefaultVarve(config, engine);
+			return new DefaultVarve(config, engine, registry, codec);
 		}
 		catch (RuntimeException ex) {
 			engine.close();

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.junit.jupiter.api.Assumptions;
@@ -17,10 +17,13 @@ import io.varve.AppendResult;
 import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
+import io.varve.StoreFullException;
 import io.varve.Varve;
 import io.varve.WrongExpectedVersionException;
+import io.varve.core.write.CommitListener.Commit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class GroupCommitTest {
 
@@ -28,6 +31,9 @@ class GroupCommitTest {
 	Path dir;
 
 	record Deposited(long amount) {
+	}
+
+	record Note(String text) {
 	}
 
 	/** Serialises to the name of the thread that serialised it. */
@@ -65,13 +71,38 @@ class GroupCommitTest {
 				.withThrowableThat()
 				.havingCause()
 				.isInstanceOf(WrongExpectedVersionException.class);
-			assertThat(gate.commits()).anySatisfy((commit) -> {
-				assertThat(commit.requests()).isEqualTo(40);
-				assertThat(commit.failures()).isEqualTo(1);
-				assertThat(commit.events()).isEqualTo(40);
-				assertThat(commit.headPosition()).isEqualTo(41);
-			});
+			// The gate's commit, then everything queued behind it as one group.
+			assertThat(gate.commits())
+				.extracting(Commit::requests, Commit::failures, Commit::events, Commit::headPosition)
+				.containsExactly(tuple(1, 0, 1, 1L), tuple(40, 1, 40, 41L));
 			assertThat(varve.headPosition()).isEqualTo(41);
+		}
+	}
+
+	@Test
+	void onAStoreAtItsMaximumSizeOnlyTheRequestOfAGroupThatDoesNotFitFails() throws Exception {
+		long mib = 1024 * 1024;
+		try (DefaultVarve varve = (DefaultVarve) Varve.builder().path(this.dir).mapSize(mib).maxMapSize(mib).open()) {
+			WriterGate gate = WriterGate.hold(varve, new Deposited(0));
+			// Two events of 600 KB cannot fit a 1 MiB map; queued behind the gate, they
+			// share a group with a small append.
+			String text = "x".repeat(600_000);
+			CompletableFuture<AppendResult> tooBig = varve.appendAsync("big", ExpectedVersion.noStream(),
+					new Note(text), new Note(text));
+			CompletableFuture<AppendResult> fits = varve.appendAsync("small", ExpectedVersion.noStream(),
+					new Deposited(1));
+			gate.release();
+
+			assertThat(tooBig).failsWithin(java.time.Duration.ofSeconds(30))
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(StoreFullException.class);
+			assertThat(fits.get(30, TimeUnit.SECONDS)).isEqualTo(new AppendResult("small", 2, 2, 1));
+			// The group failed whole, then each request was committed on its own.
+			assertThat(gate.commits()).extracting(Commit::requests, Commit::failures, Commit::headPosition)
+				.containsExactly(tuple(1, 0, 1L), tuple(1, 0, 2L));
+			assertThat(varve.streamInfo("big")).isEmpty();
+			assertThat(varve.headPosition()).isEqualTo(2);
 		}
 	}
 
@@ -105,9 +136,9 @@ class GroupCommitTest {
 			WriterGate gate = WriterGate.hold(varve, new Deposited(0));
 			ConcurrentLinkedQueue<String> committedOn = new ConcurrentLinkedQueue<>();
 			varve.groupWriter().addListener((commit) -> committedOn.add(Thread.currentThread().getName()));
-			AtomicReference<AppendResult> result = new AtomicReference<>();
-			Thread caller = new Thread(
-					() -> result.set(varve.append("s-1", ExpectedVersion.noStream(), new Deposited(1))), "caller");
+			FutureTask<AppendResult> append = new FutureTask<>(
+					() -> varve.append("s-1", ExpectedVersion.noStream(), new Deposited(1)));
+			Thread caller = new Thread(append, "caller");
 			caller.start();
 			// The writer is held with its group outstanding: the caller must queue and
 			// wait, not commit past it (which would end the thread without waiting).
@@ -116,10 +147,10 @@ class GroupCommitTest {
 				Thread.onSpinWait();
 			}
 			assertThat(caller.getState()).isEqualTo(Thread.State.WAITING);
-			assertThat(result.get()).isNull();
+			assertThat(append).isNotDone();
 			gate.release();
-			caller.join(10_000);
-			assertThat(result.get().firstPosition()).isEqualTo(2);
+			// Whatever the caller threw reaches the test here.
+			assertThat(append.get(10, TimeUnit.SECONDS).firstPosition()).isEqualTo(2);
 			assertThat(committedOn).allSatisfy((thread) -> assertThat(thread).startsWith("varve-writer"));
 		}
 	}
@@ -148,21 +179,11 @@ class GroupCommitTest {
 		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir)) {
 			ConcurrentLinkedQueue<String> committedOn = new ConcurrentLinkedQueue<>();
 			varve.groupWriter().addListener((commit) -> committedOn.add(Thread.currentThread().getName()));
-			AtomicReference<Throwable> failure = new AtomicReference<>();
-			Runnable append = () -> {
-				try {
-					varve.append("s-1", ExpectedVersion.noStream(), new Deposited(1));
-				}
-				catch (Throwable ex) {
-					failure.set(ex);
-				}
-			};
+			FutureTask<AppendResult> append = new FutureTask<>(
+					() -> varve.append("s-1", ExpectedVersion.noStream(), new Deposited(1)));
 			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-			Thread virtual = (Thread) Class.forName("java.lang.Thread$Builder")
-				.getMethod("start", Runnable.class)
-				.invoke(builder, append);
-			virtual.join(10_000);
-			assertThat(failure.get()).isNull();
+			Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class).invoke(builder, append);
+			assertThat(append.get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
 			assertThat(committedOn).singleElement().asString().startsWith("varve-writer");
 		}
 	}

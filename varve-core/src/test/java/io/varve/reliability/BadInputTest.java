@@ -103,6 +103,14 @@ class BadInputTest {
 				"unpaired surrogate", () -> v.append("a\uD800b", ExpectedVersion.any(), event(1))));
 		cases.add(new Bad("stream name with leading white space", InvalidStreamNameException.class,
 				"starts or ends with white space", () -> v.append(" account-1", ExpectedVersion.any(), event(1))));
+		cases.add(new Bad("stream name with a right-to-left override", InvalidStreamNameException.class,
+				"U+202E RIGHT-TO-LEFT OVERRIDE at index 8",
+				() -> v.append("account-\u202E1", ExpectedVersion.any(), event(1))));
+		cases.add(new Bad("stream name with a trailing no-break space", InvalidStreamNameException.class,
+				"U+00A0 NO-BREAK SPACE at index 9",
+				() -> v.append("account-1\u00A0", ExpectedVersion.any(), event(1))));
+		cases.add(new Bad("stream name not in NFC", InvalidStreamNameException.class, "not in Unicode NFC",
+				() -> v.append("cafe\u0301-1", ExpectedVersion.any(), event(1))));
 		cases.add(new Bad("bad stream name in a read", InvalidStreamNameException.class, names,
 				() -> v.readStream("a\u0007", 1, 10)));
 		// Events
@@ -121,8 +129,14 @@ class BadInputTest {
 		cases.add(new Bad("EventData of null", InvalidArgumentException.class, "pass the event object",
 				() -> EventData.of(null)));
 		cases.add(new Bad("event Jackson cannot serialise", EventSerializationException.class,
-				"Make it a record or a class with getters",
+				"reading 'value' threw java.lang.IllegalStateException: no value. Fix that accessor",
 				() -> v.append("account-3", ExpectedVersion.any(), new Unserialisable())));
+		cases.add(new Bad("event whose state Jackson cannot see", EventSerializationException.class,
+				"Make it a record, add public getters",
+				() -> v.append("account-3", ExpectedVersion.any(), event(1).event(), new Invisible(7))));
+		cases.add(new Bad("event holding a Thread", EventSerializationException.class,
+				"in property 'thread', java.lang.Thread is a JDK class",
+				() -> v.append("account-3", ExpectedVersion.any(), new HoldsThread(Thread.currentThread()))));
 		cases.add(new Bad("a String as an event", InvalidArgumentException.class, "wrap the value in a record",
 				() -> v.append("account-3", ExpectedVersion.any(), "deposit 10")));
 		cases.add(new Bad("a HashMap as an event", InvalidArgumentException.class, "wrap the value in a record",
@@ -139,8 +153,8 @@ class BadInputTest {
 		cases.add(new Bad("metadata over the size limit", EventTooLargeException.class, "metadata 7",
 				() -> v.append("account-3", ExpectedVersion.any(),
 						List.of(event(1).withMetadata(Map.of("blob", "m".repeat(70_000)))))));
-		cases.add(new Bad("metadata Jackson cannot serialise", EventSerializationException.class,
-				"Make it a record or a class with getters", () -> v.append("account-3", ExpectedVersion.any(),
+		cases.add(new Bad("metadata Jackson cannot serialise", EventSerializationException.class, "Fix that accessor",
+				() -> v.append("account-3", ExpectedVersion.any(),
 						List.of(event(1).withMetadata(new Unserialisable())))));
 		cases.add(new Bad("an oversized event after valid ones", EventTooLargeException.class,
 				"make it smaller or raise the limit",
@@ -356,6 +370,20 @@ class BadInputTest {
 			throw new IllegalStateException("no value");
 		}
 
+	}
+
+	/** A class whose state Jackson cannot see: a private field and no getter. */
+	static final class Invisible {
+
+		private final int value;
+
+		Invisible(int value) {
+			this.value = value;
+		}
+
+	}
+
+	record HoldsThread(Thread thread) {
 	}
 
 	/** Two classes that claim the same event type name. */

@@ -123,7 +123,9 @@ class MapGrowthTest {
 			AppendResult small = varve.append("small", ExpectedVersion.noStream(), Filler.of(1, 10));
 			assertThat(small.firstPosition()).isEqualTo(before.head() + 1);
 
-			// In one group, the request that does not fit fails alone.
+			// A request that does not fit fails, and one that fits still commits (that
+			// they
+			// do so within one group is GroupCommitTest's).
 			CompletableFuture<AppendResult> tooBig = varve.appendAsync("big", ExpectedVersion.noStream(),
 					Filler.of(0, 1000 * 1000), Filler.of(1, 1000 * 1000));
 			CompletableFuture<AppendResult> fits = varve.appendAsync("small", ExpectedVersion.exact(1),

@@ -9,11 +9,13 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.EventDecodingException;
 import io.varve.EventSerializationException;
+import io.varve.InvalidArgumentException;
 
 /**
  * Encodes payloads and metadata as Jackson Smile, and decodes them into a class the
@@ -32,8 +34,35 @@ public final class PayloadCodec {
 	}
 
 	/**
-	 * The mapper Varve uses by default: Smile, and unknown properties are ignored so that
-	 * old readers can read events written by newer code.
+	 * A codec for a store: Varve's default mapper, or the user's with
+	 * {@link VarveJacksonModule} added (a mapper is immutable, so that means a copy).
+	 * @param mapper the user's mapper, or null for the default
+	 * @return the codec
+	 * @throws InvalidArgumentException if the mapper has default typing activated
+	 */
+	public static PayloadCodec forStore(SmileMapper mapper) {
+		if (mapper == null) {
+			return new PayloadCodec(defaultMapper());
+		}
+		JavaType any = mapper.constructType(Object.class);
+		if (mapper.serializationConfig().getDefaultTyper(any) != null
+				|| mapper.deserializationConfig().getDefaultTyper(any) != null) {
+			throw new InvalidArgumentException("The Smile mapper given to Varve has Jackson default typing "
+					+ "activated: it would write class names into stored events and, when reading them, create "
+					+ "objects of whatever classes the stored data names. Build the mapper without "
+					+ "activateDefaultTyping (start from VarveBuilder.defaultMapperBuilder()); Varve knows event "
+					+ "classes from its type registry (@EventType)");
+		}
+		boolean checked = mapper.registeredModules()
+			.stream()
+			.anyMatch((module) -> module instanceof VarveJacksonModule);
+		return new PayloadCodec(checked ? mapper : mapper.rebuild().addModule(new VarveJacksonModule()).build());
+	}
+
+	/**
+	 * The mapper Varve uses by default: Smile, unknown properties are ignored so that old
+	 * readers can read events written by newer code, and values Jackson would store
+	 * without their state are refused ({@link VarveJacksonModule}).
 	 * @return a new mapper
 	 */
 	public static SmileMapper defaultMapper() {
@@ -45,7 +74,9 @@ public final class PayloadCodec {
 	 * @return a new builder
 	 */
 	public static SmileMapper.Builder defaultMapperBuilder() {
-		return SmileMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+		return SmileMapper.builder()
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.addModule(new VarveJacksonModule());
 	}
 
 	public ObjectMapper mapper() {
@@ -63,16 +94,18 @@ public final class PayloadCodec {
 		try {
 			return this.mapper.writeValueAsBytes(value);
 		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			throw serializationFailure(value, what, ex);
+		catch (JacksonException | IllegalArgumentException | StackOverflowError ex) {
+			throw SerializationFailures.of(value, what.get(), ex);
 		}
 	}
 
-	private static EventSerializationException serializationFailure(Object value, Supplier<String> what,
-			RuntimeException ex) {
-		return new EventSerializationException("Cannot serialise " + what.get() + " of class "
-				+ value.getClass().getName() + " with Jackson Smile: " + message(ex)
-				+ ". Make it a record or a class with getters (or Jackson annotations) for its state", ex);
+	/**
+	 * Checks that values of an event class can be stored, before any is appended.
+	 * @param type the event class
+	 * @throws EventSerializationException if they cannot, saying why and what to do
+	 */
+	public void checkWritable(Class<?> type) {
+		ClassWriteCheck.check(this.mapper, type);
 	}
 
 	/**
@@ -86,8 +119,8 @@ public final class PayloadCodec {
 		try {
 			this.mapper.writeValue(out, value);
 		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			throw serializationFailure(value, what, ex);
+		catch (JacksonException | IllegalArgumentException | StackOverflowError ex) {
+			throw SerializationFailures.of(value, what.get(), ex);
 		}
 	}
 

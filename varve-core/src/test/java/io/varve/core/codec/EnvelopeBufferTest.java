@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -79,13 +81,13 @@ class EnvelopeBufferTest {
 		byte[][] seen = new byte[count][];
 		// The reader copies each envelope as soon as it is published, while the buffer
 		// keeps growing into new arrays behind it.
-		Thread reader = new Thread(() -> {
+		FutureTask<Void> reader = new FutureTask<>(() -> {
 			for (int i = 0; i < count; i++) {
 				buffer.awaitPublished(i);
 				seen[i] = Arrays.copyOfRange(buffer.array(i), buffer.offset(i), buffer.offset(i) + buffer.length(i));
 			}
-		});
-		reader.start();
+		}, null);
+		new Thread(reader, "reader").start();
 		byte[][] expected = new byte[count][];
 		for (int i = 0; i < count; i++) {
 			UUID id = new UUID(i, i);
@@ -98,8 +100,8 @@ class EnvelopeBufferTest {
 			}
 		}
 		buffer.publish();
-		reader.join(10_000);
-		assertThat(reader.isAlive()).isFalse();
+		// Whatever the reader threw reaches the test here.
+		reader.get(10, TimeUnit.SECONDS);
 		for (int i = 0; i < count; i++) {
 			assertThat(seen[i]).as("envelope %d", i).isEqualTo(expected[i]);
 		}
@@ -111,21 +113,16 @@ class EnvelopeBufferTest {
 		buffer.add(this.codec, new UUID(1, 1), null, null, new byte[] { 'N' }, new byte[] { 's' }, null,
 				new Note("a", List.of()), () -> "note");
 		buffer.publish();
-		AtomicReference<Throwable> failure = new AtomicReference<>();
-		Thread reader = new Thread(() -> {
-			try {
-				buffer.awaitPublished(0);
-				buffer.awaitPublished(1);
-			}
-			catch (RuntimeException ex) {
-				failure.set(ex);
-			}
-		});
-		reader.start();
+		FutureTask<Void> reader = new FutureTask<>(() -> {
+			buffer.awaitPublished(0);
+			buffer.awaitPublished(1);
+		}, null);
+		new Thread(reader, "reader").start();
 		VarveException cause = new VarveException("encoding broke");
 		buffer.fail(cause);
-		reader.join(10_000);
-		assertThat(failure.get()).isSameAs(cause);
+		assertThatThrownBy(() -> reader.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+			.cause()
+			.isSameAs(cause);
 	}
 
 	@Test
