@@ -5,10 +5,17 @@ package io.varve.processor;
  */
 public enum ProcessorState {
 
-	/** Running and caught up: handling events as they are committed. */
+	/**
+	 * Running and at most one batch ({@link ProcessorDefinition#batchSize()} positions)
+	 * behind the head: handling events as they are committed.
+	 */
 	RUNNING,
 
-	/** Running and working through the events before the head, in batches. */
+	/**
+	 * Running and more than one batch behind the head, working through the events before
+	 * it in batches; also after a burst of appends puts a processor that was at the head
+	 * that far behind.
+	 */
 	CATCHING_UP,
 
 	/** Started, but paused: it handles nothing until resumed. */

@@ -73,16 +73,10 @@ final class ProcessorLoop implements Runnable {
 									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.runner.filter());
 						wait = batch.lastScanned() <= handled;
 						if (wait) {
-							this.runner.reachedHead(true);
+							this.runner.reachedHead();
 							this.checkpoints.submitPending();
 						}
 						else {
-							if (batch.atEnd()) {
-								// The batch holds the newest events: handling them is
-								// live
-								// work, not catching up.
-								this.runner.reachedHead(false);
-							}
 							failure = new BatchRun(this.runner, this).run(batch);
 							if (failure != null) {
 								break;

@@ -50,8 +50,6 @@ final class ProcessorRunner {
 
 	private volatile Lifecycle lifecycle = Lifecycle.STOPPED;
 
-	private volatile boolean live;
-
 	private volatile boolean closed;
 
 	private volatile long lastProgressMicros;
@@ -117,7 +115,6 @@ final class ProcessorRunner {
 			}
 			this.handled = stored;
 			this.checkpoints.restartAt(stored);
-			this.live = false;
 			this.lastProgressMicros = this.services.nowMicros();
 			this.lifecycle = Lifecycle.RUNNING;
 			Thread worker = new Thread(new ProcessorLoop(this), "varve-processor[" + name() + "]");
@@ -175,19 +172,15 @@ final class ProcessorRunner {
 		}
 	}
 
-	/** The thread reached the head. */
-	void reachedHead(boolean idle) {
-		this.live = true;
-		if (idle) {
-			this.lastProgressMicros = this.services.nowMicros();
-		}
+	/** The thread found nothing after its handled position. */
+	void reachedHead() {
+		this.lastProgressMicros = this.services.nowMicros();
 	}
 
 	/** The thread ended, failed or not. */
 	void exited(ProcessorError failure) {
 		synchronized (this) {
 			this.lifecycle = (failure != null) ? Lifecycle.FAILED : Lifecycle.STOPPED;
-			this.live = false;
 			this.signals.detach();
 		}
 		this.checkpoints.wake();
@@ -252,7 +245,6 @@ final class ProcessorRunner {
 			this.counters.parked.addAndGet(this.checkpoints.commitNow(commit, -1));
 			this.checkpoints.restartAt(checkpoint);
 			this.handled = checkpoint;
-			this.live = false;
 			this.lastProgressMicros = this.services.nowMicros();
 			return null;
 		});
@@ -339,11 +331,6 @@ final class ProcessorRunner {
 			return ProcessorState.STOPPED;
 		}
 		return this.signals.isPaused() ? ProcessorState.PAUSED : null;
-	}
-
-	/** Whether the thread has reached the head since it started or was reset. */
-	boolean isLive() {
-		return this.live;
 	}
 
 	/** When the checkpoint last moved, or the thread last found nothing to do. */

@@ -66,7 +66,9 @@ final class ProcessorStatusReport {
 				return ProcessorState.STALLED;
 			}
 		}
-		return (runner.isLive() || lag == 0) ? ProcessorState.RUNNING : ProcessorState.CATCHING_UP;
+		// More than a batch behind is catching up, also for a processor that was live
+		// before a burst; within one batch, the batch in hand reaches the head.
+		return (lag > runner.definition().batchSize()) ? ProcessorState.CATCHING_UP : ProcessorState.RUNNING;
 	}
 
 }
