@@ -242,7 +242,7 @@ final class ProcessorRunner {
 			}
 			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint).projections(buffer)
 				.unparkFrom(name(), checkpoint + 1);
-			this.counters.parked.addAndGet(this.checkpoints.commitNow(commit, -1));
+			this.counters.parked.addAndGet(commitReset(commit, checkpoint + 1));
 			this.checkpoints.restartAt(checkpoint);
 			this.handled = checkpoint;
 			this.lastProgressMicros = this.services.nowMicros();
@@ -262,6 +262,21 @@ final class ProcessorRunner {
 		catch (Exception ex) {
 			throw new ResetFailedException("The reset callback of processor '" + name()
 					+ "' failed, so the reset was cancelled and nothing changed: " + ex, ex);
+		}
+	}
+
+	private long commitReset(ProcessorCommit commit, long first) {
+		try {
+			return this.checkpoints.commitNow(commit, -1);
+		}
+		catch (VarveClosedException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			CommitFailure failure = new CommitFailure(
+					"the reset's projection writes, checkpoint change and parked-event removals", ex);
+			throw new ResetFailedException("The reset of processor '" + name() + "' to position " + first
+					+ " was not stored, so it changed nothing: " + failure.describe(), ex);
 		}
 	}
 
