@@ -22,7 +22,19 @@ public enum ProcessorState {
 	PAUSED,
 
 	/**
-	 * Stopped by its {@link ErrorPolicy#STOP} policy; restart it once the cause is fixed.
+	 * Running, but its last commit failed on a storage error, such as a full disk or a
+	 * store at its maximum size. Nothing of that commit was stored: the processor handles
+	 * the events since its checkpoint again and commits again after its retry policy's
+	 * backoff, and goes on by itself once a commit succeeds.
+	 * {@link ProcessorStatus#lastError()} says which commit failed and why. (A handler
+	 * that fails and is retried does not make a processor RETRYING.)
+	 */
+	RETRYING,
+
+	/**
+	 * Stopped by its {@link ErrorPolicy#STOP} policy, or by a commit that failed on
+	 * something other than storage (a damaged store file); restart it once the cause is
+	 * fixed.
 	 */
 	FAILED,
 
