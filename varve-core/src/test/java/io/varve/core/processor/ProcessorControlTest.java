@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -110,11 +111,10 @@ class ProcessorControlTest {
 		}).build());
 		this.processors.start("slow");
 		assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread pauser = new Thread(() -> this.processors.pause("slow"));
-		pauser.start();
+		// On another thread, whose failure get() hands to the test.
+		CompletableFuture<Void> pause = CompletableFuture.runAsync(() -> this.processors.pause("slow"));
 		release.countDown();
-		pauser.join(10_000);
-		assertThat(pauser.isAlive()).isFalse();
+		pause.get(10, TimeUnit.SECONDS);
 		ProcessorStatus status = this.processors.status("slow");
 		assertThat(status.state()).isEqualTo(ProcessorState.PAUSED);
 		assertThat(status.checkpoint()).isEqualTo(3);
@@ -303,10 +303,9 @@ class ProcessorControlTest {
 		}).build());
 		this.processors.start("sum");
 		assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread stopper = new Thread(() -> this.processors.stop("sum"));
-		stopper.start();
+		CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> this.processors.stop("sum"));
 		release.countDown();
-		stopper.join(10_000);
+		stop.get(10, TimeUnit.SECONDS);
 		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.STOPPED);
 		assertThat(this.processors.status("sum").checkpoint()).isEqualTo(5);
 		assertThat(total()).isEqualTo(5);
