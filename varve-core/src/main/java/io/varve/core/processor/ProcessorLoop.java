@@ -64,6 +64,9 @@ final class ProcessorLoop implements Runnable {
 					}
 					CommitFailure commitFailure = this.checkpoints.state().takeFailure();
 					if (commitFailure != null) {
+						if (commitFailure.cause() instanceof VarveClosedException closed) {
+							throw closed;
+						}
 						if (!commitFailure.isTransient()) {
 							failure = failed(commitFailure);
 							break;
@@ -96,9 +99,8 @@ final class ProcessorLoop implements Runnable {
 					if (!this.checkpoints.state().hasFailure()) {
 						throw ex;
 					}
-					// Waiting for an earlier commit, which failed: what was handled on
-					// top
-					// of it is dropped, and the next round rewinds.
+					// An earlier commit failed: what was handled on top of it is
+					// dropped, and the next round rewinds.
 					wait = false;
 				}
 				finally {
