@@ -4,6 +4,7 @@ import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -120,6 +121,23 @@ public final class RecordedEvent {
 	/** The stream's category: the part of the stream name before the first {@code -}. */
 	public String category() {
 		return Varve.categoryOf(stream());
+	}
+
+	/**
+	 * The class {@link #data()} decodes into: the one registered for {@link #type()} in
+	 * this process, found without decoding the payload, so that code can decide whether
+	 * it wants an event before paying for decoding it (or failing to).
+	 *
+	 * <pre>{@code
+	 * if (event.dataClass().filter(AccountEvent.class::isAssignableFrom).isPresent()) {
+	 *     AccountEvent accountEvent = (AccountEvent) event.data();
+	 * }
+	 * }</pre>
+	 * @return the class, or empty when no class is registered for the type in this
+	 * process
+	 */
+	public Optional<Class<?>> dataClass() {
+		return this.registry.classFor(type());
 	}
 
 	/**

@@ -57,4 +57,21 @@ class LazyDecodingTest {
 		}
 	}
 
+	@Test
+	void theClassAnEventDecodesIntoIsKnownWithoutDecodingIt() {
+		try (Varve varve = Varve.open(this.dir)) {
+			varve.append("s-1", ExpectedVersion.any(), new Counted(1));
+			DECODED.set(0);
+			RecordedEvent event = varve.readEvent(1).orElseThrow();
+			assertThat(event.dataClass()).contains(Counted.class);
+			assertThat(DECODED).hasValue(0);
+		}
+		// A store opened without the class knows only the type name.
+		try (Varve varve = Varve.open(this.dir)) {
+			RecordedEvent event = varve.readEvent(1).orElseThrow();
+			assertThat(event.type()).isEqualTo("Counted");
+			assertThat(event.dataClass()).isEmpty();
+		}
+	}
+
 }

@@ -18,7 +18,8 @@ import java.util.UUID;
  * @param position the position of the event being handled, or 0 when the error was not
  * about one event (such as a failed commit)
  * @param eventId the id of that event, or null
- * @param attempts how many times the event was tried
+ * @param attempts how many times the event was tried; for a failed commit, how many
+ * commits failed in a row
  * @param at when the error happened
  */
 public record ProcessorError(String message, String errorType, long position, UUID eventId, int attempts, Instant at) {

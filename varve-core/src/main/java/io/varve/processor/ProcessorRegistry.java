@@ -98,7 +98,8 @@ public interface ProcessorRegistry {
 	 * @param name the processor's name
 	 * @param fromPosition the first position to handle: 0 or 1 for the beginning, at most
 	 * the head position plus one
-	 * @throws ResetFailedException if the reset callback threw; nothing changed
+	 * @throws ResetFailedException if the reset callback threw or the reset's commit
+	 * failed; nothing changed
 	 */
 	void reset(String name, long fromPosition);
 

@@ -9,6 +9,11 @@ import io.varve.InvalidArgumentException;
  * its {@link ErrorPolicy} applies. The wait before retry {@code n} (1 for the first
  * retry) is {@code initialBackoff * multiplier^(n-1)}, capped at {@code maxBackoff}.
  *
+ * <p>
+ * The same waits, but at least 100 ms, space the tries of a commit that failed on storage
+ * (see {@link ProcessorState#RETRYING}); those tries go on until one succeeds and are not
+ * counted against any event's {@code maxAttempts}.
+ *
  * <pre>{@code
  * RetryPolicy patient = RetryPolicy.of(5, Duration.ofMillis(200), Duration.ofSeconds(10), 2.0);
  * RetryPolicy once = RetryPolicy.none();

@@ -2,13 +2,12 @@ package io.varve.core.processor;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
- * A processor's committed checkpoint, the commits that move it, and the threads waiting
- * for it.
+ * The commits that move a processor's checkpoint; what they stored is in
+ * {@link CommittedCheckpoint}.
  *
  * <p>
  * Commits that carry projection writes or parked entries are queued and waited for just
@@ -24,6 +23,13 @@ import java.util.function.BooleanSupplier;
  * again, which is the at-least-once promise for handlers without projection writes.
  *
  * <p>
+ * A commit that fails wrote nothing. Its failure is kept for the processor's thread
+ * ({@link CommittedCheckpoint#takeFailure()}), which drops everything not committed
+ * ({@link #rewind()}) and handles those events again from the committed checkpoint: a
+ * batch handled on top of a failed commit is never committed, and each event reaches the
+ * projections exactly once.
+ *
+ * <p>
  * Commits are submitted by whoever holds the processor's batch lock, so they reach the
  * writer in order and the stored checkpoint only moves forward, except through a reset,
  * which starts a new epoch: completions of older commits are then ignored.
@@ -37,16 +43,10 @@ final class CheckpointTracker {
 
 	private final ProcessorServices services;
 
-	private final ReentrantLock lock = new ReentrantLock();
+	/** Counts the events of checkpoint-only commits once they are stored. */
+	private final AtomicLong eventsHandled;
 
-	private final Condition changed = this.lock.newCondition();
-
-	// Guarded by lock.
-	private long committed;
-
-	private int epoch;
-
-	private RuntimeException failure;
+	private final CommittedCheckpoint state;
 
 	// Owned by the batch lock holder.
 	private CompletableFuture<?> inFlight;
@@ -59,22 +59,21 @@ final class CheckpointTracker {
 
 	private long pending = -1;
 
+	/** Events handled in the batches up to {@link #pending}. */
+	private long pendingHandled;
+
 	private long lastSubmitNanos = System.nanoTime() - LAZY_INTERVAL_NANOS;
 
-	CheckpointTracker(String processor, ProcessorServices services) {
+	CheckpointTracker(String processor, ProcessorServices services, AtomicLong eventsHandled) {
 		this.processor = processor;
 		this.services = services;
+		this.eventsHandled = eventsHandled;
+		this.state = new CommittedCheckpoint(processor);
 	}
 
-	/** The committed checkpoint. */
-	long committed() {
-		this.lock.lock();
-		try {
-			return this.committed;
-		}
-		finally {
-			this.lock.unlock();
-		}
+	/** The committed checkpoint, its failures and its waiters. */
+	CommittedCheckpoint state() {
+		return this.state;
 	}
 
 	/**
@@ -82,54 +81,51 @@ final class CheckpointTracker {
 	 * stored checkpoint, or after a reset committed.
 	 */
 	void restartAt(long position) {
+		dropUncommitted();
+		this.state.startEpoch(position);
+	}
+
+	/**
+	 * After a failed commit: waits for the commits still queued (each stores or fails
+	 * whole), drops the positions held back and the failures seen meanwhile, and returns
+	 * the committed checkpoint, after which the thread handles events again.
+	 * @return the committed checkpoint
+	 */
+	long rewind() {
+		awaitQuietly(this.pipelined);
+		awaitQuietly(this.inFlight);
+		dropUncommitted();
+		return this.state.settled();
+	}
+
+	private void dropUncommitted() {
 		this.pending = -1;
+		this.pendingHandled = 0;
 		this.inFlight = null;
 		this.pipelined = null;
 		this.pipelinedWrites = null;
-		this.lock.lock();
-		try {
-			this.epoch++;
-			this.committed = position;
-			this.failure = null;
-			this.changed.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
 	}
 
-	/**
-	 * Commits and waits.
-	 * @param commit the commit
-	 * @param checkpoint the checkpoint it stores, or -1
-	 * @return the change in parked entries
-	 */
-	long commitNow(ProcessorCommit commit, long checkpoint) {
-		return commitNow(commit, checkpoint, null);
-	}
-
-	/**
-	 * Commits and waits.
-	 * @param commit the commit
-	 * @param checkpoint the checkpoint it stores, or -1
-	 * @param committed told the change in parked entries before waiters see the new
-	 * checkpoint, so that they see counters that match it
-	 * @return the change in parked entries
-	 */
-	long commitNow(ProcessorCommit commit, long checkpoint, java.util.function.LongConsumer committed) {
-		awaitPipelined();
-		int at = epoch();
-		long delta = ProcessorServices.await(this.services.submit(commit));
-		if (committed != null) {
-			committed.accept(delta);
-		}
-		if (checkpoint >= 0) {
-			if (this.pending <= checkpoint) {
-				this.pending = -1;
+	private static void awaitQuietly(CompletableFuture<?> commit) {
+		if (commit != null) {
+			try {
+				ProcessorServices.await(commit);
 			}
-			advanced(checkpoint, at);
+			catch (RuntimeException ex) {
+				// Recorded by its completion.
+			}
 		}
-		return delta;
+	}
+
+	/**
+	 * Commits an operation's change (start, reset, a parked event) and waits; it does not
+	 * move the thread's checkpoint, and its failure goes to the caller.
+	 * @param commit the commit
+	 * @return the change in parked entries
+	 */
+	long commitNow(ProcessorCommit commit) {
+		awaitPipelined();
+		return ProcessorServices.await(this.services.submit(commit));
 	}
 
 	/**
@@ -144,22 +140,26 @@ final class CheckpointTracker {
 	 * @param committed told the change in parked entries before waiters see the new
 	 * checkpoint
 	 */
-	void commitPipelined(ProcessorCommit commit, ProjectionBuffer writes, long checkpoint,
-			java.util.function.LongConsumer committed) {
+	void commitPipelined(ProcessorCommit commit, ProjectionBuffer writes, long checkpoint, LongConsumer committed) {
 		awaitPipelined();
-		int at = epoch();
+		int at = this.state.epoch();
+		long handledBefore = 0;
 		if (this.pending <= checkpoint) {
+			// This commit stores the held-back position too.
 			this.pending = -1;
+			handledBefore = this.pendingHandled;
+			this.pendingHandled = 0;
 		}
+		long alsoHandled = handledBefore;
 		this.pipelinedWrites = writes;
 		this.pipelined = this.services.submit(commit).whenComplete((delta, ex) -> {
 			if (ex == null) {
+				this.eventsHandled.addAndGet(alsoHandled);
 				committed.accept(delta);
-				advanced(checkpoint, at);
+				this.state.stored(checkpoint, at);
 			}
 			else {
-				failed((ex instanceof RuntimeException runtime) ? runtime
-						: new IllegalStateException("Projection commit failed", ex));
+				this.state.failed(CommitFailure.ofCheckpoint(checkpoint, true, ex), at);
 			}
 		});
 	}
@@ -189,9 +189,12 @@ final class CheckpointTracker {
 	/**
 	 * Moves the checkpoint without waiting, now or a little later (see the class
 	 * comment).
+	 * @param checkpoint the new checkpoint
+	 * @param handled the events handled since the last one, counted once stored
 	 */
-	void commitLater(long checkpoint) {
+	void commitLater(long checkpoint, int handled) {
 		this.pending = checkpoint;
+		this.pendingHandled += handled;
 		if ((this.inFlight == null || this.inFlight.isDone())
 				&& System.nanoTime() - this.lastSubmitNanos >= LAZY_INTERVAL_NANOS) {
 			submitPending();
@@ -208,17 +211,20 @@ final class CheckpointTracker {
 			return;
 		}
 		long position = this.pending;
+		long handled = this.pendingHandled;
 		this.pending = -1;
+		this.pendingHandled = 0;
 		this.lastSubmitNanos = System.nanoTime();
-		int at = epoch();
+		int at = this.state.epoch();
 		this.inFlight = this.services.submit(new ProcessorCommit(true, this.processor, position))
 			.whenComplete((result, ex) -> {
 				if (ex == null) {
-					advanced(position, at);
+					// Counted first: a waiter woken by the new checkpoint sees the count.
+					this.eventsHandled.addAndGet(handled);
+					this.state.stored(position, at);
 				}
 				else {
-					failed((ex instanceof RuntimeException runtime) ? runtime
-							: new IllegalStateException("Checkpoint commit failed", ex));
+					this.state.failed(CommitFailure.ofCheckpoint(position, false, ex), at);
 				}
 			});
 	}
@@ -232,90 +238,8 @@ final class CheckpointTracker {
 				ProcessorServices.await(last);
 			}
 			catch (RuntimeException ex) {
-				// Recorded by the completion; the caller looks at takeFailure().
+				// Recorded by the completion, for the thread to take.
 			}
-		}
-	}
-
-	/** A failure of a commit that was not waited for, taken once. */
-	RuntimeException takeFailure() {
-		this.lock.lock();
-		try {
-			RuntimeException taken = this.failure;
-			this.failure = null;
-			return taken;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/** Wakes waiters, to look at the processor's state again. */
-	void wake() {
-		this.lock.lock();
-		try {
-			this.changed.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * Waits until the committed checkpoint reaches a position.
-	 * @param position the position
-	 * @param nanos the longest wait
-	 * @param giveUp checked on every change; true stops the wait
-	 * @return whether the position was reached
-	 */
-	boolean await(long position, long nanos, BooleanSupplier giveUp) throws InterruptedException {
-		long remaining = nanos;
-		this.lock.lock();
-		try {
-			while (this.committed < position) {
-				if (giveUp.getAsBoolean() || remaining <= 0) {
-					return false;
-				}
-				remaining = this.changed.awaitNanos(remaining);
-			}
-			return true;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private int epoch() {
-		this.lock.lock();
-		try {
-			return this.epoch;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void advanced(long position, int at) {
-		this.lock.lock();
-		try {
-			if (at == this.epoch && position > this.committed) {
-				this.committed = position;
-				this.changed.signalAll();
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void failed(RuntimeException ex) {
-		this.lock.lock();
-		try {
-			this.failure = ex;
-			this.changed.signalAll();
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 

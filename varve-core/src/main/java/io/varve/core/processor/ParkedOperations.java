@@ -65,11 +65,11 @@ final class ParkedOperations {
 			ParkedEvent again = new ParkedEvent(this.name, position, event.id(), event.stream(), event.type(),
 					error.message(), error.errorType(), attempt, error.at());
 			this.runner.checkpoints()
-				.commitNow(new ProcessorCommit(false, this.name, -1).park(key, ParkedRecord.encode(again)), -1);
+				.commitNow(new ProcessorCommit(false, this.name, -1).park(key, ParkedRecord.encode(again)));
 			return false;
 		}
 		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1).projections(buffer).unpark(key);
-		this.counters.parked.addAndGet(this.runner.checkpoints().commitNow(commit, -1));
+		this.counters.parked.addAndGet(this.runner.checkpoints().commitNow(commit));
 		this.counters.eventsHandled.incrementAndGet();
 		return true;
 	}
@@ -77,7 +77,7 @@ final class ParkedOperations {
 	void discard(long position) {
 		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1)
 			.unpark(ProcessorKeys.parked(this.name, position));
-		long delta = this.runner.checkpoints().commitNow(commit, -1);
+		long delta = this.runner.checkpoints().commitNow(commit);
 		if (delta == 0) {
 			throw notParked(position);
 		}

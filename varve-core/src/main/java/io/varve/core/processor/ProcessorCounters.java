@@ -40,6 +40,21 @@ final class ProcessorCounters {
 		return error;
 	}
 
+	/**
+	 * Keeps a failed commit as the last error. Not counted in {@link #errors}, which
+	 * counts failed handler attempts.
+	 * @param message what failed, why, and what happens next
+	 * @param failure the failure
+	 * @param inARow commits failed in a row, this one included
+	 * @return the error
+	 */
+	ProcessorError recordCommitFailure(String message, CommitFailure failure, int inARow) {
+		ProcessorError error = new ProcessorError(message, failure.cause().getClass().getName(), 0, null, inARow,
+				this.services.now());
+		this.lastError = error;
+		return error;
+	}
+
 	ProcessorError lastError() {
 		return this.lastError;
 	}

@@ -22,6 +22,12 @@ final class ProcessorLoop implements Runnable {
 	/** Most envelopes looked at per snapshot when few match the filter. */
 	private static final int SCAN_LIMIT = 8192;
 
+	/**
+	 * Shortest wait before a failed commit is tried again, so that a retry policy without
+	 * waits does not spin on a full disk.
+	 */
+	static final long MIN_COMMIT_RETRY_MILLIS = 100;
+
 	private final ProcessorRunner runner;
 
 	private final ProcessorDefinition definition;
@@ -49,20 +55,25 @@ final class ProcessorLoop implements Runnable {
 		try {
 			while (!this.signals.isStopRequested()) {
 				this.signals.clearSignal();
-				boolean wait;
+				boolean wait = false;
+				long retryNanos = 0;
 				this.signals.lockForBatch();
 				try {
 					if (this.signals.isStopRequested()) {
 						break;
 					}
-					RuntimeException commitFailure = this.checkpoints.takeFailure();
+					CommitFailure commitFailure = this.checkpoints.state().takeFailure();
 					if (commitFailure != null) {
-						failure = this.counters.recordError(commitFailure, null, 0);
-						LOG.log(Level.ERROR, "Processor '" + this.definition.name() + "' is FAILED: a commit failed",
-								commitFailure);
-						break;
+						if (commitFailure.cause() instanceof VarveClosedException closed) {
+							throw closed;
+						}
+						if (!commitFailure.isTransient()) {
+							failure = failed(commitFailure);
+							break;
+						}
+						retryNanos = rewind(commitFailure);
 					}
-					if (this.signals.isPaused()) {
+					else if (this.signals.isPaused()) {
 						this.checkpoints.submitPending();
 						wait = true;
 					}
@@ -73,16 +84,10 @@ final class ProcessorLoop implements Runnable {
 									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.runner.filter());
 						wait = batch.lastScanned() <= handled;
 						if (wait) {
-							this.runner.reachedHead(true);
+							this.runner.reachedHead();
 							this.checkpoints.submitPending();
 						}
 						else {
-							if (batch.atEnd()) {
-								// The batch holds the newest events: handling them is
-								// live
-								// work, not catching up.
-								this.runner.reachedHead(false);
-							}
 							failure = new BatchRun(this.runner, this).run(batch);
 							if (failure != null) {
 								break;
@@ -90,10 +95,21 @@ final class ProcessorLoop implements Runnable {
 						}
 					}
 				}
+				catch (RuntimeException ex) {
+					if (!this.checkpoints.state().hasFailure()) {
+						throw ex;
+					}
+					// An earlier commit failed: what was handled on top of it is
+					// dropped, and the next round rewinds.
+					wait = false;
+				}
 				finally {
 					this.signals.unlock();
 				}
-				if (wait) {
+				if (retryNanos > 0) {
+					this.signals.awaitRetry(retryNanos);
+				}
+				else if (wait) {
 					this.signals.awaitSignal();
 				}
 			}
@@ -108,6 +124,37 @@ final class ProcessorLoop implements Runnable {
 		finally {
 			exit(failure);
 		}
+	}
+
+	/**
+	 * Drops what was not committed and moves the handled position back to the committed
+	 * checkpoint, so that the next rounds handle those events again.
+	 * @return how long to wait before that
+	 */
+	private long rewind(CommitFailure commitFailure) {
+		long checkpoint = this.checkpoints.rewind();
+		this.runner.rewound(checkpoint);
+		int inARow = this.checkpoints.state().failedInARow() + 1;
+		long backoff = Math.max(this.definition.retryPolicy().backoff(inARow).toMillis(), MIN_COMMIT_RETRY_MILLIS);
+		String message = commitFailure.describe() + ". Nothing of it was stored: the processor handles the events "
+				+ "after position " + checkpoint + " again and commits in " + backoff + " ms (" + inARow + " failed "
+				+ ((inARow == 1) ? "commit" : "commits in a row") + "), and goes on by itself once writes succeed";
+		this.counters.recordCommitFailure(message, commitFailure, inARow);
+		// Counted once reported: a RETRYING status comes with this error.
+		this.checkpoints.state().countFailure();
+		if (inARow == 1) {
+			LOG.log(Level.WARNING, "Processor '" + this.definition.name() + "': " + message, commitFailure.cause());
+		}
+		else {
+			LOG.log(Level.DEBUG, () -> "Processor '" + this.definition.name() + "': " + message);
+		}
+		return backoff * 1_000_000L;
+	}
+
+	private ProcessorError failed(CommitFailure commitFailure) {
+		String message = commitFailure.describe() + "; the processor is FAILED: fix the cause and restart it";
+		LOG.log(Level.ERROR, "Processor '" + this.definition.name() + "': " + message, commitFailure.cause());
+		return this.counters.recordCommitFailure(message, commitFailure, 1);
 	}
 
 	private void exit(ProcessorError failure) {
@@ -137,10 +184,8 @@ final class ProcessorLoop implements Runnable {
 	void commitBatch(ProjectionBuffer buffer, List<ParkedEvent> parkedEvents, long checkpoint, int handledCount) {
 		String name = this.definition.name();
 		if (buffer.isEmpty() && parkedEvents.isEmpty()) {
-			// Counted first: a waiter woken by the commit sees the count.
-			this.counters.eventsHandled.addAndGet(handledCount);
 			if (checkpoint > this.runner.handled()) {
-				this.checkpoints.commitLater(checkpoint);
+				this.checkpoints.commitLater(checkpoint, handledCount);
 			}
 		}
 		else {

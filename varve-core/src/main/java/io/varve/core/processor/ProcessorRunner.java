@@ -50,8 +50,6 @@ final class ProcessorRunner {
 
 	private volatile Lifecycle lifecycle = Lifecycle.STOPPED;
 
-	private volatile boolean live;
-
 	private volatile boolean closed;
 
 	private volatile long lastProgressMicros;
@@ -60,12 +58,12 @@ final class ProcessorRunner {
 		this.definition = definition;
 		this.services = services;
 		this.filter = EnvelopeFilter.of(definition.filter());
-		this.checkpoints = new CheckpointTracker(definition.name(), services);
 		long[] stored = services.read((txn) -> new long[] { ProcessorTables.checkpoint(txn, definition.name()),
 				ProcessorTables.parkedCount(txn, definition.name()) });
+		this.counters = new ProcessorCounters(services, stored[1]);
+		this.checkpoints = new CheckpointTracker(definition.name(), services, this.counters.eventsHandled);
 		this.handled = Math.max(0, stored[0]);
 		this.checkpoints.restartAt(this.handled);
-		this.counters = new ProcessorCounters(services, stored[1]);
 		this.parked = new ParkedOperations(this);
 		this.lastProgressMicros = services.nowMicros();
 	}
@@ -113,11 +111,10 @@ final class ProcessorRunner {
 				stored = (this.definition.startPosition() == StartPosition.END) ? this.services.head() : 0;
 				// Stored at once, so that a processor starting at the end stays where it
 				// first started.
-				this.checkpoints.commitNow(new ProcessorCommit(false, name(), stored), -1);
+				this.checkpoints.commitNow(new ProcessorCommit(false, name(), stored));
 			}
 			this.handled = stored;
 			this.checkpoints.restartAt(stored);
-			this.live = false;
 			this.lastProgressMicros = this.services.nowMicros();
 			this.lifecycle = Lifecycle.RUNNING;
 			Thread worker = new Thread(new ProcessorLoop(this), "varve-processor[" + name() + "]");
@@ -153,7 +150,7 @@ final class ProcessorRunner {
 	void close() {
 		this.closed = true;
 		stop();
-		this.checkpoints.wake();
+		this.checkpoints.state().wake();
 	}
 
 	// Used by the thread (ProcessorLoop), with the batch lock held
@@ -175,22 +172,26 @@ final class ProcessorRunner {
 		}
 	}
 
-	/** The thread reached the head. */
-	void reachedHead(boolean idle) {
-		this.live = true;
-		if (idle) {
-			this.lastProgressMicros = this.services.nowMicros();
-		}
+	/**
+	 * Moves the handled position back to the committed checkpoint after a failed commit,
+	 * so that the events after it are handled again; not progress.
+	 */
+	void rewound(long checkpoint) {
+		this.handled = checkpoint;
+	}
+
+	/** The thread found nothing after its handled position. */
+	void reachedHead() {
+		this.lastProgressMicros = this.services.nowMicros();
 	}
 
 	/** The thread ended, failed or not. */
 	void exited(ProcessorError failure) {
 		synchronized (this) {
 			this.lifecycle = (failure != null) ? Lifecycle.FAILED : Lifecycle.STOPPED;
-			this.live = false;
 			this.signals.detach();
 		}
-		this.checkpoints.wake();
+		this.checkpoints.state().wake();
 	}
 
 	/** Tells the thread that new events were committed. */
@@ -208,8 +209,8 @@ final class ProcessorRunner {
 				this.checkpoints.awaitPipelined();
 			}
 			catch (RuntimeException ex) {
-				// Recorded by the commit's completion: the processor's thread fails on
-				// it.
+				// Recorded by the commit's completion, for the processor's thread to
+				// handle.
 			}
 			return operation.get();
 		}
@@ -249,10 +250,9 @@ final class ProcessorRunner {
 			}
 			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint).projections(buffer)
 				.unparkFrom(name(), checkpoint + 1);
-			this.counters.parked.addAndGet(this.checkpoints.commitNow(commit, -1));
+			this.counters.parked.addAndGet(commitReset(commit, checkpoint + 1));
 			this.checkpoints.restartAt(checkpoint);
 			this.handled = checkpoint;
-			this.live = false;
 			this.lastProgressMicros = this.services.nowMicros();
 			return null;
 		});
@@ -273,6 +273,21 @@ final class ProcessorRunner {
 		}
 	}
 
+	private long commitReset(ProcessorCommit commit, long first) {
+		try {
+			return this.checkpoints.commitNow(commit);
+		}
+		catch (VarveClosedException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			CommitFailure failure = new CommitFailure(
+					"the reset's projection writes, checkpoint change and parked-event removals", ex);
+			throw new ResetFailedException("The reset of processor '" + name() + "' to position " + first
+					+ " was not stored, so it changed nothing: " + failure.describe(), ex);
+		}
+	}
+
 	boolean retryParked(long position) {
 		checkOperation("retry a parked event of");
 		return betweenBatches(() -> this.parked.retry(position));
@@ -281,7 +296,12 @@ final class ProcessorRunner {
 	void discardParked(long position) {
 		checkNotClosed();
 		this.services.requireWritable();
-		this.parked.discard(position);
+		// Between batches like the other operations, so that its commit never overtakes
+		// one of the thread's.
+		betweenBatches(() -> {
+			this.parked.discard(position);
+			return null;
+		});
 	}
 
 	List<ParkedEvent> parked(long afterPosition, int limit) {
@@ -299,8 +319,9 @@ final class ProcessorRunner {
 		}
 		boolean reached;
 		try {
-			reached = this.checkpoints.await(position, CheckpointTracker.nanos(timeout),
-					() -> this.lifecycle == Lifecycle.FAILED || this.closed);
+			reached = this.checkpoints.state()
+				.await(position, CheckpointTracker.nanos(timeout),
+						() -> this.lifecycle == Lifecycle.FAILED || this.closed);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -321,8 +342,15 @@ final class ProcessorRunner {
 		ProcessorStatus status = status();
 		throw new ProcessorTimeoutException("Processor '" + name() + "' did not reach position " + position + " within "
 				+ timeout + ": it is " + status.state() + " at checkpoint " + status.checkpoint() + " with the head at "
-				+ status.headPosition()
-				+ ((status.state() == ProcessorState.STOPPED) ? "; start it with start(\"" + name() + "\")" : ""));
+				+ status.headPosition() + advice(status));
+	}
+
+	private String advice(ProcessorStatus status) {
+		return switch (status.state()) {
+			case STOPPED -> "; start it with start(\"" + name() + "\")";
+			case RETRYING -> "; " + status.lastError().message();
+			default -> "";
+		};
 	}
 
 	ProcessorStatus status() {
@@ -339,11 +367,6 @@ final class ProcessorRunner {
 			return ProcessorState.STOPPED;
 		}
 		return this.signals.isPaused() ? ProcessorState.PAUSED : null;
-	}
-
-	/** Whether the thread has reached the head since it started or was reset. */
-	boolean isLive() {
-		return this.live;
 	}
 
 	/** When the checkpoint last moved, or the thread last found nothing to do. */

@@ -19,18 +19,15 @@ final class ProcessorStatusReport {
 	static ProcessorStatus of(ProcessorRunner runner) {
 		ProcessorServices services = runner.services();
 		// State first: a processor's thread stores its last checkpoint before it reports
-		// itself FAILED or STOPPED, so a checkpoint read after that state is the final
-		// one.
-		ProcessorState base = runner.baseState();
-		long checkpoint = runner.checkpoints().committed();
+		// itself FAILED or STOPPED, and reports RETRYING once every commit before the
+		// failed one has completed, so a checkpoint read after that state is the one it
+		// stays at or goes on from.
+		ProcessorState fixed = fixedState(runner);
+		long checkpoint = runner.checkpoints().state().committed();
 		long head = services.head();
-		long lag = Math.max(0, head - checkpoint);
-		long now = services.nowMicros();
-		long oldest = (lag > 0) ? services.read((txn) -> ProcessorTables.timestampMicros(txn, checkpoint + 1)) : -1;
-		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
-		ProcessorCounters counters = runner.counters();
-		return new ProcessorStatus(runner.name(), state(runner, base, lag, now, oldest), checkpoint, head, lag, age,
-				counters.eventsHandled.get(), counters.errors.get(), counters.lastError(), counters.parked.get());
+		long oldest = (head > checkpoint) ? services.read((txn) -> ProcessorTables.timestampMicros(txn, checkpoint + 1))
+				: -1;
+		return status(runner, fixed, checkpoint, head, oldest, runner.counters().parked.get());
 	}
 
 	/**
@@ -39,25 +36,35 @@ final class ProcessorStatusReport {
 	 * same snapshot. State and counters are the processor's own, at this moment.
 	 */
 	static ProcessorStatus of(ProcessorRunner runner, ReadTxn txn) {
-		ProcessorServices services = runner.services();
-		ProcessorState base = runner.baseState();
+		ProcessorState fixed = fixedState(runner);
 		long checkpoint = Math.max(0, ProcessorTables.checkpoint(txn, runner.name()));
 		long head = txn.headPosition();
-		long lag = Math.max(0, head - checkpoint);
-		long now = services.nowMicros();
-		long oldest = (lag > 0) ? ProcessorTables.timestampMicros(txn, checkpoint + 1) : -1;
-		Duration age = (oldest >= 0) ? Duration.of(Math.max(0, now - oldest), ChronoUnit.MICROS) : Duration.ZERO;
-		ProcessorCounters counters = runner.counters();
-		return new ProcessorStatus(runner.name(), state(runner, base, lag, now, oldest), checkpoint, head, lag, age,
-				counters.eventsHandled.get(), counters.errors.get(), counters.lastError(),
-				ProcessorTables.parkedCount(txn, runner.name()));
+		long oldest = (head > checkpoint) ? ProcessorTables.timestampMicros(txn, checkpoint + 1) : -1;
+		return status(runner, fixed, checkpoint, head, oldest, ProcessorTables.parkedCount(txn, runner.name()));
 	}
 
-	private static ProcessorState state(ProcessorRunner runner, ProcessorState base, long lag, long nowMicros,
-			long oldestMicros) {
-		if (base != null) {
-			return base;
+	private static ProcessorStatus status(ProcessorRunner runner, ProcessorState fixed, long checkpoint, long head,
+			long oldestMicros, long parked) {
+		long lag = Math.max(0, head - checkpoint);
+		long now = runner.services().nowMicros();
+		Duration age = (oldestMicros >= 0) ? Duration.of(Math.max(0, now - oldestMicros), ChronoUnit.MICROS)
+				: Duration.ZERO;
+		ProcessorState state = (fixed != null) ? fixed : byProgress(runner, lag, now, oldestMicros);
+		ProcessorCounters counters = runner.counters();
+		return new ProcessorStatus(runner.name(), state, checkpoint, head, lag, age, counters.eventsHandled.get(),
+				counters.errors.get(), counters.lastError(), parked);
+	}
+
+	/** FAILED, STOPPED, PAUSED or RETRYING, whatever the lag; else null. */
+	private static ProcessorState fixedState(ProcessorRunner runner) {
+		ProcessorState base = runner.baseState();
+		if (base == null && runner.checkpoints().state().failedInARow() > 0) {
+			return ProcessorState.RETRYING;
 		}
+		return base;
+	}
+
+	private static ProcessorState byProgress(ProcessorRunner runner, long lag, long nowMicros, long oldestMicros) {
 		if (lag > 0) {
 			// Behind since the later of its last progress and the oldest waiting event,
 			// so that a long idle spell before the event came does not count.
@@ -66,7 +73,9 @@ final class ProcessorStatusReport {
 				return ProcessorState.STALLED;
 			}
 		}
-		return (runner.isLive() || lag == 0) ? ProcessorState.RUNNING : ProcessorState.CATCHING_UP;
+		// More than a batch behind is catching up, also for a processor that was live
+		// before a burst; within one batch, the batch in hand reaches the head.
+		return (lag > runner.definition().batchSize()) ? ProcessorState.CATCHING_UP : ProcessorState.RUNNING;
 	}
 
 }

@@ -98,6 +98,20 @@ final class WorkerSignals {
 		this.idle = false;
 	}
 
+	/**
+	 * Waits before the thread tries a failed commit again; returns early only when asked
+	 * to stop (operations take the batch lock meanwhile, and new commits can wait).
+	 * @param nanos how long to wait
+	 */
+	void awaitRetry(long nanos) {
+		long deadline = System.nanoTime() + nanos;
+		long remaining = nanos;
+		while (remaining > 0 && !this.stopRequested) {
+			LockSupport.parkNanos(this, remaining);
+			remaining = deadline - System.nanoTime();
+		}
+	}
+
 	boolean isIdle() {
 		return this.idle;
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -110,11 +111,10 @@ class ProcessorControlTest {
 		}).build());
 		this.processors.start("slow");
 		assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread pauser = new Thread(() -> this.processors.pause("slow"));
-		pauser.start();
+		// On another thread, whose failure get() hands to the test.
+		CompletableFuture<Void> pause = CompletableFuture.runAsync(() -> this.processors.pause("slow"));
 		release.countDown();
-		pauser.join(10_000);
-		assertThat(pauser.isAlive()).isFalse();
+		pause.get(10, TimeUnit.SECONDS);
 		ProcessorStatus status = this.processors.status("slow");
 		assertThat(status.state()).isEqualTo(ProcessorState.PAUSED);
 		assertThat(status.checkpoint()).isEqualTo(3);
@@ -214,6 +214,69 @@ class ProcessorControlTest {
 	}
 
 	@Test
+	void aProcessorMoreThanABatchBehindIsCatchingUpEvenAfterItWasLive() throws Exception {
+		CountDownLatch inHandler = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.processors.register(ProcessorDefinition.builder("audit").batchSize(10).handler((event, context) -> {
+			if (event.position() == 1) {
+				inHandler.countDown();
+				release.await();
+			}
+		}).build());
+		this.processors.start("audit");
+		ProcessorCatchUpTest.awaitIdle(((DefaultProcessorRegistry) this.processors).runner("audit"));
+		// Live: at the head of the empty log.
+		assertThat(this.processors.status("audit").state()).isEqualTo(ProcessorState.RUNNING);
+		try {
+			this.varve.append("account-1", ExpectedVersion.any(), new Deposited(1));
+			assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
+			this.varve.append("account-1", ExpectedVersion.any(), TestEvents.deposits(9, 1));
+			ProcessorStatus oneBatchBehind = this.processors.status("audit");
+			assertThat(oneBatchBehind.lag()).isEqualTo(10);
+			assertThat(oneBatchBehind.state()).isEqualTo(ProcessorState.RUNNING);
+			// A burst puts it more than a batch behind: that is catching up, live or not.
+			this.varve.append("account-1", ExpectedVersion.any(), new Deposited(1));
+			ProcessorStatus behind = this.processors.status("audit");
+			assertThat(behind.lag()).isEqualTo(11);
+			assertThat(behind.state()).isEqualTo(ProcessorState.CATCHING_UP);
+		}
+		finally {
+			release.countDown();
+		}
+		this.processors.awaitProcessed("audit", 11, WAIT);
+		ProcessorStatus caughtUp = this.processors.status("audit");
+		assertThat(caughtUp.lag()).isZero();
+		assertThat(caughtUp.state()).isEqualTo(ProcessorState.RUNNING);
+	}
+
+	@Test
+	void aProcessorStartingWithinOneBatchOfTheHeadIsRunningAndFurtherBehindIsCatchingUp() throws Exception {
+		CountDownLatch inHandler = new CountDownLatch(2);
+		CountDownLatch release = new CountDownLatch(1);
+		EventHandler holdsFirstEvent = (event, context) -> {
+			if (event.position() == 1) {
+				inHandler.countDown();
+				release.await();
+			}
+		};
+		this.varve.append("account-1", ExpectedVersion.any(), TestEvents.deposits(10, 1));
+		this.processors.register(ProcessorDefinition.builder("near").batchSize(10).handler(holdsFirstEvent).build());
+		this.processors.register(ProcessorDefinition.builder("far").batchSize(9).handler(holdsFirstEvent).build());
+		this.processors.startAll();
+		try {
+			assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(this.processors.status("near").state()).isEqualTo(ProcessorState.RUNNING);
+			assertThat(this.processors.status("far").state()).isEqualTo(ProcessorState.CATCHING_UP);
+		}
+		finally {
+			release.countDown();
+		}
+		this.processors.awaitProcessed("near", 10, WAIT);
+		this.processors.awaitProcessed("far", 10, WAIT);
+		assertThat(this.processors.status("far").state()).isEqualTo(ProcessorState.RUNNING);
+	}
+
+	@Test
 	void awaitProcessedTimesOutWithATypedExceptionThatSaysWhereTheProcessorIs() {
 		this.processors.register(ProcessorDefinition.builder("idle").handler(summing()).build());
 		this.varve.append("account-1", ExpectedVersion.any(), new Deposited(1));
@@ -240,10 +303,9 @@ class ProcessorControlTest {
 		}).build());
 		this.processors.start("sum");
 		assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread stopper = new Thread(() -> this.processors.stop("sum"));
-		stopper.start();
+		CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> this.processors.stop("sum"));
 		release.countDown();
-		stopper.join(10_000);
+		stop.get(10, TimeUnit.SECONDS);
 		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.STOPPED);
 		assertThat(this.processors.status("sum").checkpoint()).isEqualTo(5);
 		assertThat(total()).isEqualTo(5);

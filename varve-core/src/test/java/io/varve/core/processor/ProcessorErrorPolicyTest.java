@@ -169,6 +169,32 @@ class ProcessorErrorPolicyTest {
 	}
 
 	@Test
+	void theWaitBetweenAttemptsFollowsTheRetryPolicyUpToItsMaxBackoff() {
+		appendDeposits(1);
+		List<Long> attemptNanos = Collections.synchronizedList(new ArrayList<>());
+		// Uncapped, the waits would be 20 ms, 2 s and 200 s.
+		RetryPolicy capped = RetryPolicy.of(4, Duration.ofMillis(20), Duration.ofMillis(40), 100.0);
+		this.processors.register(ProcessorDefinition.builder("counts")
+			.errorPolicy(ErrorPolicy.PARK)
+			.retryPolicy(capped)
+			.handler((event, context) -> {
+				attemptNanos.add(System.nanoTime());
+				throw new IllegalStateException("always");
+			})
+			.build());
+		this.processors.start("counts");
+		this.processors.awaitProcessed("counts", 1, WAIT);
+		assertThat(attemptNanos).hasSize(4);
+		List<Duration> expected = List.of(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(40));
+		for (int retry = 1; retry <= 3; retry++) {
+			Duration waited = Duration.ofNanos(attemptNanos.get(retry) - attemptNanos.get(retry - 1));
+			assertThat(waited).as("wait before retry " + retry)
+				.isGreaterThanOrEqualTo(expected.get(retry - 1))
+				.isLessThan(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
 	void parkPolicyParksTheFailingEventWithItsCheckpointAndGoesOn() {
 		appendDeposits(10);
 		this.poisoned.put(4L, new AtomicInteger());

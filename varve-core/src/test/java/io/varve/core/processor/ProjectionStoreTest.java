@@ -18,7 +18,6 @@ import io.varve.Varve;
 import io.varve.VarveBuilder;
 import io.varve.core.processor.TestEvents.Noted;
 import io.varve.processor.ProcessorDefinition;
-import io.varve.processor.ProcessorFailedException;
 import io.varve.processor.ProcessorRegistry;
 import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStatus;
@@ -148,32 +147,54 @@ class ProjectionStoreTest {
 	}
 
 	@Test
-	void aBatchWhoseCommitFailsIsNeverBuiltUponAndItsProcessorFails() {
+	void aBatchWhoseCommitFailsIsNeverBuiltUponAndIsTriedAgain() {
 		reopen(Varve.builder().path(this.dir.resolve("small")).durability(Durability.SYNC).maxMapSize(4L << 20));
 		long last = commands("put:before", "put:huge", "put:after", "put:later");
+		List<String> handled = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 		this.processors.register(ProcessorDefinition.builder("sizes")
 			.batchSize(1)
 			.retryPolicy(RetryPolicy.none())
 			.handler((event, context) -> {
 				String key = ((Noted) event.data()).text().substring(4);
+				handled.add(key);
 				// 8 MiB cannot fit in a store of at most 4 MiB: that batch's commit
-				// fails.
+				// fails, every time.
 				int size = key.equals("huge") ? 8 << 20 : 10;
 				context.projections().put("sizes", key, new byte[size]);
 			})
 			.build());
 		this.processors.start("sizes");
-		assertThatExceptionOfType(ProcessorFailedException.class)
-			.isThrownBy(() -> this.processors.awaitProcessed("sizes", last, WAIT))
-			.withMessageContaining("maximum size");
-		ProcessorStatus status = this.processors.status("sizes");
-		assertThat(status.state()).isEqualTo(ProcessorState.FAILED);
+		ProcessorStatus status = awaitRetries("sizes", 2);
+		assertThat(status.state()).isEqualTo(ProcessorState.RETRYING);
 		assertThat(status.checkpoint()).isEqualTo(1);
+		assertThat(status.lastError().message()).contains("at position 2 with the projection writes")
+			.contains("maximum size");
+		// Each try handles the failed batch again, and maybe the one after it while the
+		// commit is in flight.
+		assertThat(handled.subList(0, 2)).containsExactly("before", "huge");
+		assertThat(handled.subList(2, handled.size())).containsOnly("huge", "after").contains("huge");
 		// The batch after the failed one was handled while that commit was in flight,
 		// but its writes were never committed.
 		ProjectionView view = this.processors.projections();
 		assertThat(view.list("sizes", null, 10, byte[].class)).extracting(ProjectionEntry::key)
 			.containsExactly("before");
+		this.processors.stop("sizes");
+		assertThat(this.processors.status("sizes").state()).isEqualTo(ProcessorState.STOPPED);
+		assertThat(this.processors.status("sizes").checkpoint()).isEqualTo(1);
+		assertThat(last).isEqualTo(4);
+	}
+
+	/** Waits until a processor has failed a number of commits in a row. */
+	private ProcessorStatus awaitRetries(String name, int failedCommits) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		ProcessorStatus status;
+		while ((status = this.processors.status(name)).lastError() == null
+				|| status.lastError().attempts() < failedCommits) {
+			assertThat(System.nanoTime()).as(name + " fails " + failedCommits + " commits, now " + status)
+				.isLessThan(deadline);
+			Thread.onSpinWait();
+		}
+		return status;
 	}
 
 	@Test

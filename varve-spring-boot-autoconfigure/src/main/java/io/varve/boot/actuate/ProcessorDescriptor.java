@@ -9,7 +9,7 @@ import io.varve.processor.ProcessorStatus;
  * A processor's state and progress, as shown by the {@code varve} endpoint.
  *
  * @param name the processor's name
- * @param state RUNNING, CATCHING_UP, PAUSED, FAILED, STALLED or STOPPED
+ * @param state RUNNING, CATCHING_UP, PAUSED, RETRYING, FAILED, STALLED or STOPPED
  * @param checkpoint the last position it has handled and committed (0 before the first
  * event)
  * @param headPosition the store's head position it is measured against

@@ -21,9 +21,16 @@ import io.varve.processor.ProcessorStatus;
 /**
  * The {@code varve} health contributor. UP with the head position and map usage; DOWN
  * when the store is closed or cannot be read, when a watched processor is
- * {@link ProcessorState#FAILED FAILED} or {@link ProcessorState#STALLED STALLED}, or when
- * the share of the maximum map size in use passes a threshold. A processor that is behind
- * but moving is CATCHING_UP and stays UP: behind is not stuck.
+ * {@link ProcessorState#FAILED FAILED}, {@link ProcessorState#STALLED STALLED} or
+ * {@link ProcessorState#RETRYING RETRYING}, or when the share of the maximum map size in
+ * use passes a threshold. A processor that is behind but moving is CATCHING_UP and stays
+ * UP: behind is not stuck.
+ *
+ * <p>
+ * RETRYING is DOWN from its first failed commit, not just a detail: its commits fail on
+ * storage (a full disk, a store at its maximum size), which fails appends too, and its
+ * projections and {@code awaitProcessed} callers fall behind until someone frees space.
+ * The processor goes on by itself once a commit succeeds, and the health is UP again.
  *
  * <pre>{@code
  * {"status": "DOWN", "details": {"headPosition": 120, "mapUsage": 0.01, "capacityUsage": 0.0004,
@@ -100,7 +107,7 @@ public class VarveHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private static boolean isDown(ProcessorState state) {
-		return state == ProcessorState.FAILED || state == ProcessorState.STALLED;
+		return state == ProcessorState.FAILED || state == ProcessorState.STALLED || state == ProcessorState.RETRYING;
 	}
 
 	private static String describe(ProcessorStatus status) {

@@ -8,11 +8,14 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock the tests move by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
-	private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-06-01T12:00:00Z"));
+	/** Where every such clock starts. */
+	public static final Instant START = Instant.parse("2025-06-01T12:00:00Z");
 
-	void advance(Duration duration) {
+	private final AtomicReference<Instant> now = new AtomicReference<>(START);
+
+	public void advance(Duration duration) {
 		this.now.updateAndGet((instant) -> instant.plus(duration));
 	}
 

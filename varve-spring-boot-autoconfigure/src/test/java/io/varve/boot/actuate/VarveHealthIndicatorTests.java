@@ -18,11 +18,13 @@ import org.springframework.boot.health.contributor.Status;
 import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
+import io.varve.core.DefaultVarve;
 import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorFailedException;
 import io.varve.processor.ProcessorRegistry;
 import io.varve.processor.ProcessorState;
+import io.varve.processor.ProcessorStatus;
 import io.varve.processor.RetryPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,7 +149,7 @@ class VarveHealthIndicatorTests {
 		assertThat(this.inHandler.await(20, TimeUnit.SECONDS)).isTrue();
 		this.clock.advance(Duration.ofSeconds(29));
 		assertThat(this.processors.status("slow").lag()).isEqualTo(2);
-		assertThat(this.processors.status("slow").state()).isNotEqualTo(ProcessorState.STALLED);
+		assertThat(this.processors.status("slow").state()).isEqualTo(ProcessorState.RUNNING);
 		assertThat(health(List.of(), 0.9).getStatus()).isEqualTo(Status.UP);
 		this.clock.advance(Duration.ofSeconds(2));
 		Health stalled = health(List.of(), 0.9);
@@ -157,6 +159,59 @@ class VarveHealthIndicatorTests {
 		this.release.countDown();
 		this.processors.awaitProcessed("slow", 2, WAIT);
 		assertThat(health(List.of(), 0.9).getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void isDownWhileAProcessorRetriesAFailedCommitAndUpOnceItGoesOn() {
+		// A store of at most 4 MiB, and a processor rewriting a 256 KiB value per event:
+		// while a read snapshot is open LMDB cannot reuse the pages it frees, so its
+		// commits fail once the store is full, and succeed again once the snapshot ends.
+		this.varve.close();
+		this.varve = Varve.builder()
+			.path(this.dir.resolve("small"))
+			.durability(Durability.NO_SYNC)
+			.maxMapSize(4L << 20)
+			.clock(this.clock)
+			.open();
+		this.processors = this.varve.processors();
+		this.processors.register(ProcessorDefinition.builder("blobs").batchSize(1).handler((event, context) -> {
+			long total = context.projections().get("counts", "total", Long.class).orElse(0L);
+			context.projections().put("counts", "total", total + 1);
+			context.projections().put("blobs", "b", new byte[256 << 10]);
+		}).build());
+		for (int i = 0; i < 30; i++) {
+			this.varve.append("note-1", ExpectedVersion.any(), new Noted("n" + i));
+		}
+		// Capacity is not what this test is about: the store is nearly full either way.
+		double noCapacityLimit = 1.0;
+		Health retrying = ((DefaultVarve) this.varve).read((snapshot) -> {
+			this.processors.start("blobs");
+			ProcessorStatus status = awaitState("blobs", ProcessorState.RETRYING);
+			Health health = health(List.of(), noCapacityLimit);
+			assertThat(health.getDetails()).containsEntry("problems",
+					List.of("processor 'blobs' is RETRYING: " + status.lastError().message()));
+			assertThat(status.lastError().message())
+				.startsWith("the commit of its checkpoint at position " + (status.checkpoint() + 1))
+				.contains("the store is at its maximum size (io.varve.StoreFullException); raise varve.max-map-size");
+			return health;
+		});
+		assertThat(retrying.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(retrying.getDetails()).containsEntry("processors", Map.of("blobs", "RETRYING"));
+		this.processors.awaitProcessed("blobs", 30, WAIT);
+		Health recovered = health(List.of(), noCapacityLimit);
+		assertThat(recovered.getStatus()).isEqualTo(Status.UP);
+		assertThat(recovered.getDetails()).containsEntry("processors", Map.of("blobs", "RUNNING"))
+			.doesNotContainKey("problems");
+	}
+
+	private ProcessorStatus awaitState(String name, ProcessorState state) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		ProcessorStatus status;
+		while ((status = this.processors.status(name)).state() != state) {
+			assertThat(System.nanoTime()).as(name + " reaches " + state + ", now " + status).isLessThan(deadline);
+			Thread.onSpinWait();
+		}
+		return status;
 	}
 
 	@Test

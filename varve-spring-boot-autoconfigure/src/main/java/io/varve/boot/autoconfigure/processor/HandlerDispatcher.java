@@ -7,14 +7,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.varve.RecordedEvent;
-import io.varve.UnknownEventTypeException;
 import io.varve.processor.EventHandler;
 import io.varve.processor.ProcessorContext;
 
 /**
- * The {@link EventHandler} of a {@code @VarveProcessor} bean: decodes each event once,
- * calls the handler method with the most specific event type that fits it, then the
- * methods that take every event.
+ * The {@link EventHandler} of a {@code @VarveProcessor} bean: picks the handler method
+ * for each event from its stored type name and the class registered for that name (the
+ * one whose event type is the most specific supertype of that class), and only then
+ * decodes the event, once, to call it; then calls the methods that take every event. An
+ * event that no typed method takes is never decoded, so it can never fail the processor.
  */
 final class HandlerDispatcher implements EventHandler {
 
@@ -24,6 +25,9 @@ final class HandlerDispatcher implements EventHandler {
 
 	private final Map<Class<?>, Optional<HandlerMethod>> resolved = new ConcurrentHashMap<>();
 
+	/** By stored type name: names are bound to one class for the life of a store. */
+	private final Map<String, Optional<HandlerMethod>> byTypeName = new ConcurrentHashMap<>();
+
 	HandlerDispatcher(List<HandlerMethod> typed, List<HandlerMethod> untyped) {
 		this.typed = List.copyOf(typed);
 		this.untyped = List.copyOf(untyped);
@@ -32,12 +36,9 @@ final class HandlerDispatcher implements EventHandler {
 	@Override
 	public void handle(RecordedEvent event, ProcessorContext context) throws Exception {
 		if (!this.typed.isEmpty()) {
-			Object data = decode(event);
-			if (data != null) {
-				HandlerMethod handler = resolve(data.getClass()).orElse(null);
-				if (handler != null) {
-					handler.invoke(data, event, context);
-				}
+			HandlerMethod handler = handlerFor(event);
+			if (handler != null) {
+				handler.invoke(event.data(), event, context);
 			}
 		}
 		for (HandlerMethod handler : this.untyped) {
@@ -45,14 +46,25 @@ final class HandlerDispatcher implements EventHandler {
 		}
 	}
 
-	private static Object decode(RecordedEvent event) {
-		try {
-			return event.data();
+	/**
+	 * The typed handler of an event, decided without decoding it.
+	 * @param event the event
+	 * @return the handler, or null when none takes it
+	 */
+	private HandlerMethod handlerFor(RecordedEvent event) {
+		String typeName = event.type();
+		Optional<HandlerMethod> handler = this.byTypeName.get(typeName);
+		if (handler == null) {
+			Class<?> type = event.dataClass().orElse(null);
+			if (type == null) {
+				// No class of this process has that name, so no typed handler takes it.
+				// Not remembered: a class may be registered for it later.
+				return null;
+			}
+			handler = resolve(type);
+			this.byTypeName.put(typeName, handler);
 		}
-		catch (UnknownEventTypeException ex) {
-			// No class of this process has that type name, so no typed handler takes it.
-			return null;
-		}
+		return handler.orElse(null);
 	}
 
 	/**

@@ -136,7 +136,9 @@ final class ProcessorEndpoint {
 
 	/**
 	 * The event type names the processor needs to see, or null when it needs every type:
-	 * some handler takes every event, or a supertype that is not sealed.
+	 * some handler takes every event, or a type whose subclasses cannot be known up front
+	 * (one that is not final, sealed or a record). Then the dispatcher skips the events
+	 * no handler takes by their type name, still without decoding them.
 	 */
 	List<String> derivedEventTypes() {
 		if (!this.untyped.isEmpty()) {

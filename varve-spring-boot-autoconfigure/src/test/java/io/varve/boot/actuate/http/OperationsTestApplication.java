@@ -5,11 +5,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import io.varve.RecordedEvent;
 import io.varve.boot.VarveHandler;
 import io.varve.boot.VarveProcessor;
+import io.varve.boot.actuate.MutableClock;
+import io.varve.boot.autoconfigure.VarveBuilderCustomizer;
 import io.varve.processor.ErrorPolicy;
 
 /**
@@ -23,12 +26,24 @@ import io.varve.processor.ErrorPolicy;
  * <li>{@code picky} (PARK policy, one attempt) parks {@link Poison} while it is
  * picky.</li>
  * </ul>
+ * The store's clock is a {@link MutableClock} that only the tests move, so that times and
+ * ages in responses are exact.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ OperationsTestApplication.Ledger.class, OperationsTestApplication.Mailer.class,
 		OperationsTestApplication.Picky.class, OperationsTestApplication.Gate.class })
 public class OperationsTestApplication {
+
+	@Bean
+	MutableClock varveClock() {
+		return new MutableClock();
+	}
+
+	@Bean
+	VarveBuilderCustomizer varveClockCustomizer(MutableClock varveClock) {
+		return (builder) -> builder.clock(varveClock);
+	}
 
 	/** Test events: their payload carries a note the tests look for in responses. */
 	public record Deposited(long amount, String note) {

@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.annotation.DirtiesContext;
 
 import io.varve.Varve;
+import io.varve.boot.actuate.MutableClock;
 import io.varve.boot.actuate.http.OperationsTestApplication.Gate;
 import io.varve.processor.ProcessorRegistry;
 
@@ -52,6 +53,9 @@ class VarveEndpointHttpTests {
 	@Autowired
 	Gate gate;
 
+	@Autowired
+	MutableClock clock;
+
 	private static Gate ledgerGate;
 
 	private Http http;
@@ -61,7 +65,7 @@ class VarveEndpointHttpTests {
 		this.http = new Http(this.port);
 		if (ledgerGate == null) {
 			ledgerGate = this.gate;
-			Scenario.run(this.varve, this.processors, this.gate);
+			Scenario.run(this.varve, this.processors, this.gate, this.clock);
 		}
 	}
 
@@ -92,7 +96,10 @@ class VarveEndpointHttpTests {
 		assertProcessor(processors.get(0), "ledger", "RUNNING", 6, 4, 5, 0, 0);
 		assertProcessor(processors.get(1), "mailer", "FAILED", 7, 3, 7, 1, 0);
 		assertProcessor(processors.get(2), "picky", "RUNNING", 10, 0, 10, 1, 1);
-		assertThat(processors.get(0).path("lagSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+		// Now is 40 s after the first event; the ledger waits for event 7, the mailer
+		// for 8.
+		assertThat(processors.get(0).path("lagSeconds").asDouble()).isEqualTo(33.0);
+		assertThat(processors.get(1).path("lagSeconds").asDouble()).isEqualTo(32.0);
 		assertThat(processors.get(2).path("lagSeconds").asDouble()).isZero();
 		JsonNode lastError = processors.get(1).path("lastError");
 		assertThat(lastError.path("message").asString()).isEqualTo("SMTP server refused the message");
@@ -145,8 +152,8 @@ class VarveEndpointHttpTests {
 		assertThat(stream.path("firstPosition").asLong()).isEqualTo(1);
 		assertThat(stream.path("lastPosition").asLong()).isEqualTo(10);
 		assertThat(stream.path("lastEventType").asString()).isEqualTo("Deposited");
-		assertThat(java.time.Instant.parse(stream.path("firstEventAt").asString()))
-			.isBeforeOrEqualTo(java.time.Instant.parse(stream.path("lastEventAt").asString()));
+		assertThat(java.time.Instant.parse(stream.path("firstEventAt").asString())).isEqualTo(Scenario.committedAt(1));
+		assertThat(java.time.Instant.parse(stream.path("lastEventAt").asString())).isEqualTo(Scenario.committedAt(10));
 		assertThat(this.http.get("/actuator/varve/streams/alerts-1").json().path("lastEventType").asString())
 			.isEqualTo("Poison");
 	}
@@ -233,6 +240,7 @@ class VarveEndpointHttpTests {
 		assertThat(metric("varve.processor.handled", "processor:ledger")).isEqualTo(5);
 		assertThat(metric("varve.processor.errors", "processor:mailer")).isEqualTo(1);
 		assertThat(metric("varve.processor.parked", "processor:picky")).isEqualTo(1);
+		assertThat(metric("varve.processor.lag.seconds", "processor:ledger")).isEqualTo(33.0);
 		assertThat(metric("varve.processor.lag.seconds", "processor:picky")).isZero();
 		assertThat(metric("varve.head.position", null)).isEqualTo(Scenario.HEAD);
 		assertThat(metric("varve.streams", null)).isEqualTo(5);

@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
+import io.varve.boot.actuate.MutableClock;
 import io.varve.boot.actuate.http.OperationsTestApplication.Deposited;
 import io.varve.boot.actuate.http.OperationsTestApplication.Gate;
 import io.varve.boot.actuate.http.OperationsTestApplication.Mailer;
@@ -63,6 +64,9 @@ class VarveEndpointWriteHttpTests {
 	Gate gate;
 
 	@Autowired
+	MutableClock clock;
+
+	@Autowired
 	Mailer mailer;
 
 	@Autowired
@@ -77,7 +81,7 @@ class VarveEndpointWriteHttpTests {
 		this.http = new Http(this.port);
 		if (ledgerGate == null) {
 			ledgerGate = this.gate;
-			Scenario.run(this.varve, this.processors, this.gate);
+			Scenario.run(this.varve, this.processors, this.gate, this.clock);
 		}
 	}
 

@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +164,94 @@ class VarveProcessorAutoConfigurationTests {
 			context.getBean(ProcessorRegistry.class).awaitProcessed("dispatch", last, WAIT);
 			assertThat(context.getBean(Dispatching.class).calls).containsExactly("deposit:7", "all:1", "any:Withdrawn",
 					"all:2", "all:3");
+		});
+	}
+
+	/**
+	 * A plain class: neither final nor sealed, so its processor cannot filter by type.
+	 */
+	public static class Note {
+
+		private String text;
+
+		public Note() {
+		}
+
+		public Note(String text) {
+			this.text = text;
+		}
+
+		public String getText() {
+			return this.text;
+		}
+
+		public void setText(String text) {
+			this.text = text;
+		}
+
+	}
+
+	public static class UrgentNote extends Note {
+
+		public UrgentNote() {
+		}
+
+		public UrgentNote(String text) {
+			super(text);
+		}
+
+	}
+
+	/** An event that cannot be decoded: the stored payload no longer fits its class. */
+	public static final class Fragile {
+
+		static final AtomicInteger decoded = new AtomicInteger();
+
+		public final long amount;
+
+		Fragile(long amount) {
+			this.amount = amount;
+		}
+
+		@JsonCreator
+		static Fragile decode(@JsonProperty("amount") long amount) {
+			decoded.incrementAndGet();
+			throw new IllegalArgumentException("amount is now a currency value; this payload does not fit");
+		}
+
+	}
+
+	@VarveProcessor(name = "notes")
+	static class Notes {
+
+		final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+		@VarveHandler
+		void on(Note note, RecordedEvent event) {
+			this.calls.add(note.getClass().getSimpleName() + ":" + note.getText());
+		}
+
+	}
+
+	@Test
+	void aProcessorNeverDecodesAnEventOfATypeNoneOfItsHandlersTakes() {
+		Fragile.decoded.set(0);
+		runner().withBean(Notes.class).run((context) -> {
+			Varve varve = context.getBean(Varve.class);
+			ProcessorRegistry processors = context.getBean(ProcessorRegistry.class);
+			// Fragile is registered with the store (appended in this process), and the
+			// Note handler's type is open, so the processor sees Fragile events.
+			long last = varve
+				.append("notes-1", ExpectedVersion.any(), new Note("a"), new Fragile(5), new UrgentNote("b"),
+						new Note("c"))
+				.lastPosition();
+			processors.awaitProcessed("notes", last, WAIT);
+			assertThat(context.getBean(Notes.class).calls).containsExactly("Note:a", "UrgentNote:b", "Note:c");
+			assertThat(Fragile.decoded).hasValue(0);
+			ProcessorStatus status = processors.status("notes");
+			assertThat(status.state()).isEqualTo(ProcessorState.RUNNING);
+			assertThat(status.errors()).isZero();
+			assertThat(status.lastError()).isNull();
 		});
 	}
 
