@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class VarveHealthProperties {
 
 	/**
-	 * Names of the processors whose FAILED or STALLED state makes the health DOWN; a
+	 * Names of the processors whose FAILED, STALLED or RETRYING state makes the health
+	 * DOWN; a
 	 * watched name that is not registered is DOWN too. Empty (the default) watches every
 	 * processor.
 	 */
