@@ -22,7 +22,7 @@ import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.Varve;
 import io.varve.core.processor.TestEvents.Deposited;
-import io.varve.core.processor.TestEvents.MutableClock;
+import io.varve.SettableClock;
 import io.varve.processor.ErrorPolicy;
 import io.varve.processor.EventHandler;
 import io.varve.processor.ProcessorDefinition;
@@ -44,7 +44,7 @@ class ProcessorControlTest {
 	@TempDir
 	Path dir;
 
-	private final MutableClock clock = new MutableClock();
+	private final SettableClock clock = new SettableClock();
 
 	private Varve varve;
 

@@ -16,7 +16,7 @@ import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
 import io.varve.core.processor.TestEvents.Deposited;
-import io.varve.core.processor.TestEvents.MutableClock;
+import io.varve.SettableClock;
 import io.varve.core.storage.ReadTxn;
 import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ParkedEvent;
@@ -39,7 +39,7 @@ class ProcessorSnapshotStatusTest {
 	@TempDir
 	Path dir;
 
-	private final MutableClock clock = new MutableClock();
+	private final SettableClock clock = new SettableClock();
 
 	private DefaultVarve varve;
 

@@ -1,13 +1,7 @@
 package io.varve.core.processor;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.varve.EventData;
 import io.varve.EventType;
@@ -36,32 +30,6 @@ final class TestEvents {
 			events.add(EventData.of(new Deposited(amount)));
 		}
 		return events;
-	}
-
-	/** A clock that tests move by hand. */
-	static final class MutableClock extends Clock {
-
-		private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-01-01T00:00:00Z"));
-
-		void advance(Duration duration) {
-			this.now.updateAndGet((instant) -> instant.plus(duration));
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now.get();
-		}
-
 	}
 
 }
