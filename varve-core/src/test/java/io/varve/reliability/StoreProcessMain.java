@@ -26,6 +26,8 @@ import io.varve.core.DefaultVarve;
  * {@code VERIFIED count}</li>
  * <li>{@code hold N}: opens N read snapshots and keeps them open, {@code HELD n}</li>
  * <li>{@code release}: closes them, {@code RELEASED}</li>
+ * <li>{@code read-load THREADS READS}: THREADS threads each read READS times (a slice of
+ * the log and one event), {@code READ-LOAD reads failures first-failure}</li>
  * <li>{@code close}: {@code CLOSED}; {@code exit} ends the process.</li>
  * </ul>
  */
@@ -100,6 +102,7 @@ public final class StoreProcessMain {
 				answer("VERIFIED " + (expected - 1));
 			}
 			case "hold" -> hold(Integer.parseInt(command[1]));
+			case "read-load" -> readLoad(Integer.parseInt(command[1]), Integer.parseInt(command[2]));
 			case "release" -> {
 				releaseHeld.countDown();
 				for (Thread holder : holders) {
@@ -141,6 +144,12 @@ public final class StoreProcessMain {
 		}
 		opened.await();
 		answer("HELD " + count);
+	}
+
+	private static void readLoad(int threads, int reads) throws InterruptedException {
+		ReadLoad load = ReadLoad.run(varve, threads, reads);
+		answer("READ-LOAD " + load.reads() + " " + load.failures().size() + " "
+				+ (load.failures().isEmpty() ? "-" : load.failures().get(0).toString().replace('\n', ' ')));
 	}
 
 	private static void answer(String text) {

@@ -74,7 +74,7 @@ final class LmdbEnvironment {
 				env.close();
 			}
 			lock.close();
-			throw LmdbErrors.translate(ex, "open the store at " + lock.directory());
+			throw LmdbErrors.translateWrite(ex, "open the store", lock.directory(), lock.directory());
 		}
 	}
 
@@ -85,7 +85,7 @@ final class LmdbEnvironment {
 	private static List<Dbi<DirectBuffer>> openTables(Env<DirectBuffer> env, boolean readOnly, Path directory) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return LmdbTables.open(env, readOnly, directory);
+				return ReaderSlots.whenTableHasRoom(() -> LmdbTables.open(env, readOnly, directory), directory);
 			}
 			catch (Dbi.MapResizedException ex) {
 				if (!readOnly || attempt == 3) {
