@@ -45,7 +45,7 @@ final class LmdbErrors {
 			return new MapFullSignal(ex);
 		}
 		if (ex instanceof Env.ReadersFullException) {
-			return new StorageException("Cannot " + action + " in the store at " + directory
+			return new StorageException("Cannot " + action + " (Varve store " + directory + ")"
 					+ ": every entry of LMDB's reader table, which all processes using the store share, stayed in use for "
 					+ ReaderSlots.WAIT_SECONDS + " s. Close streams from scanStream/scanAll promptly in every "
 					+ "process, or raise the reader limit (VarveBuilder.maxReaders, property varve.max-readers); "
@@ -64,7 +64,7 @@ final class LmdbErrors {
 			return damaged(directory, "LMDB reports " + ex.getMessage(), action, ex);
 		}
 		if (ex instanceof LmdbException) {
-			return new StorageException("Cannot " + action + " in the store at " + directory + ": " + ex.getMessage(),
+			return new StorageException("Cannot " + action + " (Varve store " + directory + "): " + ex.getMessage(),
 					ex);
 		}
 		return ex;

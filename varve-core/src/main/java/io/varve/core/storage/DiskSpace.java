@@ -64,9 +64,9 @@ public final class DiskSpace {
 	public static DiskFullException full(Path path, String action, Throwable cause) {
 		long usable = usableBytes(path);
 		return new DiskFullException("Cannot " + action + ": the file system holding " + path.toAbsolutePath()
-				+ " is full (" + ((usable >= 0) ? usable + " bytes" : "no space") + " left for this process: "
-				+ cause.getMessage() + "). Nothing was written. Free space on that file system, or move the store "
-				+ "to a larger volume; writes succeed again as soon as there is room", cause);
+				+ " is full (" + ((usable >= 0) ? usable + " bytes" : "no space") + " left for this process; the write "
+				+ "failed with: " + cause.getMessage() + "). Nothing was written. Free space on that file system, or "
+				+ "move the store to a larger volume; writes succeed again as soon as there is room", cause);
 	}
 
 }

@@ -79,6 +79,9 @@ public final class StoreLock implements AutoCloseable {
 				}
 				catch (IOException ex) {
 					closeQuietly(channel);
+					if (DiskSpace.isFull(key)) {
+						throw DiskSpace.full(key, "lock the Varve store at " + key, ex);
+					}
 					throw new StorageException("Cannot lock the Varve store at " + key + ": " + ex.getMessage()
 							+ "; check that the directory is writable", ex);
 				}
