@@ -70,11 +70,27 @@ final class ChildJvm implements AutoCloseable {
 	 */
 	static ChildJvm start(Class<?> main, Path logDirectory, List<String> jvmOptions, String... args)
 			throws IOException {
-		List<String> command = new ArrayList<>();
+		return start(List.of(), System.getProperty("java.class.path"), main, logDirectory, jvmOptions, args);
+	}
+
+	/**
+	 * Starts {@code main} in a new JVM through a launcher, such as a shell that sets the
+	 * umask or {@code setpriv} to run as another user.
+	 * @param launcher the command before {@code java}, and its arguments
+	 * @param classPath the class path
+	 * @param main the class with the main method
+	 * @param logDirectory where to keep the child's stderr
+	 * @param jvmOptions options before the class name
+	 * @param args its arguments
+	 * @return the running child
+	 */
+	static ChildJvm start(List<String> launcher, String classPath, Class<?> main, Path logDirectory,
+			List<String> jvmOptions, String... args) throws IOException {
+		List<String> command = new ArrayList<>(launcher);
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath);
 		command.add(main.getName());
 		command.addAll(List.of(args));
 		Files.createDirectories(logDirectory);

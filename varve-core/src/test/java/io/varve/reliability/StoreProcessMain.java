@@ -18,8 +18,8 @@ import io.varve.core.DefaultVarve;
  * A second process that uses a store on the parent test's command, one command per line
  * on stdin, one answer per line on stdout:
  * <ul>
- * <li>{@code open PATH write|read [MAX_READERS]}: {@code OPENED pid}, or
- * {@code FAILED ExceptionType message}</li>
+ * <li>{@code open PATH write|read [MAX_READERS] [group]}: {@code OPENED pid}, or
+ * {@code FAILED ExceptionType message}; {@code group} opens it with group access</li>
  * <li>{@code append STREAM COUNT SIZE}: {@code APPENDED head}</li>
  * <li>{@code head}: {@code HEAD head}</li>
  * <li>{@code verify}: reads the whole log, checking positions,
@@ -69,6 +69,7 @@ public final class StoreProcessMain {
 				if (command.length > 3) {
 					builder.maxReaders(Integer.parseInt(command[3]));
 				}
+				builder.groupAccess(command.length > 4 && command[4].equals("group"));
 				varve = builder.open();
 				answer("OPENED " + ProcessHandle.current().pid());
 			}

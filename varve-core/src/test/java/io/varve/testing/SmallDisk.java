@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,9 +32,8 @@ public final class SmallDisk implements AutoCloseable {
 	 * @return the mounted file system; close it to unmount
 	 */
 	public static SmallDisk mount(Path work, String type, int megabytes) throws IOException, InterruptedException {
-		assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"),
-				"filling a file system of its own needs Linux mounts");
-		assumeTrue(isRoot(),
+		assumeTrue(LinuxRoot.isLinux(), "filling a file system of its own needs Linux mounts");
+		assumeTrue(LinuxRoot.isRoot(),
 				"mounting a small file system to fill needs root; run the tests as root to test a full disk");
 		Path mountPoint = Files.createDirectories(work.resolve(type + "-mount"));
 		if (type.equals("tmpfs")) {
@@ -84,15 +82,6 @@ public final class SmallDisk implements AutoCloseable {
 	public void close() throws IOException, InterruptedException {
 		// Lazily: a process the test started may still hold a file open there.
 		run("umount", "-l", this.root.toString());
-	}
-
-	private static boolean isRoot() throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-			if (line.startsWith("Uid:")) {
-				return line.split("\\s+")[1].equals("0");
-			}
-		}
-		return false;
 	}
 
 	private static void run(String... command) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.varve.core.lmdb;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.lmdbjava.Dbi;
@@ -11,9 +12,11 @@ import org.lmdbjava.Txn;
 import io.varve.CorruptDataException;
 import io.varve.IncompatibleFormatException;
 import io.varve.StorageException;
+import io.varve.StorePathException;
 import io.varve.VarveException;
 import io.varve.core.storage.DiskSpace;
 import io.varve.core.storage.MapFullSignal;
+import io.varve.core.storage.StoreDirectory;
 
 import jnr.constants.platform.Errno;
 
@@ -26,6 +29,8 @@ final class LmdbErrors {
 	private static final int ENOSPC = Errno.ENOSPC.intValue();
 
 	private static final int EDQUOT = Errno.EDQUOT.intValue();
+
+	private static final int EACCES = Errno.EACCES.intValue();
 
 	private LmdbErrors() {
 	}
@@ -87,6 +92,48 @@ final class LmdbErrors {
 			}
 		}
 		return translate(ex, action, directory);
+	}
+
+	/**
+	 * Translates a failure to open the store. LMDB opens its lock file for writing even
+	 * to read (it records each reader there), so a user who may read the data file but
+	 * not write the lock file gets a bare EACCES from it: said here in full, with the
+	 * fix.
+	 * @param ex the failure
+	 * @param directory the store directory
+	 * @param readOnly whether the store was being opened read-only
+	 * @return the exception to throw
+	 */
+	static RuntimeException translateOpen(RuntimeException ex, Path directory, boolean readOnly) {
+		if (ex.getClass() != LmdbNativeException.ConstantDerivedException.class
+				|| ((LmdbNativeException) ex).getResultCode() != EACCES) {
+			return translateWrite(ex, "open the store", directory, directory);
+		}
+		String opening = "Cannot open the store at " + directory + (readOnly ? " read-only" : "") + ": ";
+		String user = "this process (user " + StoreDirectory.user() + ")";
+		Path lock = directory.resolve(LmdbEnvironment.LOCK_FILE);
+		Path data = directory.resolve(DataFileCheck.DATA_FILE);
+		if (Files.exists(lock) && !Files.isWritable(lock)) {
+			return new StorePathException(directory, opening + "LMDB needs write access to " + lock
+					+ " even to read, because it records every reader there, and " + user + " has none (the file is "
+					+ StoreDirectory.describe(lock) + "). Run as its owner, or give this user write access to "
+					+ "lock.mdb: for a user of the owner's group, open the store with group access "
+					+ "(VarveBuilder.groupAccess, property varve.group-access), which makes lock.mdb group-writable",
+					ex);
+		}
+		if (!Files.exists(lock)) {
+			return new StorePathException(directory,
+					opening + "LMDB must create " + lock + " to record its readers, even to read, and " + user
+							+ " may not create files in " + directory + " (" + StoreDirectory.describe(directory)
+							+ "). Open the store once as its owner, which creates "
+							+ "lock.mdb, then give this user write access to that file, or run as the owner",
+					ex);
+		}
+		return new StorePathException(directory,
+				opening + user + " may not " + (readOnly ? "read " : "read and write ") + data + " ("
+						+ StoreDirectory.describe(data) + "). Run as the store's owner, or give this user that "
+						+ "access",
+				ex);
 	}
 
 	/**

@@ -89,8 +89,9 @@ final class LmdbReads {
 	 * Writes a backup into a prepared directory: LMDB's copy reads in a transaction of
 	 * its own, so it takes a slot and waits for LMDB's table like a read.
 	 * @param target the backup directory
+	 * @param groupAccess whether the store's group may read the copy
 	 */
-	void copy(Path target) {
+	void copy(Path target, boolean groupAccess) {
 		long deadline = this.slots.acquire();
 		try {
 			Attempts attempts = new Attempts(deadline, "write a backup to " + target.toAbsolutePath());
@@ -98,7 +99,7 @@ final class LmdbReads {
 				long stamp = this.mapGuard.shared();
 				try {
 					this.engine.checkOpen();
-					LmdbBackup.copy(this.env, target);
+					LmdbBackup.copy(this.env, target, groupAccess);
 					return;
 				}
 				catch (Env.ReadersFullException | Dbi.MapResizedException ex) {

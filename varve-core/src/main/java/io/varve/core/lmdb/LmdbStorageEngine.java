@@ -302,8 +302,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 	@Override
 	public void backup(Path target) {
 		checkOpen();
-		LmdbBackup.prepare(target);
-		this.reads.copy(target);
+		LmdbBackup.prepare(target, this.config.groupAccess());
+		this.reads.copy(target, this.config.groupAccess());
 	}
 
 	@Override

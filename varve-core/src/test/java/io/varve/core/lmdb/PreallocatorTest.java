@@ -186,7 +186,7 @@ class PreallocatorTest {
 	}
 
 	private StorageConfig config(Durability durability, boolean readOnly, boolean preallocate) {
-		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly, preallocate);
+		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly, preallocate, false);
 	}
 
 	private Path dataFile() {

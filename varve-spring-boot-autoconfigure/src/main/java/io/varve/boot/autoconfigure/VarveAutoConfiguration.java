@@ -36,7 +36,8 @@ public final class VarveAutoConfiguration {
 			.maxEventSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
 			.maxReaders(properties.getMaxReaders())
 			.syncInterval(properties.getSyncInterval())
-			.preallocate(properties.isPreallocate());
+			.preallocate(properties.isPreallocate())
+			.groupAccess(properties.isGroupAccess());
 		// A small maximum alone should just work, so the initial size never exceeds it.
 		builder.mapSize(Math.min(properties.getMapSize().toBytes(), properties.getMaxMapSize().toBytes()));
 		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());
