@@ -114,14 +114,8 @@ class ReaderSlotsTest {
 		Path store = this.dir.resolve("store");
 		try (Varve varve = storeWithStreams(store, 1, 3);
 				ChildJvm other = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
-			other.send("open " + store + " read " + MAX_READERS);
-			other.await("OPENED", TIMEOUT);
-			other.send("hold " + SNAPSHOTS_PER_PROCESS);
-			other.await("HELD", TIMEOUT);
-			// Of the table's 8 entries the other process holds 6: this one takes the
-			// last 2, well below its own limit of 6, so only LMDB's table is full.
 			CountDownLatch release = new CountDownLatch(1);
-			Holders holders = holdSnapshots((DefaultVarve) varve, MAX_READERS - SNAPSHOTS_PER_PROCESS, release);
+			Holders holders = fillTheTableWithAnotherProcess(varve, store, other, release);
 			CompletableFuture<Integer> waiting = new CompletableFuture<>();
 			Thread reader = new Thread(() -> complete(waiting, () -> readAndCheck(varve, 0)));
 			try {
@@ -170,12 +164,8 @@ class ReaderSlotsTest {
 		Path store = this.dir.resolve("store");
 		try (Varve varve = storeWithStreams(store, 1, 3);
 				ChildJvm other = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
-			other.send("open " + store + " read " + MAX_READERS);
-			other.await("OPENED", TIMEOUT);
-			other.send("hold " + SNAPSHOTS_PER_PROCESS);
-			other.await("HELD", TIMEOUT);
 			CountDownLatch release = new CountDownLatch(1);
-			Holders holders = holdSnapshots((DefaultVarve) varve, MAX_READERS - SNAPSHOTS_PER_PROCESS, release);
+			Holders holders = fillTheTableWithAnotherProcess(varve, store, other, release);
 			try {
 				long started = System.nanoTime();
 				assertThatThrownBy(() -> varve.readStream("reader-0", 1, 10)).isInstanceOf(StorageException.class)
@@ -192,6 +182,19 @@ class ReaderSlotsTest {
 			other.send("exit");
 			assertThat(other.waitFor(TIMEOUT)).isZero();
 		}
+	}
+
+	/**
+	 * Fills LMDB's reader table: of its 8 entries the other process takes 6, this one the
+	 * last 2, well below its own limit of 6, so that only the shared table is full.
+	 */
+	private static Holders fillTheTableWithAnotherProcess(Varve varve, Path store, ChildJvm other,
+			CountDownLatch release) throws InterruptedException {
+		other.send("open " + store + " read " + MAX_READERS);
+		other.await("OPENED", TIMEOUT);
+		other.send("hold " + SNAPSHOTS_PER_PROCESS);
+		other.await("HELD", TIMEOUT);
+		return holdSnapshots((DefaultVarve) varve, MAX_READERS - SNAPSHOTS_PER_PROCESS, release);
 	}
 
 	@Test
