@@ -53,7 +53,7 @@ class CorruptionFuzzTest {
 	void damagedDataFilesGiveCorrectDataOrTypedErrorsNeverOtherExceptions() throws Exception {
 		long seed = Long.getLong("varve.corruption.seed", 20261126L);
 		Path pristine = this.dir.resolve("pristine");
-		DamagedStoreMain.build(pristine);
+		FuzzedStore.build(pristine);
 		Path crashes = Files.createDirectories(this.dir.resolve("crash-reports"));
 		long deadline = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
 		Results results = new Results(seed);

@@ -4,37 +4,32 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-import io.varve.EventData;
 import io.varve.EventFilter;
-import io.varve.EventType;
-import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
 import io.varve.StreamInfo;
 import io.varve.Varve;
 import io.varve.VarveException;
-import io.varve.processor.ErrorPolicy;
-import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStatus;
-import io.varve.processor.RetryPolicy;
+import io.varve.reliability.FuzzedStore.Planned;
+import io.varve.reliability.FuzzedStore.Sample;
+
+import static io.varve.reliability.FuzzedStore.EVENTS;
+import static io.varve.reliability.FuzzedStore.PARK_EVERY;
+import static io.varve.reliability.FuzzedStore.PLAN;
+import static io.varve.reliability.FuzzedStore.PROCESSOR;
+import static io.varve.reliability.FuzzedStore.STREAMS;
 
 /**
  * The child of {@link CorruptionFuzzTest}: damages copies of a store and reads each one
@@ -44,134 +39,18 @@ import io.varve.processor.RetryPolicy;
  * between {@code CASE n START} and {@code CASE n END}.
  *
  * <p>
- * Arguments: pristine store, work directory, seed, first case, end case (exclusive).
- * {@link #build(Path)} makes the pristine store, whose every event can be predicted from
- * its position alone, so that the child knows the correct answer to every read.
+ * Arguments: pristine store ({@link FuzzedStore#build}), work directory, seed, first
+ * case, end case (exclusive).
  */
 public final class DamagedStoreMain {
 
-	static final int EVENTS = 1600;
-
-	static final int STREAMS = 7;
-
-	static final String PROCESSOR = "fuzz-audit";
-
 	private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
 			StandardCharsets.UTF_8);
-
-	private static final List<Planned> PLAN = plan();
 
 	private final int caseNumber;
 
 	private DamagedStoreMain(int caseNumber) {
 		this.caseNumber = caseNumber;
-	}
-
-	/** The event, derived from its position. */
-	@EventType("fuzz-sample")
-	record Sample(long position, String text) {
-
-		static Sample at(long position) {
-			SplittableRandom random = new SplittableRandom(position * 0x9E3779B97F4A7C15L);
-			int length = (position % 11 == 0) ? 2500 + random.nextInt(4000) : 20 + random.nextInt(300);
-			StringBuilder text = new StringBuilder(length);
-			for (int i = 0; i < length; i++) {
-				text.append((char) ('a' + random.nextInt(26)));
-			}
-			return new Sample(position, text.toString());
-		}
-
-	}
-
-	/** Where an event goes and what it carries, decided by its position. */
-	record Planned(long position, String stream, long version, int batch) {
-
-		UUID id() {
-			return new UUID(0x7000_0000_0000_0000L | this.position, this.position * 31);
-		}
-
-		boolean hasMetadata() {
-			return this.position % 3 == 0;
-		}
-
-		UUID correlationId() {
-			return (this.position % 5 == 0) ? new UUID(this.position, 5) : null;
-		}
-
-		EventData data() {
-			EventData data = EventData.of(Sample.at(this.position)).withId(id());
-			if (hasMetadata()) {
-				data = data.withMetadata(Map.of("p", this.position));
-			}
-			UUID correlation = correlationId();
-			return (correlation != null) ? data.withCorrelationId(correlation) : data;
-		}
-
-	}
-
-	private static List<Planned> plan() {
-		SplittableRandom random = new SplittableRandom(20261126L);
-		long[] versions = new long[STREAMS];
-		List<Planned> plan = new ArrayList<>(EVENTS);
-		int batch = 0;
-		while (plan.size() < EVENTS) {
-			int stream = random.nextInt(STREAMS);
-			int size = Math.min(1 + random.nextInt(6), EVENTS - plan.size());
-			for (int i = 0; i < size; i++) {
-				plan.add(new Planned(plan.size() + 1, "fuzz-" + stream, ++versions[stream], batch));
-			}
-			batch++;
-		}
-		return plan;
-	}
-
-	static Varve open(Path store) {
-		return Varve.builder().path(store).preallocate(false).eventTypes(Sample.class).open();
-	}
-
-	/**
-	 * Writes the pristine store: the planned events, and a processor that handled the
-	 * first half (with projection entries and parked events).
-	 */
-	static void build(Path store) throws InterruptedException {
-		try (Varve varve = open(store)) {
-			int half = EVENTS / 2;
-			appendPlanned(varve, 0, half);
-			varve.processors().register(processor((event, context) -> {
-			}));
-			varve.processors().start(PROCESSOR);
-			varve.processors().awaitProcessed(PROCESSOR, half, Duration.ofSeconds(60));
-			varve.processors().stop(PROCESSOR);
-			appendPlanned(varve, half, EVENTS);
-		}
-	}
-
-	private static void appendPlanned(Varve varve, int from, int to) {
-		int i = from;
-		while (i < to) {
-			Planned first = PLAN.get(i);
-			List<EventData> batch = new ArrayList<>();
-			while (i < to && PLAN.get(i).batch() == first.batch()) {
-				batch.add(PLAN.get(i).data());
-				i++;
-			}
-			varve.append(first.stream(), ExpectedVersion.exact(first.version() - 1), batch);
-		}
-	}
-
-	/** Projects each event's position by stream, and parks every 487th event. */
-	private static ProcessorDefinition processor(io.varve.processor.EventHandler extra) {
-		return ProcessorDefinition.builder(PROCESSOR)
-			.errorPolicy(ErrorPolicy.PARK)
-			.retryPolicy(RetryPolicy.none())
-			.handler((event, context) -> {
-				if (event.position() % 487 == 0) {
-					throw new IllegalStateException("parked on purpose");
-				}
-				context.projections().put(PROCESSOR, event.stream(), event.position());
-				extra.handle(event, context);
-			})
-			.build();
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -183,7 +62,7 @@ public final class DamagedStoreMain {
 		for (int n = from; n < to; n++) {
 			print("CASE " + n + " START");
 			Path store = work.resolve("case-" + n);
-			String damage = damage(pristine, store, new SplittableRandom(seed + 1_000_003L * n));
+			String damage = FuzzedStore.damage(pristine, store, new SplittableRandom(seed + 1_000_003L * n));
 			print("CASE " + n + " DAMAGE " + damage);
 			new DamagedStoreMain(n).readEverything(store);
 			deleteTree(store);
@@ -192,55 +71,10 @@ public final class DamagedStoreMain {
 		System.exit(0);
 	}
 
-	/**
-	 * Copies the store and damages the copy's data file past its two meta pages.
-	 * @return what was done, for the report
-	 */
-	static String damage(Path pristine, Path store, SplittableRandom random) throws IOException {
-		Files.createDirectories(store);
-		Path file = store.resolve("data.mdb");
-		Files.copy(pristine.resolve("data.mdb"), file, StandardCopyOption.REPLACE_EXISTING);
-		int pageSize = 4096;
-		long pages = Files.size(file) / pageSize;
-		StringBuilder done = new StringBuilder();
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-			int kind = random.nextInt(5);
-			int hits = (kind == 0) ? 1 + random.nextInt(8) : 1;
-			for (int h = 0; h < hits; h++) {
-				long page = 2 + random.nextLong(pages - 2);
-				int length = switch (kind) {
-					case 0 -> 1;
-					case 1 -> 2 + random.nextInt(63);
-					default -> pageSize;
-				};
-				long offset = page * pageSize + ((length < pageSize) ? random.nextInt(pageSize - length + 1) : 0);
-				byte[] bytes = new byte[length];
-				switch (kind) {
-					case 2 -> {
-						// a zeroed page
-					}
-					case 3 -> {
-						long other = 2 + random.nextLong(pages - 2);
-						channel.read(ByteBuffer.wrap(bytes), other * pageSize);
-					}
-					default -> random.nextBytes(bytes);
-				}
-				channel.write(ByteBuffer.wrap(bytes), offset);
-				done.append(h == 0 ? "" : ",")
-					.append(new String[] { "bytes", "run", "zero-page", "copied-page", "random-page" }[kind])
-					.append('@')
-					.append(offset)
-					.append('+')
-					.append(length);
-			}
-		}
-		return done.toString();
-	}
-
 	private void readEverything(Path store) {
 		Varve varve;
 		try {
-			varve = open(store);
+			varve = FuzzedStore.open(store);
 			report("open", "OK");
 		}
 		catch (Throwable ex) {
@@ -325,7 +159,7 @@ public final class DamagedStoreMain {
 
 	private void readStream(Varve varve, String stream) {
 		requireHead(varve, stream);
-		List<Planned> expected = PLAN.stream().filter((p) -> p.stream().equals(stream)).toList();
+		List<Planned> expected = FuzzedStore.of(stream);
 		long version = 1;
 		while (true) {
 			List<RecordedEvent> chunk = varve.readStream(stream, version, 100);
@@ -343,7 +177,7 @@ public final class DamagedStoreMain {
 
 	private void readStreamBackward(Varve varve, String stream) {
 		requireHead(varve, stream);
-		List<Planned> expected = PLAN.stream().filter((p) -> p.stream().equals(stream)).toList();
+		List<Planned> expected = FuzzedStore.of(stream);
 		long version = expected.size();
 		while (version >= 1) {
 			List<RecordedEvent> chunk = varve.readStreamBackward(stream, version, 64);
@@ -357,7 +191,7 @@ public final class DamagedStoreMain {
 
 	private void scanStream(Varve varve, String stream) {
 		requireHead(varve, stream);
-		List<Planned> expected = PLAN.stream().filter((p) -> p.stream().equals(stream)).toList();
+		List<Planned> expected = FuzzedStore.of(stream);
 		int[] index = { 0 };
 		try (Stream<RecordedEvent> events = varve.scanStream(stream, 1)) {
 			events.forEach((event) -> {
@@ -370,7 +204,7 @@ public final class DamagedStoreMain {
 
 	private void streamInfo(Varve varve, String stream) {
 		requireHead(varve, stream);
-		List<Planned> expected = PLAN.stream().filter((p) -> p.stream().equals(stream)).toList();
+		List<Planned> expected = FuzzedStore.of(stream);
 		Optional<StreamInfo> info = varve.streamInfo(stream);
 		expect(info.isPresent(), "no head record of " + stream);
 		expect(info.get().version() == expected.size(), stream + " at version " + info.get().version());
@@ -403,7 +237,7 @@ public final class DamagedStoreMain {
 	private void processor(Varve varve) throws Throwable {
 		// Kept rather than thrown: a throwing handler would only park the event.
 		AtomicReference<Throwable> problem = new AtomicReference<>();
-		varve.processors().register(processor((event, context) -> {
+		varve.processors().register(FuzzedStore.processor((event, context) -> {
 			try {
 				verify(event, event.position());
 			}
@@ -430,12 +264,12 @@ public final class DamagedStoreMain {
 			throw problem.get();
 		}
 		expect(status.checkpoint() == EVENTS, "processor stopped at " + status.checkpoint());
-		expect(status.parkedCount() == EVENTS / 487, "parked " + status.parkedCount());
-		expect(varve.processors().parked(PROCESSOR).size() == EVENTS / 487, "parked list");
+		expect(status.parkedCount() == EVENTS / PARK_EVERY, "parked " + status.parkedCount());
+		expect(varve.processors().parked(PROCESSOR).size() == EVENTS / PARK_EVERY, "parked list");
 		for (int s = 0; s < STREAMS; s++) {
 			String stream = "fuzz-" + s;
 			long last = PLAN.stream()
-				.filter((p) -> p.stream().equals(stream) && p.position() % 487 != 0)
+				.filter((p) -> p.stream().equals(stream) && p.position() % PARK_EVERY != 0)
 				.mapToLong(Planned::position)
 				.max()
 				.orElseThrow();

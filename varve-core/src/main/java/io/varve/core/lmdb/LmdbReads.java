@@ -50,7 +50,7 @@ final class LmdbReads {
 	ReadTxn begin() {
 		long deadline = this.slots.acquire();
 		try {
-			Attempts attempts = new Attempts(deadline, "begin a read");
+			Attempts attempts = null;
 			while (true) {
 				long stamp = this.mapGuard.shared();
 				LmdbReadTxn txn = null;
@@ -69,6 +69,9 @@ final class LmdbReads {
 				catch (RuntimeException ex) {
 					recycleAfterFailedRenew(txn);
 					this.mapGuard.releaseShared(stamp);
+					if (attempts == null) {
+						attempts = new Attempts(deadline, "begin a read");
+					}
 					attempts.failed(ex);
 				}
 			}

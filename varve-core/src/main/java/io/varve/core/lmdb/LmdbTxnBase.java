@@ -358,7 +358,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 		if (value != null) {
 			String problem = this.engine.lengthProblem(value, writes());
 			if (problem != null) {
-				throw damaged("the value of key '" + text(key) + "' " + problem, "read table " + table);
+				throw damaged("the value of key '" + text(key) + "': " + problem, "read table " + table);
 			}
 		}
 		return value;
@@ -369,7 +369,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 		scanDbi(LmdbStorageEngine.auxDbi(table), fromKey, "read table " + table, (key, value) -> {
 			String problem = this.engine.lengthProblem(value, writes());
 			if (problem != null) {
-				throw damaged("the value of key '" + text(key) + "' " + problem, "read table " + table);
+				throw damaged("the value of key '" + text(key) + "': " + problem, "read table " + table);
 			}
 			return visitor.visit(key, value);
 		});
@@ -398,7 +398,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 				found = cursor.next();
 			}
 			catch (LmdbException ex) {
-				throw failed(ex, what + " after its " + entries + " first entries from key '" + text(fromKey) + "'");
+				throw failed(ex, what + " from key '" + text(fromKey) + "', past entry " + entries);
 			}
 		}
 	}
