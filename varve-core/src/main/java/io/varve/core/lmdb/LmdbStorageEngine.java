@@ -122,6 +122,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		catch (RuntimeException ex) {
 			if (engine != null) {
 				engine.preallocator.stop();
+				engine.reads.close();
 			}
 			opened.env().close();
 			opened.lock().close();

@@ -26,12 +26,14 @@ final class ReadPool {
 	/** How long a pooled transaction may sit unused before it is closed. */
 	static final long IDLE_MILLIS = 1000;
 
-	/** One daemon thread closes idle transactions of every store in the JVM. */
-	private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "varve-idle-readers");
-		thread.setDaemon(true);
-		return thread;
-	});
+	/**
+	 * One daemon thread closes idle transactions of every open store in the JVM; it ends
+	 * when the last store closes, so that nothing outlives the stores (an application
+	 * restarted in the same JVM starts a new one).
+	 */
+	private static ScheduledExecutorService sweeper;
+
+	private static int pools;
 
 	private final ConcurrentLinkedDeque<LmdbReadTxn> idle = new ConcurrentLinkedDeque<>();
 
@@ -49,7 +51,17 @@ final class ReadPool {
 	 * closing a transaction needs; run every {@link #IDLE_MILLIS}
 	 */
 	ReadPool(Runnable sweep) {
-		this.sweep = SWEEPER.scheduleWithFixedDelay(sweep, IDLE_MILLIS, IDLE_MILLIS, TimeUnit.MILLISECONDS);
+		synchronized (ReadPool.class) {
+			if (sweeper == null) {
+				sweeper = Executors.newSingleThreadScheduledExecutor((task) -> {
+					Thread thread = new Thread(task, "varve-idle-readers");
+					thread.setDaemon(true);
+					return thread;
+				});
+			}
+			pools++;
+			this.sweep = sweeper.scheduleWithFixedDelay(sweep, IDLE_MILLIS, IDLE_MILLIS, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	/** The most recently given back transaction, or null. */
@@ -109,7 +121,13 @@ final class ReadPool {
 
 	/** Stops the sweeps and closes every pooled transaction (the store is closing). */
 	void close() {
-		this.sweep.cancel(false);
+		synchronized (ReadPool.class) {
+			this.sweep.cancel(false);
+			if (--pools == 0) {
+				sweeper.shutdown();
+				sweeper = null;
+			}
+		}
 		LmdbReadTxn txn;
 		while ((txn = this.idle.pollFirst()) != null) {
 			txn.dispose();
