@@ -70,6 +70,8 @@ public final class VarveBuilder {
 
 	private Clock clock = Clock.systemUTC();
 
+	private boolean groupAccess;
+
 	VarveBuilder() {
 	}
 
@@ -259,6 +261,28 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * Whether users of the store owner's group may read the store (default false). A new
+	 * store is private to its owner, as PostgreSQL keeps its data directory: the
+	 * directory {@code rwx------} and its files {@code rw-------}, whatever the umask;
+	 * backups likewise. With group access they are {@code rwxr-x---} and
+	 * {@code rw-r-----}, and LMDB's {@code lock.mdb} {@code rw-rw----}, since LMDB writes
+	 * there even to read: so that an operator in the owner's group can open the store
+	 * read-only or back it up. Existing files keep their mode; opening a store whose
+	 * events others can read logs a warning with the fix. On file systems without POSIX
+	 * permissions this does nothing.
+	 *
+	 * <pre>{@code
+	 * Varve.builder().path(Path.of("/var/lib/myapp/events")).groupAccess(true).open();
+	 * }</pre>
+	 * @param groupAccess whether the owner's group may read the store
+	 * @return this builder
+	 */
+	public VarveBuilder groupAccess(boolean groupAccess) {
+		this.groupAccess = groupAccess;
+		return this;
+	}
+
+	/**
 	 * The clock that stamps commits. For tests.
 	 * @param clock the clock
 	 * @return this builder
@@ -295,7 +319,7 @@ public final class VarveBuilder {
 		}
 		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
 				this.maxEventSize, this.maxReaders, this.syncInterval, this.preallocate, List.copyOf(this.eventTypes),
-				this.mapper, this.readOnly, this.clock));
+				this.mapper, this.readOnly, this.clock, this.groupAccess));
 	}
 
 }

@@ -112,7 +112,7 @@ public final class DefaultVarve implements Varve {
 		}
 		StorageEngine engine = LmdbStorageEngine
 			.open(new StorageConfig(config.path(), config.mapSize(), config.maxMapSize(), config.durability(),
-					config.maxReaders(), config.readOnly(), config.preallocate()));
+					config.maxReaders(), config.readOnly(), config.preallocate(), config.groupAccess()));
 		try {
 			return new DefaultVarve(config, engine, registry, codec);
 		}

@@ -72,7 +72,7 @@ public final class EventReader {
 		}
 		long available = forward ? record.version() - fromVersion + 1 : Math.min(fromVersion, record.version());
 		List<RecordedEvent> events = new ArrayList<>((int) Math.min(maxCount, available));
-		txn.scanStream(record, fromVersion, forward, (position, envelope) -> {
+		txn.scanStream(name, record, fromVersion, forward, (position, envelope) -> {
 			events.add(recorded(envelope));
 			return events.size() < maxCount;
 		});
@@ -133,14 +133,9 @@ public final class EventReader {
 		txn.scanLog(fromPosition, (position, envelope) -> {
 			state[0] = position;
 			state[1]++;
-			if (filter.isAll()) {
+			// The storage layer checked the envelope, so the filter may read its lengths.
+			if (filter.matches(envelope)) {
 				events.add(recorded(envelope));
-			}
-			else {
-				Envelope.validate(envelope);
-				if (filter.matches(envelope)) {
-					events.add(recorded(envelope));
-				}
 			}
 			if (events.size() >= maxEvents || state[1] >= maxScanned) {
 				state[2] = 0;

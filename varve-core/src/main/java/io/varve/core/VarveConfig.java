@@ -25,9 +25,10 @@ import io.varve.Durability;
  * @param mapper the Smile mapper, or null for Varve's default
  * @param readOnly whether to open read-only
  * @param clock the clock stamping commits
+ * @param groupAccess whether the owner's group may read the store's files
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
 		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
-		boolean readOnly, Clock clock) {
+		boolean readOnly, Clock clock, boolean groupAccess) {
 
 }

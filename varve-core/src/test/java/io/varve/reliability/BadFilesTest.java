@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
-import org.lmdbjava.DirectBufferProxy;
 import org.lmdbjava.Env;
 import org.lmdbjava.Txn;
 
@@ -227,13 +226,7 @@ class BadFilesTest {
 	}
 
 	private static void withRawLmdb(Path store, Consumer<Env<DirectBuffer>> work) throws IOException {
-		Files.createDirectories(store);
-		try (Env<DirectBuffer> env = Env.create(DirectBufferProxy.PROXY_DB)
-			.setMapSize(16 * 1024 * 1024)
-			.setMaxDbs(16)
-			.open(store.toFile())) {
-			work.accept(env);
-		}
+		RawLmdb.with(store, work);
 	}
 
 	private static void rewriteFormatRecord(Path store, byte[] record) throws IOException {
@@ -254,13 +247,11 @@ class BadFilesTest {
 	}
 
 	private static UnsafeBuffer direct(String text) {
-		return direct(text.getBytes(StandardCharsets.UTF_8));
+		return RawLmdb.direct(text);
 	}
 
 	private static UnsafeBuffer direct(byte[] bytes) {
-		UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length));
-		buffer.putBytes(0, bytes);
-		return buffer;
+		return RawLmdb.direct(bytes);
 	}
 
 	private static void truncate(Path store, long size) throws IOException {

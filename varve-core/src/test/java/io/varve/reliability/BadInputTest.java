@@ -269,7 +269,8 @@ class BadInputTest {
 				() -> Varve.builder().open()));
 		cases.add(new Bad("opening the open store again", io.varve.StoreLockedException.class,
 				"share that Varve instance", () -> Varve.open(this.dir.resolve("store"))));
-		cases.add(new Bad("a store directory that is a file", io.varve.StorageException.class, "check the path",
+		cases.add(new Bad("a store directory that is a file", io.varve.StorePathException.class,
+				"is a file, not a directory. Point the store (varve.path, VarveBuilder.path) at a directory",
 				() -> Varve.open(Files.writeString(this.dir.resolve("file"), "x"))));
 		return cases;
 	}

@@ -25,6 +25,9 @@ final class ChildJvm implements AutoCloseable {
 
 	private static final String END = "\u0000end";
 
+	/** What {@link #poll} gives once the child has ended. */
+	static final String ENDED = "(ended)";
+
 	private final Process process;
 
 	private final PrintWriter stdin;
@@ -54,10 +57,40 @@ final class ChildJvm implements AutoCloseable {
 	 * @return the running child
 	 */
 	static ChildJvm start(Class<?> main, Path logDirectory, String... args) throws IOException {
-		List<String> command = new ArrayList<>();
+		return start(main, logDirectory, List.of(), args);
+	}
+
+	/**
+	 * Starts {@code main} in a new JVM with options of its own.
+	 * @param main the class with the main method
+	 * @param logDirectory where to keep the child's stderr
+	 * @param jvmOptions options before the class name, such as {@code -Xmx64m}
+	 * @param args its arguments
+	 * @return the running child
+	 */
+	static ChildJvm start(Class<?> main, Path logDirectory, List<String> jvmOptions, String... args)
+			throws IOException {
+		return start(List.of(), System.getProperty("java.class.path"), main, logDirectory, jvmOptions, args);
+	}
+
+	/**
+	 * Starts {@code main} in a new JVM through a launcher, such as a shell that sets the
+	 * umask or {@code setpriv} to run as another user.
+	 * @param launcher the command before {@code java}, and its arguments
+	 * @param classPath the class path
+	 * @param main the class with the main method
+	 * @param logDirectory where to keep the child's stderr
+	 * @param jvmOptions options before the class name
+	 * @param args its arguments
+	 * @return the running child
+	 */
+	static ChildJvm start(List<String> launcher, String classPath, Class<?> main, Path logDirectory,
+			List<String> jvmOptions, String... args) throws IOException {
+		List<String> command = new ArrayList<>(launcher);
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath);
 		command.add(main.getName());
 		command.addAll(List.of(args));
 		Files.createDirectories(logDirectory);
@@ -115,6 +148,21 @@ final class ChildJvm implements AutoCloseable {
 				return line;
 			}
 		}
+	}
+
+	/**
+	 * The next line, without judging it.
+	 * @param timeout how long to wait
+	 * @return the line, {@link #ENDED} once the child ended and every line was read, or
+	 * null when the time ran out
+	 */
+	String poll(Duration timeout) throws InterruptedException {
+		String line = this.lines.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		if (line == END) {
+			this.lines.add(END);
+			return ENDED;
+		}
+		return line;
 	}
 
 	/**

@@ -1,7 +1,16 @@
 package io.varve.reliability;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,11 +22,13 @@ import io.varve.ExpectedVersion;
 import io.varve.Varve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Each durability mode stores and reopens the same events (what a mode changes is only
- * what an OS crash or power loss can take, which {@link CrashRecoveryTest} cannot
- * simulate); the periodic sync of the relaxed modes runs alongside appends and stops
+ * Each durability mode stores and reopens the same events, and makes exactly the syncs it
+ * promises (what a mode changes is only what an OS crash or power loss can take, which
+ * {@link CrashRecoveryTest} cannot simulate, so the syncs are counted in the system calls
+ * instead); the periodic sync of the relaxed modes runs alongside appends and stops
  * cleanly when the store closes.
  */
 class DurabilityTest {
@@ -44,6 +55,107 @@ class DurabilityTest {
 		try (Varve reopened = Varve.open(store)) {
 			assertThat(StoreVerifier.verify(reopened).digest()).isEqualTo(written.digest());
 		}
+	}
+
+	/**
+	 * What each mode makes reach the disk, counted in the system calls of a process that
+	 * appends 20 events one commit each, traced by strace: LMDB syncs the data with
+	 * fdatasync and writes its commit record through a second descriptor opened with
+	 * O_DSYNC, unless told otherwise. A mode opened with the wrong LMDB flags (SYNC with
+	 * MDB_NOSYNC or MDB_NOMETASYNC, NO_META_SYNC without MDB_NOMETASYNC) fails here.
+	 */
+	@ParameterizedTest
+	@EnumSource(Durability.class)
+	void eachModeSyncsWhatItPromisesCountedInSystemCalls(Durability durability) throws Exception {
+		assumeTrue(straceWorks(), "counting system calls needs strace, allowed to trace here");
+		Path trace = this.dir.resolve("trace-" + durability);
+		Path markers = Files.createDirectories(this.dir.resolve("markers"));
+		List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-y", "-e",
+				"trace=openat,fdatasync,fsync,pwrite64,pwritev,write", "-o", trace.toString()));
+		command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), SyncProbeMain.class.getName(),
+				this.dir.resolve("store-" + durability).toString(), durability.name(), Integer.toString(APPENDS),
+				markers.toString()));
+		Process probe = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(this.dir.resolve("probe.log").toFile())
+			.start();
+		assertThat(probe.waitFor(120, TimeUnit.SECONDS)).as("traced probe finished").isTrue();
+		assertThat(probe.exitValue())
+			.as("probe exit status; its output: " + Files.readString(this.dir.resolve("probe.log")))
+			.isZero();
+		SyncCalls calls = SyncCalls.between(Files.readAllLines(trace), "begin-appends", "end-appends");
+		int commits = APPENDS;
+		switch (durability) {
+			case SYNC -> {
+				assertThat(calls.dataSyncs()).as("fdatasync of data.mdb, one per commit").isEqualTo(commits);
+				assertThat(calls.synchronousWrites()).as("commit records written through the O_DSYNC descriptor")
+					.isEqualTo(commits);
+			}
+			case NO_META_SYNC -> {
+				assertThat(calls.dataSyncs()).as("fdatasync of data.mdb, one per commit").isEqualTo(commits);
+				assertThat(calls.synchronousWrites()).as("commit records written synchronously").isZero();
+			}
+			case NO_SYNC -> {
+				assertThat(calls.dataSyncs()).as("fdatasync of data.mdb").isZero();
+				assertThat(calls.synchronousWrites()).as("commit records written synchronously").isZero();
+			}
+		}
+	}
+
+	private static final int APPENDS = 20;
+
+	private static boolean straceWorks() throws InterruptedException {
+		try {
+			Process process = new ProcessBuilder("strace", "-qq", "-o", "/dev/null", "true").redirectErrorStream(true)
+				.start();
+			process.getInputStream().readAllBytes();
+			return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * The syncs of data.mdb in a trace between two marker files: fdatasync or fsync
+	 * calls, and writes through a descriptor opened with O_DSYNC (or O_SYNC).
+	 */
+	record SyncCalls(int dataSyncs, int synchronousWrites) {
+
+		private static final Pattern OPEN = Pattern.compile("openat\\(.*data\\.mdb\", ([A-Z_|]+)\\) = (\\d+)<");
+
+		private static final Pattern FD_CALL = Pattern
+			.compile("(fdatasync|fsync|pwrite64|pwritev|write)\\((\\d+)<[^>]*data\\.mdb>");
+
+		static SyncCalls between(List<String> trace, String begin, String end) {
+			Set<String> synchronous = new HashSet<>();
+			int syncs = 0;
+			int writes = 0;
+			boolean counting = false;
+			for (String line : trace) {
+				Matcher open = OPEN.matcher(line);
+				if (open.find() && (open.group(1).contains("O_DSYNC") || open.group(1).contains("O_SYNC"))) {
+					synchronous.add(open.group(2));
+				}
+				if (line.contains(begin)) {
+					counting = true;
+				}
+				else if (line.contains(end)) {
+					counting = false;
+				}
+				Matcher call = FD_CALL.matcher(line);
+				if (counting && call.find()) {
+					if (call.group(1).endsWith("sync")) {
+						syncs++;
+					}
+					else if (synchronous.contains(call.group(2))) {
+						writes++;
+					}
+				}
+			}
+			return new SyncCalls(syncs, writes);
+		}
+
 	}
 
 	@Test

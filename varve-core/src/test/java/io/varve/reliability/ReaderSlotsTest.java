@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
@@ -19,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
+import io.varve.StorageException;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Reads work from any thread, however many: pooled platform threads and thousands of
@@ -90,9 +93,9 @@ class ReaderSlotsTest {
 	void aReadWaitsForAFreeSnapshotAndProceedsWhenOneCloses() throws Exception {
 		try (Varve varve = storeWithStreams(this.dir.resolve("store"), 1, 3)) {
 			CountDownLatch release = new CountDownLatch(1);
-			List<Thread> holders = holdSnapshots((DefaultVarve) varve, SNAPSHOTS_PER_PROCESS, release);
+			Holders holders = holdSnapshots((DefaultVarve) varve, SNAPSHOTS_PER_PROCESS, release);
 			CompletableFuture<Integer> waiting = new CompletableFuture<>();
-			Thread reader = new Thread(() -> waiting.complete(readAndCheck(varve, 0)));
+			Thread reader = new Thread(() -> complete(waiting, () -> readAndCheck(varve, 0)));
 			reader.start();
 			try {
 				awaitParked(reader);
@@ -102,10 +105,96 @@ class ReaderSlotsTest {
 				release.countDown();
 			}
 			assertThat(waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(3);
-			for (Thread holder : holders) {
-				holder.join();
-			}
+			holders.join();
 		}
+	}
+
+	@Test
+	void aReadWaitsWhileAnotherProcessHoldsTheRestOfLmdbsReaderTable() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve varve = storeWithStreams(store, 1, 3);
+				ChildJvm other = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			CountDownLatch release = new CountDownLatch(1);
+			Holders holders = fillTheTableWithAnotherProcess(varve, store, other, release);
+			CompletableFuture<Integer> waiting = new CompletableFuture<>();
+			Thread reader = new Thread(() -> complete(waiting, () -> readAndCheck(varve, 0)));
+			try {
+				reader.start();
+				awaitParked(reader);
+				assertThat(waiting).as("a read while the other process holds the rest of the table").isNotDone();
+				// Released snapshots stay in the other process's pool, holding their
+				// entries, until they have been idle for a while: the read waits for
+				// that.
+				other.send("release");
+				other.await("RELEASED", TIMEOUT);
+				assertThat(waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(3);
+			}
+			finally {
+				release.countDown();
+			}
+			holders.join();
+			other.send("exit");
+			assertThat(other.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	@Test
+	void twoProcessesWithFarMoreReadersThanTableEntriesAllReadSuccessfully() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve varve = storeWithStreams(store, 20, 10);
+				ChildJvm other = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			other.send("open " + store + " read " + MAX_READERS);
+			other.await("OPENED", TIMEOUT);
+			// Each process may hold 6 of the table's 8 entries: together they overdraw
+			// it.
+			other.send("read-load 40 200");
+			ReadLoad here = ReadLoad.run(varve, 40, 200);
+			String there = other.await("READ-LOAD", TIMEOUT.multipliedBy(4));
+			assertThat(here.failures()).as("failed reads in this process").isEmpty();
+			assertThat(here.reads()).isEqualTo(40 * 200);
+			assertThat(there).as("reads in the other process: done, failed, first failure")
+				.isEqualTo("READ-LOAD " + (40 * 200) + " 0 -");
+			other.send("exit");
+			assertThat(other.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	@Test
+	void aReadGivesUpWithAStorageExceptionWhenTheTableStaysFull() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (Varve varve = storeWithStreams(store, 1, 3);
+				ChildJvm other = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			CountDownLatch release = new CountDownLatch(1);
+			Holders holders = fillTheTableWithAnotherProcess(varve, store, other, release);
+			try {
+				long started = System.nanoTime();
+				assertThatThrownBy(() -> varve.readStream("reader-0", 1, 10)).isInstanceOf(StorageException.class)
+					.hasMessageContaining("every entry of LMDB's reader table, which all processes using the store "
+							+ "share, stayed in use for 30 s")
+					.hasMessageContaining("raise the reader limit (VarveBuilder.maxReaders");
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).as("time waited")
+					.isGreaterThanOrEqualTo(Duration.ofSeconds(29));
+			}
+			finally {
+				release.countDown();
+			}
+			holders.join();
+			other.send("exit");
+			assertThat(other.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	/**
+	 * Fills LMDB's reader table: of its 8 entries the other process takes 6, this one the
+	 * last 2, well below its own limit of 6, so that only the shared table is full.
+	 */
+	private static Holders fillTheTableWithAnotherProcess(Varve varve, Path store, ChildJvm other,
+			CountDownLatch release) throws InterruptedException {
+		other.send("open " + store + " read " + MAX_READERS);
+		other.await("OPENED", TIMEOUT);
+		other.send("hold " + SNAPSHOTS_PER_PROCESS);
+		other.await("HELD", TIMEOUT);
+		return holdSnapshots((DefaultVarve) varve, MAX_READERS - SNAPSHOTS_PER_PROCESS, release);
 	}
 
 	@Test
@@ -128,11 +217,9 @@ class ReaderSlotsTest {
 
 			try (Varve varve = Varve.builder().path(store).maxReaders(MAX_READERS).open()) {
 				CountDownLatch release = new CountDownLatch(1);
-				List<Thread> holders = holdSnapshots((DefaultVarve) varve, SNAPSHOTS_PER_PROCESS, release);
+				Holders holders = holdSnapshots((DefaultVarve) varve, SNAPSHOTS_PER_PROCESS, release);
 				release.countDown();
-				for (Thread holder : holders) {
-					holder.join();
-				}
+				holders.join();
 				assertThat(readAndCheck(varve, 0)).isEqualTo(3);
 			}
 			bystander.send("exit");
@@ -174,13 +261,16 @@ class ReaderSlotsTest {
 	 * Starts threads that each open a snapshot and keep it until released; returns once
 	 * all are open.
 	 */
-	private static List<Thread> holdSnapshots(DefaultVarve varve, int count, CountDownLatch release)
+	private static Holders holdSnapshots(DefaultVarve varve, int count, CountDownLatch release)
 			throws InterruptedException {
+		long head = varve.headPosition();
 		CountDownLatch opened = new CountDownLatch(count);
-		List<Thread> holders = new ArrayList<>();
+		List<CompletableFuture<Long>> held = new ArrayList<>();
+		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			Thread holder = new Thread(() -> varve.read((txn) -> {
-				assertThat(txn.headPosition()).isPositive();
+			CompletableFuture<Long> result = new CompletableFuture<>();
+			Thread holder = new Thread(() -> complete(result, () -> varve.read((txn) -> {
+				long seen = txn.headPosition();
 				opened.countDown();
 				try {
 					release.await();
@@ -188,10 +278,11 @@ class ReaderSlotsTest {
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
-				return null;
-			}));
+				return seen;
+			})));
 			holder.start();
-			holders.add(holder);
+			threads.add(holder);
+			held.add(result);
 		}
 		if (!opened.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 			// Let the holders that did get a snapshot go, so that the store can close.
@@ -199,7 +290,32 @@ class ReaderSlotsTest {
 			throw new AssertionError(
 					"Only " + (count - opened.getCount()) + " of " + count + " snapshots could be open at once");
 		}
-		return holders;
+		return new Holders(threads, held, head);
+	}
+
+	/** Threads holding snapshots; what they saw reaches the test when they are joined. */
+	private record Holders(List<Thread> threads, List<CompletableFuture<Long>> held, long head) {
+
+		/** Waits for every holder and checks that each saw the whole store. */
+		void join() throws Exception {
+			for (Thread thread : this.threads) {
+				thread.join();
+			}
+			for (CompletableFuture<Long> seen : this.held) {
+				assertThat(seen.get()).as("head seen in a held snapshot").isEqualTo(this.head);
+			}
+		}
+
+	}
+
+	/** Completes a future with what a task gives or throws, errors included. */
+	private static <T> void complete(CompletableFuture<T> future, Supplier<T> task) {
+		try {
+			future.complete(task.get());
+		}
+		catch (Throwable ex) {
+			future.completeExceptionally(ex);
+		}
 	}
 
 	/** Waits until a thread is parked (here: queued for a snapshot). */

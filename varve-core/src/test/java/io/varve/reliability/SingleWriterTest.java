@@ -4,6 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.varve.ExpectedVersion;
 import io.varve.StoreLockedException;
 import io.varve.Varve;
+import io.varve.core.DefaultVarve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -122,20 +127,38 @@ class SingleWriterTest {
 		try (Varve owner = Varve.builder().path(store).mapSize(1024 * 1024).open();
 				ChildJvm inspector = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
 			append(owner, 0, 10, 100);
-			java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+			Semaphore commits = new Semaphore(0);
+			((DefaultVarve) owner).groupWriter().addListener((commit) -> commits.release());
+			AtomicBoolean stop = new AtomicBoolean();
+			AtomicReference<Throwable> appendFailure = new AtomicReference<>();
 			Thread appender = new Thread(() -> {
-				for (int i = 10; !stop.get() && i < 1_000_000; i += 5) {
-					append(owner, i, 5, (i % 3 == 0) ? 4000 : 200);
+				try {
+					for (int i = 10; !stop.get() && i < 1_000_000; i += 5) {
+						append(owner, i, 5, (i % 3 == 0) ? 4000 : 200);
+					}
+				}
+				catch (Throwable ex) {
+					appendFailure.set(ex);
 				}
 			});
 			appender.start();
 			try {
-				// Each open reads the data file's header while commits land.
+				// Each open reads the data file's header while commits land. Commits are
+				// serial and notified in order, so the second commit notified after the
+				// drain became visible after the previous round: each round sees more.
+				long seen = 0;
 				for (int round = 0; round < 15; round++) {
+					commits.drainPermits();
+					assertThat(commits.tryAcquire(2, TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+						.as("commits before round %s", round)
+						.isTrue();
 					inspector.send("open " + store + " read");
 					inspector.await("OPENED", TIMEOUT);
 					inspector.send("verify");
-					assertThat(inspector.await("VERIFIED", TIMEOUT)).startsWith("VERIFIED ");
+					String verified = inspector.await("VERIFIED", TIMEOUT);
+					long read = Long.parseLong(verified.substring("VERIFIED ".length()));
+					assertThat(read).as("events the inspector read in round %s", round).isGreaterThan(seen);
+					seen = read;
 					inspector.send("close");
 					inspector.await("CLOSED", TIMEOUT);
 				}
@@ -144,6 +167,7 @@ class SingleWriterTest {
 				stop.set(true);
 				appender.join();
 			}
+			assertThat(appendFailure.get()).as("appends while the inspector opened").isNull();
 			inspector.send("exit");
 			assertThat(inspector.waitFor(TIMEOUT)).isZero();
 		}

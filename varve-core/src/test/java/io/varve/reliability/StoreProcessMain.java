@@ -18,14 +18,16 @@ import io.varve.core.DefaultVarve;
  * A second process that uses a store on the parent test's command, one command per line
  * on stdin, one answer per line on stdout:
  * <ul>
- * <li>{@code open PATH write|read [MAX_READERS]}: {@code OPENED pid}, or
- * {@code FAILED ExceptionType message}</li>
+ * <li>{@code open PATH write|read [MAX_READERS] [group]}: {@code OPENED pid}, or
+ * {@code FAILED ExceptionType message}; {@code group} opens it with group access</li>
  * <li>{@code append STREAM COUNT SIZE}: {@code APPENDED head}</li>
  * <li>{@code head}: {@code HEAD head}</li>
  * <li>{@code verify}: reads the whole log, checking positions,
  * {@code VERIFIED count}</li>
  * <li>{@code hold N}: opens N read snapshots and keeps them open, {@code HELD n}</li>
  * <li>{@code release}: closes them, {@code RELEASED}</li>
+ * <li>{@code read-load THREADS READS}: THREADS threads each read READS times (a slice of
+ * the log and one event), {@code READ-LOAD reads failures first-failure}</li>
  * <li>{@code close}: {@code CLOSED}; {@code exit} ends the process.</li>
  * </ul>
  */
@@ -67,6 +69,7 @@ public final class StoreProcessMain {
 				if (command.length > 3) {
 					builder.maxReaders(Integer.parseInt(command[3]));
 				}
+				builder.groupAccess(command.length > 4 && command[4].equals("group"));
 				varve = builder.open();
 				answer("OPENED " + ProcessHandle.current().pid());
 			}
@@ -100,6 +103,7 @@ public final class StoreProcessMain {
 				answer("VERIFIED " + (expected - 1));
 			}
 			case "hold" -> hold(Integer.parseInt(command[1]));
+			case "read-load" -> readLoad(Integer.parseInt(command[1]), Integer.parseInt(command[2]));
 			case "release" -> {
 				releaseHeld.countDown();
 				for (Thread holder : holders) {
@@ -141,6 +145,12 @@ public final class StoreProcessMain {
 		}
 		opened.await();
 		answer("HELD " + count);
+	}
+
+	private static void readLoad(int threads, int reads) throws InterruptedException {
+		ReadLoad load = ReadLoad.run(varve, threads, reads);
+		answer("READ-LOAD " + load.reads() + " " + load.failures().size() + " "
+				+ (load.failures().isEmpty() ? "-" : load.failures().get(0).toString().replace('\n', ' ')));
 	}
 
 	private static void answer(String text) {

@@ -218,52 +218,87 @@ public final class Envelope {
 	 * @throws CorruptDataException if they do not
 	 */
 	public static void validate(DirectBuffer buffer) {
+		String problem = problem(buffer);
+		if (problem != null) {
+			throw new CorruptDataException("Stored event envelope is corrupt: " + problem
+					+ ". The store file is damaged; restore it from a backup (see Varve.backup)");
+		}
+	}
+
+	/**
+	 * What is structurally wrong with an envelope, if anything. Reads only the fixed
+	 * header and the metadata length, so that a length stored in a damaged envelope is
+	 * checked against the envelope's size before anything relies on it.
+	 * @param buffer the envelope, starting at offset 0 and {@code buffer.capacity()} long
+	 * @return the problem, or null when the envelope is sound
+	 */
+	public static String problem(DirectBuffer buffer) {
 		int length = buffer.capacity();
 		if (length < HEADER) {
-			throw corrupt("it is " + length + " bytes, shorter than the " + HEADER + "-byte header");
+			return "it is " + length + " bytes, shorter than the " + HEADER + "-byte header";
 		}
 		if (buffer.getByte(0) != FORMAT) {
-			throw corrupt("its format byte is " + buffer.getByte(0) + ", not " + FORMAT);
+			return "its format byte is " + buffer.getByte(0) + ", not " + FORMAT;
 		}
 		int flags = buffer.getByte(OFFSET_FLAGS) & 0xff;
 		if ((flags & ~KNOWN_FLAGS) != 0) {
-			throw corrupt("it has unknown flags " + Integer.toBinaryString(flags));
+			return "it has unknown flags " + Integer.toBinaryString(flags);
 		}
 		int typeLength = buffer.getByte(OFFSET_TYPE_LENGTH) & 0xff;
 		int streamLength = buffer.getByte(OFFSET_STREAM_LENGTH) & 0xff;
 		if (typeLength == 0 || streamLength == 0) {
-			throw corrupt("its type or stream name is empty");
+			return "its type or stream name is empty";
 		}
 		long payloadLength = buffer.getInt(OFFSET_PAYLOAD_LENGTH, ORDER);
 		if (payloadLength < 0) {
-			throw corrupt("its payload length is negative");
+			return "its payload length is negative";
 		}
 		long expected = HEADER + typeLength + streamLength + payloadLength;
 		int offset = variableStart(flags);
 		if ((flags & FLAG_METADATA) != 0) {
 			if (offset + 4 > length) {
-				throw corrupt("its metadata length lies past its end");
+				return "its metadata length lies past its end";
 			}
 			long metadataLength = buffer.getInt(offset, ORDER);
 			if (metadataLength < 0) {
-				throw corrupt("its metadata length is negative");
+				return "its metadata length is negative";
 			}
 			expected += 4 + metadataLength;
 		}
 		expected += offset - HEADER;
 		if (expected != length) {
-			throw corrupt("its fields add up to " + expected + " bytes but it is " + length);
+			return "its fields add up to " + expected + " bytes but it is " + length;
 		}
 		long position = buffer.getLong(OFFSET_POSITION, ORDER);
 		long version = buffer.getLong(OFFSET_VERSION, ORDER);
 		if (position < 1 || version < 1) {
-			throw corrupt("its position or version is not positive");
+			return "its position or version is not positive";
 		}
 		long previous = buffer.getLong(OFFSET_PREVIOUS, ORDER);
 		if (previous < 0 || previous >= position || (version == 1) != (previous == 0)) {
-			throw corrupt("its previous position " + previous + " does not fit position " + position + " and version "
-					+ version);
+			return "its previous position " + previous + " does not fit position " + position + " and version "
+					+ version;
 		}
+		return null;
+	}
+
+	/**
+	 * Whether a valid envelope belongs to a stream.
+	 * @param buffer the envelope
+	 * @param stream the stream name in UTF-8
+	 * @return whether its stream name is exactly those bytes
+	 */
+	public static boolean isOfStream(DirectBuffer buffer, byte[] stream) {
+		if (streamLength(buffer) != stream.length) {
+			return false;
+		}
+		int offset = streamOffset(buffer);
+		for (int i = 0; i < stream.length; i++) {
+			if (buffer.getByte(offset + i) != stream[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	public static long position(DirectBuffer buffer) {
@@ -366,11 +401,6 @@ public final class Envelope {
 	private static void putLong(byte[] bytes, int offset, long value) {
 		putInt(bytes, offset, (int) (value >>> 32));
 		putInt(bytes, offset + 4, (int) value);
-	}
-
-	private static CorruptDataException corrupt(String reason) {
-		return new CorruptDataException("Stored event envelope is corrupt: " + reason
-				+ ". The store file is damaged; restore it from a backup (see Varve.backup)");
 	}
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.BitSet;
 import io.varve.CorruptDataException;
 import io.varve.IncompatibleFormatException;
 import io.varve.StorageException;
+import io.varve.StorePathException;
+import io.varve.core.storage.StoreDirectory;
 
 /**
  * Checks a store's data file before LMDB maps it. LMDB trusts its file: a truncated file
@@ -111,6 +114,15 @@ final class DataFileCheck {
 		catch (NoSuchFileException ex) {
 			// A new store: LMDB creates the file.
 			return null;
+		}
+		catch (AccessDeniedException ex) {
+			throw new StorePathException(directory,
+					"Cannot read the store file " + file.toAbsolutePath() + ": this process (user "
+							+ StoreDirectory.user() + ") has no permission to (" + StoreDirectory.describe(file)
+							+ "). Run as the store's owner, or give this user access to the "
+							+ "store's files (for a user of the owner's group: VarveBuilder.groupAccess, property "
+							+ "varve.group-access, in the owning process)",
+					ex);
 		}
 		catch (IOException ex) {
 			if (!Files.exists(file)) {

@@ -12,6 +12,7 @@ import org.lmdbjava.Env;
 
 import io.varve.InvalidArgumentException;
 import io.varve.StorageException;
+import io.varve.core.storage.StoreDirectory;
 
 /**
  * Writes a backup: LMDB's compacting copy of a consistent snapshot into an empty
@@ -24,12 +25,16 @@ final class LmdbBackup {
 	}
 
 	/**
-	 * Creates the target directory if needed and checks that it is empty.
+	 * Creates the target directory if needed, as private as the store, and checks that it
+	 * is empty.
 	 * @param target the backup directory
+	 * @param groupAccess whether the store's group may read it
 	 */
-	static void prepare(Path target) {
+	static void prepare(Path target, boolean groupAccess) {
 		try {
-			Files.createDirectories(target);
+			if (!Files.isDirectory(target)) {
+				StoreDirectory.createPrivate(target, groupAccess);
+			}
 			try (var entries = Files.list(target)) {
 				if (entries.findAny().isPresent()) {
 					throw new InvalidArgumentException("Backup target " + target.toAbsolutePath()
@@ -48,16 +53,29 @@ final class LmdbBackup {
 	 * the partial file is removed, so that it is never mistaken for a backup.
 	 * @param env the environment
 	 * @param target the backup directory
+	 * @param groupAccess whether the store's group may read the copy
 	 */
-	static void copy(Env<DirectBuffer> env, Path target) {
+	static void copy(Env<DirectBuffer> env, Path target, boolean groupAccess) {
 		Path file = target.resolve(DataFileCheck.DATA_FILE);
 		try {
 			env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
+			restrict(file, groupAccess);
 			forceToDisk(file, target);
 		}
 		catch (RuntimeException ex) {
 			deleteQuietly(file);
 			throw ex;
+		}
+	}
+
+	/** LMDB creates the copy as the umask allows; it gets the store's mode. */
+	private static void restrict(Path file, boolean groupAccess) {
+		try {
+			StoreDirectory.restrict(file, groupAccess, false);
+		}
+		catch (IOException ex) {
+			throw new StorageException("Cannot make the backup " + file.toAbsolutePath() + " private: "
+					+ ex.getMessage() + "; check that this process owns the backup directory", ex);
 		}
 	}
 

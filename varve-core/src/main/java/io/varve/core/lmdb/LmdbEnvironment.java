@@ -14,16 +14,17 @@ import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 
 import io.varve.Durability;
-import io.varve.InvalidArgumentException;
 import io.varve.StorageException;
 import io.varve.core.storage.StorageConfig;
+import io.varve.core.storage.StoreDirectory;
 import io.varve.core.storage.StoreLock;
 
 /**
  * Turns a store directory into an open LMDB environment, in the order that keeps every
- * failure clean: claim the directory ({@link StoreLock}), check the data file before LMDB
- * maps it ({@link DataFileCheck}), open with the durability flags and a map size that
- * fits the file, free reader slots of dead processes, then open the tables and check the
+ * failure clean: check and create the directory ({@link StoreDirectory}), claim it
+ * ({@link StoreLock}), check the data file before LMDB maps it ({@link DataFileCheck}),
+ * open with the durability flags and a map size that fits the file (new files private to
+ * the owner), free reader slots of dead processes, then open the tables and check the
  * format ({@link LmdbTables}). A failure at any step releases what the earlier ones took.
  */
 final class LmdbEnvironment {
@@ -31,6 +32,9 @@ final class LmdbEnvironment {
 	private static final System.Logger LOGGER = System.getLogger(LmdbEnvironment.class.getName());
 
 	private static final long MAP_ALIGNMENT = 1024 * 1024;
+
+	/** Name of LMDB's lock file, which holds its reader table. */
+	static final String LOCK_FILE = "lock.mdb";
 
 	private LmdbEnvironment() {
 	}
@@ -41,41 +45,61 @@ final class LmdbEnvironment {
 	}
 
 	static Opened open(StorageConfig config) {
-		Path directory = config.directory();
-		if (config.readOnly()) {
-			if (!Files.isDirectory(directory) || !Files.exists(directory.resolve(DataFileCheck.DATA_FILE))) {
-				throw new InvalidArgumentException("There is no Varve store at " + directory.toAbsolutePath()
-						+ " to open read-only; check the path, or create the store with Varve.open(path) first");
-			}
-		}
-		else {
-			try {
-				Files.createDirectories(directory);
-			}
-			catch (IOException ex) {
-				throw new StorageException("Cannot create the store directory " + directory.toAbsolutePath() + ": "
-						+ ex.getMessage() + "; check the path and its permissions", ex);
-			}
-		}
-		StoreLock lock = StoreLock.acquire(directory, config.readOnly());
+		StoreDirectory.prepare(config.directory(), config.readOnly(), config.groupAccess());
+		StoreLock lock = StoreLock.acquire(config.directory(), config.readOnly(), config.groupAccess());
+		Path directory = lock.directory();
+		Path data = directory.resolve(DataFileCheck.DATA_FILE);
+		Path lockFile = directory.resolve(LOCK_FILE);
+		boolean newData = !Files.exists(data);
+		boolean newLock = !Files.exists(lockFile);
 		Env<DirectBuffer> env = null;
 		try {
-			DataFileCheck.Meta meta = DataFileCheck.check(lock.directory());
+			DataFileCheck.Meta meta = DataFileCheck.check(directory);
 			env = Env.create(DirectBufferProxy.PROXY_DB)
 				.setMapSize(initialMapSize(config, meta))
 				.setMaxDbs(LmdbTables.NAMES.length)
 				.setMaxReaders(config.maxReaders())
-				.open(lock.directory().toFile(), 0664, flags(config));
-			clearStaleReaders(env, lock.directory());
-			return new Opened(lock, env, openTables(env, config.readOnly(), lock.directory()));
+				.open(directory.toFile(), StoreDirectory.lmdbFileMode(config.groupAccess()), flags(config));
+			if (newData && !config.readOnly()) {
+				StoreDirectory.restrict(data, config.groupAccess(), false);
+			}
+			if (newLock) {
+				restrictLockFile(lockFile, config.groupAccess());
+			}
+			clearStaleReaders(env, directory);
+			List<Dbi<DirectBuffer>> dbis = openTables(env, config.readOnly(), directory);
+			StoreDirectory.warnIfReadableByOthers(directory, data, config.groupAccess());
+			return new Opened(lock, env, dbis);
+		}
+		catch (IOException ex) {
+			close(env, lock);
+			throw new StorageException("Cannot set the permissions of the new files of the store at " + directory + ": "
+					+ ex.getMessage() + "; check that this process owns the directory", ex);
 		}
 		catch (RuntimeException ex) {
-			if (env != null) {
-				env.close();
-			}
-			lock.close();
-			throw LmdbErrors.translate(ex, "open the store at " + lock.directory());
+			close(env, lock);
+			throw LmdbErrors.translateOpen(ex, directory, config.readOnly());
 		}
+	}
+
+	/**
+	 * Gives LMDB's new lock file its mode. Best effort: a process of another user may
+	 * have created it at the same moment, and then it is theirs to set.
+	 */
+	private static void restrictLockFile(Path lockFile, boolean groupAccess) {
+		try {
+			StoreDirectory.restrict(lockFile, groupAccess, true);
+		}
+		catch (IOException ex) {
+			LOGGER.log(Level.DEBUG, () -> "Could not set the mode of " + lockFile + ": " + ex);
+		}
+	}
+
+	private static void close(Env<DirectBuffer> env, StoreLock lock) {
+		if (env != null) {
+			env.close();
+		}
+		lock.close();
 	}
 
 	/**
@@ -85,7 +109,7 @@ final class LmdbEnvironment {
 	private static List<Dbi<DirectBuffer>> openTables(Env<DirectBuffer> env, boolean readOnly, Path directory) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return LmdbTables.open(env, readOnly, directory);
+				return ReaderSlots.whenTableHasRoom(() -> LmdbTables.open(env, readOnly, directory), directory);
 			}
 			catch (Dbi.MapResizedException ex) {
 				if (!readOnly || attempt == 3) {

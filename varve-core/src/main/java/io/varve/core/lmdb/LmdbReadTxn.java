@@ -17,14 +17,32 @@ final class LmdbReadTxn extends LmdbTxnBase {
 
 	private boolean open;
 
+	private long idleSince;
+
 	LmdbReadTxn(LmdbStorageEngine engine, Txn<DirectBuffer> txn) {
 		super(engine, txn);
 		this.cursorFresh = new boolean[engine.dbiCount()];
 	}
 
+	@Override
+	boolean writes() {
+		return false;
+	}
+
 	void start(long mapStamp) {
 		this.mapStamp = mapStamp;
 		this.open = true;
+	}
+
+	/**
+	 * When it was last given back to the pool, on the {@link System#nanoTime()} clock.
+	 */
+	long idleSince() {
+		return this.idleSince;
+	}
+
+	void idleSince(long nanos) {
+		this.idleSince = nanos;
 	}
 
 	void renew() {

@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.agrona.DirectBuffer;
 import org.lmdbjava.Cursor;
@@ -30,11 +29,9 @@ import io.varve.core.storage.WriteTxn;
  * processors' tables. The only package that talks to lmdbjava.
  *
  * <p>
- * Read snapshots are pooled {@code MDB_NOTLS} transactions, so any thread (pooled or
- * virtual) may read, and their number is bounded below LMDB's reader table by
- * {@link ReaderSlots}. Every use of the memory map holds the {@link MapGuard}, so that
- * growing the map (or, read-only, adopting the writer's larger map) never pulls it from
- * under a reader.
+ * Read snapshots come from {@link LmdbReads}. Every use of the memory map holds the
+ * {@link MapGuard}, so that growing the map (or, read-only, adopting the writer's larger
+ * map) never pulls it from under a reader.
  */
 public final class LmdbStorageEngine implements StorageEngine {
 
@@ -59,9 +56,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	static final int PARKED = 7;
 
-	/** How often a read retries after adopting a larger map before giving up. */
-	private static final int MAX_MAP_ADOPTIONS = 8;
-
 	private final StorageConfig config;
 
 	private final StoreLock lock;
@@ -72,13 +66,19 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private final MapGuard mapGuard;
 
-	private final ReaderSlots slots;
-
 	private final Preallocator preallocator;
 
-	private final ConcurrentLinkedQueue<LmdbReadTxn> pool = new ConcurrentLinkedQueue<>();
+	private final LmdbReads reads;
 
 	private volatile boolean closed;
+
+	/** The map size; changed only under the exclusive map guard. */
+	private volatile long mapSize;
+
+	/**
+	 * The data in the file as last seen: only grows, refreshed when a value exceeds it.
+	 */
+	private volatile long dataBytes;
 
 	// Owned by the committing thread (the writer's, or a caller's under its commit lock).
 	private long lastIdHigh;
@@ -92,7 +92,10 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.env = env;
 		this.dbis = dbis;
 		this.mapGuard = new MapGuard(lock.directory());
-		this.slots = new ReaderSlots(env.info().maxReaders, lock.directory());
+		EnvInfo info = env.info();
+		this.reads = new LmdbReads(this, env, this.mapGuard, info.maxReaders);
+		this.mapSize = info.mapSize;
+		this.dataBytes = (info.lastPageNumber + 1) * env.stat().pageSize;
 		// Only commits that flush wait for the file system's journal when they grow the
 		// file.
 		this.preallocator = Preallocator.start(this, lock.directory().resolve(DataFileCheck.DATA_FILE),
@@ -119,20 +122,59 @@ public final class LmdbStorageEngine implements StorageEngine {
 		catch (RuntimeException ex) {
 			if (engine != null) {
 				engine.preallocator.stop();
+				engine.reads.close();
 			}
 			opened.env().close();
 			opened.lock().close();
-			throw LmdbErrors.translate(ex, "open the store at " + opened.lock().directory());
+			throw LmdbErrors.translate(ex, "open the store", opened.lock().directory());
 		}
 	}
 
 	private void loadWriterState() {
-		try (Txn<DirectBuffer> txn = this.env.txnRead(); Cursor<DirectBuffer> cursor = dbi(EVENT_IDS).openCursor(txn)) {
+		try (Txn<DirectBuffer> txn = ReaderSlots.whenTableHasRoom(this.env::txnRead, directory());
+				Cursor<DirectBuffer> cursor = dbi(EVENT_IDS).openCursor(txn)) {
 			if (cursor.last()) {
+				if (cursor.key().capacity() != 16) {
+					throw LmdbErrors.damaged(directory(),
+							"an event-id key is " + cursor.key().capacity() + " bytes instead of 16",
+							"read the newest event id", null);
+				}
 				this.lastIdHigh = cursor.key().getLong(0, ByteOrder.BIG_ENDIAN);
 				this.lastIdLow = cursor.key().getLong(8, ByteOrder.BIG_ENDIAN);
 			}
 		}
+	}
+
+	/** The store directory. */
+	Path directory() {
+		return this.lock.directory();
+	}
+
+	/**
+	 * What is wrong with the length of a value LMDB returned, if anything. A length is
+	 * read from the file, so before anything is sized by it, it must fit the data the
+	 * file holds (for a write transaction, which may read pages it has not written yet,
+	 * the map).
+	 * @param value the value
+	 * @param inWrite whether a write transaction read it
+	 * @return the problem, or null
+	 */
+	String lengthProblem(DirectBuffer value, boolean inWrite) {
+		long length = value.capacity();
+		long bound = inWrite ? this.mapSize : this.dataBytes;
+		if (length >= 0 && length <= bound) {
+			return null;
+		}
+		if (length >= 0 && !inWrite) {
+			// The writer may have added data since: look again.
+			EnvInfo info = this.env.info();
+			bound = (info.lastPageNumber + 1) * this.env.stat().pageSize;
+			this.dataBytes = bound;
+			if (length <= bound) {
+				return null;
+			}
+		}
+		return "its length of " + length + " bytes does not fit the " + bound + " bytes of data in the file";
 	}
 
 	int dbiCount() {
@@ -153,66 +195,27 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	/** The most snapshots this process holds open at once; more wait for one to close. */
 	public int snapshotLimit() {
-		return this.slots.limit();
+		return this.reads.limit();
 	}
 
 	@Override
 	public ReadTxn beginRead() {
-		this.slots.acquire();
-		try {
-			for (int adopted = 0;; adopted++) {
-				long stamp = this.mapGuard.shared();
-				LmdbReadTxn txn = null;
-				try {
-					checkOpen();
-					txn = this.pool.poll();
-					if (txn == null) {
-						txn = new LmdbReadTxn(this, this.env.txnRead());
-					}
-					else {
-						txn.renew();
-					}
-					txn.start(stamp);
-					return txn;
-				}
-				catch (Dbi.MapResizedException ex) {
-					// The writing process grew the map past ours: adopt its size and
-					// retry.
-					recycleAfterFailedRenew(txn);
-					this.mapGuard.releaseShared(stamp);
-					if (adopted == MAX_MAP_ADOPTIONS) {
-						throw LmdbErrors.translate(ex, "read");
-					}
-					adoptWriterMapSize();
-				}
-				catch (RuntimeException ex) {
-					recycleAfterFailedRenew(txn);
-					this.mapGuard.releaseShared(stamp);
-					throw LmdbErrors.translate(ex, "read");
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			this.slots.release();
-			throw ex;
-		}
+		return this.reads.begin();
 	}
 
-	/** A transaction whose renew failed is reset again, keeping its reader slot. */
-	private void recycleAfterFailedRenew(LmdbReadTxn txn) {
-		if (txn != null && txn.resetAfterFailedRenew()) {
-			this.pool.offer(txn);
-		}
-	}
-
-	private void adoptWriterMapSize() {
+	/**
+	 * Adopts the larger map the writing process grew to (read-only stores); waits for
+	 * this process's snapshots to end first.
+	 */
+	void adoptWriterMapSize() {
 		long stamp = this.mapGuard.exclusive("adopt the writer's larger map");
 		try {
 			checkOpen();
 			this.env.setMapSize(0);
+			this.mapSize = this.env.info().mapSize;
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "adopt the writer's map size");
+			throw LmdbErrors.translate(ex, "adopt the writer's map size", directory());
 		}
 		finally {
 			this.mapGuard.releaseExclusive(stamp);
@@ -220,9 +223,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 	}
 
 	void release(LmdbReadTxn txn, long stamp) {
-		this.pool.offer(txn);
-		this.mapGuard.releaseShared(stamp);
-		this.slots.release();
+		this.reads.release(txn, stamp);
 	}
 
 	@Override
@@ -237,7 +238,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		}
 		catch (RuntimeException ex) {
 			this.preallocator.endWrite();
-			throw LmdbErrors.translate(ex, "begin a write");
+			throw LmdbErrors.translate(ex, "begin a write", directory());
 		}
 	}
 
@@ -270,9 +271,10 @@ public final class LmdbStorageEngine implements StorageEngine {
 		try {
 			checkOpen();
 			this.env.setMapSize(next);
+			this.mapSize = this.env.info().mapSize;
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "grow the map to " + next + " bytes");
+			throw LmdbErrors.translate(ex, "grow the map to " + next + " bytes", directory());
 		}
 		finally {
 			this.mapGuard.releaseExclusive(stamp);
@@ -291,7 +293,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 			this.env.sync(true);
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "sync");
+			throw LmdbErrors.translateWrite(ex, "sync", directory(), directory());
 		}
 		finally {
 			this.mapGuard.releaseShared(stamp);
@@ -301,38 +303,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 	@Override
 	public void backup(Path target) {
 		checkOpen();
-		LmdbBackup.prepare(target);
-		this.slots.acquire();
-		try {
-			for (int adopted = 0;; adopted++) {
-				long stamp = this.mapGuard.shared();
-				try {
-					checkOpen();
-					LmdbBackup.copy(this.env, target);
-					return;
-				}
-				catch (Dbi.MapResizedException ex) {
-					// Read-only: the writing process grew the map past ours.
-					this.mapGuard.releaseShared(stamp);
-					stamp = 0;
-					if (adopted == MAX_MAP_ADOPTIONS) {
-						throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
-					}
-					adoptWriterMapSize();
-				}
-				catch (RuntimeException ex) {
-					throw LmdbErrors.translate(ex, "write a backup to " + target.toAbsolutePath());
-				}
-				finally {
-					if (stamp != 0) {
-						this.mapGuard.releaseShared(stamp);
-					}
-				}
-			}
-		}
-		finally {
-			this.slots.release();
-		}
+		LmdbBackup.prepare(target, this.config.groupAccess());
+		this.reads.copy(target, this.config.groupAccess());
 	}
 
 	@Override
@@ -355,7 +327,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		return this.config.readOnly();
 	}
 
-	private void checkOpen() {
+	void checkOpen() {
 		if (this.closed) {
 			throw new VarveClosedException(
 					"The Varve store at " + this.lock.directory() + " is closed; open it again with Varve.open(path)");
@@ -375,10 +347,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 				return;
 			}
 			this.closed = true;
-			LmdbReadTxn txn;
-			while ((txn = this.pool.poll()) != null) {
-				txn.dispose();
-			}
+			this.reads.close();
 			this.env.close();
 		}
 		finally {

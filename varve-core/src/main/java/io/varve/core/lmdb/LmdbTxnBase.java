@@ -2,15 +2,18 @@ package io.varve.core.lmdb;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.lmdbjava.Cursor;
-import org.lmdbjava.Dbi;
 import org.lmdbjava.GetOp;
+import org.lmdbjava.LmdbException;
 import org.lmdbjava.Txn;
 
+import io.varve.CorruptDataException;
+import io.varve.core.codec.Envelope;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.EntryVisitor;
 import io.varve.core.storage.LogVisitor;
@@ -20,6 +23,13 @@ import io.varve.core.storage.StreamRecord;
 /**
  * Reads shared by read and write transactions. Keys handed to LMDB must live off-heap, so
  * each transaction owns a scratch buffer that is re-wrapped to each key's exact length.
+ *
+ * <p>
+ * LMDB keeps no checksums, so what it returns from a damaged file is whatever bytes sit
+ * where its pages point. Everything is checked before it is handed on: key sizes, value
+ * lengths against the data in the file, envelopes against their position, the log's
+ * positions for gaps. Only LMDB's own calls sit inside the exception translation, never a
+ * visitor, so that a caller's exception passes through unchanged.
  */
 abstract class LmdbTxnBase implements ReadTxn {
 
@@ -49,6 +59,11 @@ abstract class LmdbTxnBase implements ReadTxn {
 		this.txn = txn;
 		this.cursors = new Cursor[engine.dbiCount()];
 	}
+
+	/**
+	 * Whether this transaction writes: its values may lie in pages not yet in the file.
+	 */
+	abstract boolean writes();
 
 	/**
 	 * The transaction's cursor on a database, opened on first use.
@@ -106,21 +121,110 @@ abstract class LmdbTxnBase implements ReadTxn {
 		return buffer;
 	}
 
+	/**
+	 * The exception for an LMDB call that failed.
+	 * @param ex the failure
+	 * @param what what was being read, as in "read log position 4"
+	 * @return the exception to throw
+	 */
+	RuntimeException failed(LmdbException ex, String what) {
+		return LmdbErrors.translate(ex, what, this.engine.directory());
+	}
+
+	/**
+	 * The exception for damage found in what LMDB returned.
+	 * @param problem what is wrong
+	 * @param what what was being read
+	 * @return the exception to throw
+	 */
+	CorruptDataException damaged(String problem, String what) {
+		return LmdbErrors.damaged(this.engine.directory(), problem, what, null);
+	}
+
+	/**
+	 * A log key's position, checked to be one.
+	 * @param key the key
+	 * @param reading the position being read (0 for the last), for the message
+	 * @return the position
+	 */
+	long logPosition(DirectBuffer key, long reading) {
+		if (key.capacity() != 8 || key.getLong(0, ORDER) < 1) {
+			throw damaged(
+					"a log key is " + ((key.capacity() != 8) ? key.capacity() + " bytes instead of 8"
+							: "position " + key.getLong(0, ORDER)),
+					(reading > 0) ? "read log position " + reading : "read the last log position");
+		}
+		return key.getLong(0, ORDER);
+	}
+
+	/** Whether a key is the log key of a position. */
+	static boolean isLogKey(DirectBuffer key, long position) {
+		return key.capacity() == 8 && key.getLong(0, ORDER) == position;
+	}
+
+	/**
+	 * Checks the value found at a log position before anyone reads the lengths it holds:
+	 * no longer than the data in the file, structurally sound, and stamped with that
+	 * position.
+	 * @param value what LMDB returned
+	 * @param position the position it was found at
+	 * @return the value
+	 */
+	DirectBuffer envelope(DirectBuffer value, long position) {
+		String problem = this.engine.lengthProblem(value, writes());
+		if (problem == null) {
+			problem = Envelope.problem(value);
+		}
+		if (problem == null && Envelope.position(value) != position) {
+			problem = "it says it is at position " + Envelope.position(value);
+		}
+		if (problem != null) {
+			throw damaged("the event at log position " + position + " is unsound: " + problem,
+					"read log position " + position);
+		}
+		return value;
+	}
+
 	@Override
 	public long headPosition() {
-		Cursor<DirectBuffer> cursor = cursor(LmdbStorageEngine.LOG);
-		return cursor.last() ? cursor.key().getLong(0, ORDER) : 0;
+		try {
+			Cursor<DirectBuffer> cursor = cursor(LmdbStorageEngine.LOG);
+			return cursor.last() ? logPosition(cursor.key(), 0) : 0;
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "read the last log position");
+		}
 	}
 
 	@Override
 	public long streamCount() {
-		return this.engine.dbi(LmdbStorageEngine.STREAMS).stat(this.txn).entries;
+		try {
+			return this.engine.dbi(LmdbStorageEngine.STREAMS).stat(this.txn).entries;
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "count the streams");
+		}
 	}
 
 	@Override
 	public StreamRecord stream(byte[] name) {
-		DirectBuffer value = this.engine.dbi(LmdbStorageEngine.STREAMS).get(this.txn, bytesKey(this.seekKey, name));
-		return (value != null) ? StreamRecord.decode(value) : null;
+		DirectBuffer value;
+		try {
+			value = this.engine.dbi(LmdbStorageEngine.STREAMS).get(this.txn, bytesKey(this.seekKey, name));
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "read the head of stream '" + text(name) + "'");
+		}
+		return (value != null) ? streamRecord(name, value) : null;
+	}
+
+	private StreamRecord streamRecord(byte[] name, DirectBuffer value) {
+		String problem = StreamRecord.problem(value);
+		if (problem != null) {
+			throw damaged("the head record of stream '" + text(name) + "' " + problem,
+					"read the head of stream '" + text(name) + "'");
+		}
+		return StreamRecord.decode(value);
 	}
 
 	@Override
@@ -128,159 +232,185 @@ abstract class LmdbTxnBase implements ReadTxn {
 		if (position < 1) {
 			return null;
 		}
-		return this.engine.dbi(LmdbStorageEngine.LOG).get(this.txn, longKey(this.seekKey, position));
+		DirectBuffer value;
+		try {
+			value = this.engine.dbi(LmdbStorageEngine.LOG).get(this.txn, longKey(this.seekKey, position));
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "read log position " + position);
+		}
+		if (value == null) {
+			// Positions are gapless: one missing below the head was lost.
+			long head = headPosition();
+			if (position <= head) {
+				throw damaged("log position " + position + " is missing though the log reaches " + head,
+						"read log position " + position);
+			}
+			return null;
+		}
+		return envelope(value, position);
 	}
 
 	@Override
 	public long positionOf(UUID id) {
-		DirectBuffer value = this.engine.dbi(LmdbStorageEngine.EVENT_IDS).get(this.txn, uuidKey(this.seekKey, id));
-		return (value != null) ? value.getLong(0, ORDER) : 0;
+		DirectBuffer value;
+		try {
+			value = this.engine.dbi(LmdbStorageEngine.EVENT_IDS).get(this.txn, uuidKey(this.seekKey, id));
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "look up event id " + id);
+		}
+		if (value == null) {
+			return 0;
+		}
+		long position = (value.capacity() == 8) ? value.getLong(0, ORDER) : 0;
+		if (position < 1) {
+			throw damaged("the event-id index entry of " + id + " is not a position", "look up event id " + id);
+		}
+		return position;
 	}
 
+	/**
+	 * Visits the log from a position. Positions are gapless and ascending by
+	 * construction, so a key out of that order is damage, found here before a caller
+	 * could loop on it.
+	 */
 	@Override
 	public void scanLog(long fromPosition, LogVisitor visitor) {
-		Cursor<DirectBuffer> cursor = cursor(LmdbStorageEngine.LOG);
-		if (!cursor.get(longKey(this.key, Math.max(1, fromPosition)), GetOp.MDB_SET_RANGE)) {
-			return;
+		long expected = Math.max(1, fromPosition);
+		Cursor<DirectBuffer> cursor;
+		boolean found;
+		try {
+			cursor = cursor(LmdbStorageEngine.LOG);
+			found = cursor.get(longKey(this.key, expected), GetOp.MDB_SET_RANGE);
 		}
-		do {
-			if (!visitor.visit(cursor.key().getLong(0, ORDER), cursor.val())) {
+		catch (LmdbException ex) {
+			throw failed(ex, "read log position " + expected);
+		}
+		while (found) {
+			long position = logPosition(cursor.key(), expected);
+			if (position != expected) {
+				throw damaged("the log goes from position " + (expected - 1) + " to " + position,
+						"read log position " + expected);
+			}
+			if (!visitor.visit(position, envelope(cursor.val(), position))) {
 				return;
 			}
+			expected++;
+			try {
+				found = cursor.next();
+			}
+			catch (LmdbException ex) {
+				throw failed(ex, "read the log after position " + position);
+			}
 		}
-		while (cursor.next());
 	}
 
 	@Override
-	public void scanStream(StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor) {
-		long flushed = stream.fullBlocks() * StreamRecord.BLOCK;
-		StreamWalk walk = new StreamWalk(cursor(LmdbStorageEngine.LOG), visitor);
-		if (forward) {
-			long version = Math.max(1, fromVersion);
-			if (version <= flushed && !walkBlocks(stream.streamId(), version, 1, flushed, walk)) {
-				return;
-			}
-			version = Math.max(version, flushed + 1);
-			// The tail is found through the chain only when the walk gets there: a read
-			// that stops inside the full blocks does not pay for it.
-			long[] tail = (version <= stream.version()) ? tailPositions(stream) : null;
-			for (; version <= stream.version(); version++) {
-				if (!walk.visit(tail[(int) (version - flushed - 1)])) {
-					return;
-				}
-			}
-		}
-		else {
-			long version = Math.min(fromVersion, stream.version());
-			long[] tail = (version > flushed) ? tailPositions(stream) : null;
-			for (; version > flushed; version--) {
-				if (!walk.visit(tail[(int) (version - flushed - 1)])) {
-					return;
-				}
-			}
-			if (version >= 1) {
-				walkBlocks(stream.streamId(), version, -1, flushed, walk);
-			}
-		}
+	public void scanStream(byte[] name, StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor) {
+		new StreamScan(this, name, stream, visitor).scan(fromVersion, forward);
 	}
 
-	/**
-	 * Visits the positions of full blocks from a version, up (step 1) to the last flushed
-	 * version or down (step -1) to version 1.
-	 * @return whether the visitor wants more
-	 */
-	private boolean walkBlocks(long streamId, long fromVersion, int step, long flushed, StreamWalk walk) {
-		Cursor<DirectBuffer> index = cursor(LmdbStorageEngine.STREAM_INDEX);
-		long block = (fromVersion - 1) / StreamRecord.BLOCK;
-		boolean found = index.get(indexKey(this.key, streamId, block), GetOp.MDB_SET_KEY);
-		long version = fromVersion;
-		while (version >= 1 && version <= flushed) {
-			DirectBuffer positions = index.val();
-			if (!found || index.key().getLong(0, ORDER) != streamId || index.key().getLong(8, ORDER) != block
-					|| positions.capacity() != 8 * StreamRecord.BLOCK) {
-				throw new io.varve.CorruptDataException("Block " + block + " of stream " + streamId
-						+ " is missing from the stream index; the store file is damaged, restore it from a backup");
-			}
-			int slot = (int) ((version - 1) % StreamRecord.BLOCK);
-			while (slot >= 0 && slot < StreamRecord.BLOCK) {
-				if (!walk.visit(positions.getLong(8 * slot, ORDER))) {
-					return false;
+	@Override
+	public long[] tailPositions(StreamRecord stream) {
+		long[] tail = new long[stream.tailLength()];
+		long position = stream.lastPosition();
+		long version = stream.version();
+		for (int i = tail.length - 1; i >= 0; i--) {
+			tail[i] = position;
+			if (i > 0) {
+				DirectBuffer envelope = event(position);
+				if (envelope == null || Envelope.version(envelope) != version) {
+					throw damaged(
+							"stream #" + stream.streamId() + " chains version " + version + " to position " + position
+									+ ", which "
+									+ ((envelope == null) ? "is not in the log"
+											: "holds version " + Envelope.version(envelope)),
+							"find the newest events of stream #" + stream.streamId());
 				}
-				slot += step;
-				version += step;
-			}
-			block += step;
-			if (version >= 1 && version <= flushed) {
-				found = (step > 0) ? index.next() : index.prev();
+				position = Envelope.previousPosition(envelope);
+				version--;
 			}
 		}
-		return true;
-	}
-
-	/**
-	 * Reads a stream's events from the log. Events appended together sit at consecutive
-	 * positions, so the log cursor steps to a neighbour instead of searching from the
-	 * root.
-	 */
-	private final class StreamWalk {
-
-		private final Cursor<DirectBuffer> log;
-
-		private final LogVisitor visitor;
-
-		private long previous = -1;
-
-		StreamWalk(Cursor<DirectBuffer> log, LogVisitor visitor) {
-			this.log = log;
-			this.visitor = visitor;
-		}
-
-		boolean visit(long position) {
-			boolean onIt = false;
-			if (position == this.previous + 1) {
-				onIt = this.log.next() && this.log.key().getLong(0, ORDER) == position;
-			}
-			else if (position == this.previous - 1) {
-				onIt = this.log.prev() && this.log.key().getLong(0, ORDER) == position;
-			}
-			if (!onIt) {
-				onIt = this.log.get(longKey(LmdbTxnBase.this.seekKey, position), GetOp.MDB_SET_KEY);
-			}
-			if (!onIt) {
-				throw new io.varve.CorruptDataException("A stream points at position " + position
-						+ ", which is not in the log; the store file is damaged, restore it from a backup");
-			}
-			this.previous = position;
-			return this.visitor.visit(position, this.log.val());
-		}
-
+		return tail;
 	}
 
 	@Override
 	public void scanStreams(byte[] fromName, EntryVisitor visitor) {
-		scanDbi(LmdbStorageEngine.STREAMS, fromName, visitor);
+		scanDbi(LmdbStorageEngine.STREAMS, fromName, "list the streams", (key, value) -> {
+			String problem = StreamRecord.problem(value);
+			if (problem != null) {
+				throw damaged("the head record of stream '" + text(key) + "' " + problem, "list the streams");
+			}
+			return visitor.visit(key, value);
+		});
 	}
 
 	@Override
 	public DirectBuffer get(AuxTable table, byte[] key) {
-		return this.engine.dbi(LmdbStorageEngine.auxDbi(table)).get(this.txn, bytesKey(this.seekKey, key));
+		DirectBuffer value;
+		try {
+			value = this.engine.dbi(LmdbStorageEngine.auxDbi(table)).get(this.txn, bytesKey(this.seekKey, key));
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "read key '" + text(key) + "' of table " + table);
+		}
+		if (value != null) {
+			String problem = this.engine.lengthProblem(value, writes());
+			if (problem != null) {
+				throw damaged("the value of key '" + text(key) + "': " + problem, "read table " + table);
+			}
+		}
+		return value;
 	}
 
 	@Override
 	public void scan(AuxTable table, byte[] fromKey, EntryVisitor visitor) {
-		scanDbi(LmdbStorageEngine.auxDbi(table), fromKey, visitor);
+		scanDbi(LmdbStorageEngine.auxDbi(table), fromKey, "read table " + table, (key, value) -> {
+			String problem = this.engine.lengthProblem(value, writes());
+			if (problem != null) {
+				throw damaged("the value of key '" + text(key) + "': " + problem, "read table " + table);
+			}
+			return visitor.visit(key, value);
+		});
 	}
 
-	private void scanDbi(int dbi, byte[] fromKey, EntryVisitor visitor) {
-		Cursor<DirectBuffer> cursor = cursor(dbi);
-		boolean found = (fromKey.length == 0) ? cursor.first()
-				: cursor.get(bytesKey(this.key, fromKey), GetOp.MDB_SET_RANGE);
-		while (found) {
-			if (!visitor.visit(cursor.key(), cursor.val())) {
+	private void scanDbi(int dbi, byte[] fromKey, String what, EntryVisitor visitor) {
+		Cursor<DirectBuffer> cursor;
+		boolean found;
+		try {
+			cursor = cursor(dbi);
+			found = (fromKey.length == 0) ? cursor.first()
+					: cursor.get(bytesKey(this.key, fromKey), GetOp.MDB_SET_RANGE);
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, what + " from key '" + text(fromKey) + "'");
+		}
+		for (long entries = 1; found; entries++) {
+			DirectBuffer key = cursor.key();
+			if (key.capacity() < 1 || key.capacity() > MAX_KEY) {
+				throw damaged("a key is " + key.capacity() + " bytes long", what);
+			}
+			if (!visitor.visit(key, cursor.val())) {
 				return;
 			}
-			found = cursor.next();
+			try {
+				found = cursor.next();
+			}
+			catch (LmdbException ex) {
+				throw failed(ex, what + " from key '" + text(fromKey) + "', past entry " + entries);
+			}
 		}
+	}
+
+	static String text(byte[] bytes) {
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+	static String text(DirectBuffer buffer) {
+		byte[] bytes = new byte[Math.min(Math.max(0, buffer.capacity()), MAX_KEY)];
+		buffer.getBytes(0, bytes);
+		return text(bytes);
 	}
 
 }

@@ -47,6 +47,11 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	}
 
 	@Override
+	boolean writes() {
+		return true;
+	}
+
+	@Override
 	public void appendEvent(long position, byte[] envelopes, int offset, int length, long version, long timestampMicros,
 			long previousPosition) {
 		try {
@@ -59,7 +64,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			Envelope.stamp(target, position, version, timestampMicros, previousPosition);
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "append to the log");
+			throw LmdbErrors.translate(ex, "append to the log", this.engine.directory());
 		}
 	}
 
@@ -79,7 +84,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			}
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "index a stream block");
+			throw LmdbErrors.translate(ex, "index a stream block", this.engine.directory());
 		}
 	}
 
@@ -104,7 +109,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 				.put(this.txn, uuidKey(this.key, id), this.value, PutFlags.MDB_NOOVERWRITE);
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "index an event id");
+			throw LmdbErrors.translate(ex, "index an event id", this.engine.directory());
 		}
 	}
 
@@ -119,7 +124,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			}
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "write a stream head");
+			throw LmdbErrors.translate(ex, "write a stream head", this.engine.directory());
 		}
 	}
 
@@ -131,7 +136,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			target.putBytes(0, value);
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "write to " + table);
+			throw LmdbErrors.translate(ex, "write to " + table, this.engine.directory());
 		}
 	}
 
@@ -141,7 +146,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			return this.engine.dbi(LmdbStorageEngine.auxDbi(table)).delete(this.txn, bytesKey(this.key, key));
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "delete from " + table);
+			throw LmdbErrors.translate(ex, "delete from " + table, this.engine.directory());
 		}
 	}
 
@@ -159,7 +164,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			return deleted;
 		}
 		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "delete from " + table);
+			throw LmdbErrors.translate(ex, "delete from " + table, this.engine.directory());
 		}
 	}
 
@@ -178,7 +183,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 		}
 		catch (RuntimeException ex) {
 			this.txn.close();
-			throw LmdbErrors.translate(ex, "commit");
+			throw LmdbErrors.translateWrite(ex, "commit", this.engine.directory(), this.engine.directory());
 		}
 		finally {
 			this.engine.writeEnded();

@@ -43,6 +43,14 @@ final class MapGuard {
 		return this.lock.readLock();
 	}
 
+	/**
+	 * Holds the map shared if that needs no wait.
+	 * @return the stamp, or 0 when the map is held exclusively or about to be
+	 */
+	long tryShared() {
+		return this.lock.tryReadLock();
+	}
+
 	void releaseShared(long stamp) {
 		this.lock.unlockRead(stamp);
 	}

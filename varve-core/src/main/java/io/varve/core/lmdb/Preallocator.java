@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 import com.sun.nio.file.ExtendedOpenOption;
 
 import io.varve.VarveClosedException;
+import io.varve.core.storage.DiskSpace;
 import io.varve.core.storage.StorageStats;
 import io.varve.core.util.Threads;
 
@@ -42,6 +43,11 @@ import io.varve.core.util.Threads;
  * held, so the two never write the same bytes. LMDB never reads past its last page, so
  * the zeros are not part of the store; a store copied or reopened without them is the
  * same store.
+ *
+ * <p>
+ * On a full file system it adds no zeros until there is room again (LMDB writes into
+ * those already there, and the commit that finds no room fails as
+ * {@link io.varve.DiskFullException}), then carries on.
  *
  * <p>
  * It runs only where it pays: on file systems that overwrite blocks in place (ext4, XFS;
@@ -69,6 +75,8 @@ final class Preallocator {
 
 	private static final long IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+	private static final long FULL_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private static final long PERMIT_WAIT_MILLIS = 20;
 
 	// Fair: a writer waiting for the permit gets it before the next chunk of zeros.
@@ -79,6 +87,8 @@ final class Preallocator {
 	private volatile boolean stopped;
 
 	private final CountDownLatch firstFill = new CountDownLatch(1);
+
+	private long fills;
 
 	/**
 	 * Starts keeping zeros ahead of a store's data file where that pays, and otherwise
@@ -117,6 +127,37 @@ final class Preallocator {
 		return this.firstFill.await(timeoutMillis, TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Waits until the thread has filled the space ahead of the file after a number of
+	 * fills (for tests).
+	 * @param after the fills seen so far, from {@link #fills()}
+	 * @param timeoutMillis the most to wait
+	 * @return whether it has filled again
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	synchronized boolean awaitFill(long after, long timeoutMillis) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+		while (this.fills <= after) {
+			long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			if (left <= 0) {
+				return false;
+			}
+			wait(left);
+		}
+		return true;
+	}
+
+	/** How many times the thread has filled the space ahead of the file. */
+	synchronized long fills() {
+		return this.fills;
+	}
+
+	private synchronized void filled() {
+		this.fills++;
+		this.firstFill.countDown();
+		notifyAll();
+	}
+
 	/** Taken by a write transaction when it begins. */
 	void beginWrite() {
 		this.permit.acquireUninterruptibly();
@@ -144,18 +185,35 @@ final class Preallocator {
 
 	private void run(LmdbStorageEngine engine, Zeros zeros) {
 		try (zeros) {
+			boolean full = false;
 			while (!this.stopped) {
-				StorageStats stats = engine.stats();
-				long used = stats.usedBytes();
-				long ahead = ahead(used);
-				long target = Math.min(stats.mapSize(), used + ahead);
-				if (zeros.size() < used + ahead / 2 && zeros.fill(target, this)) {
-					zeros.flush();
-					this.firstFill.countDown();
-					LockSupport.parkNanos(this, BUSY_PAUSE_NANOS);
+				try {
+					StorageStats stats = engine.stats();
+					long used = stats.usedBytes();
+					long ahead = ahead(used);
+					long target = Math.min(stats.mapSize(), used + ahead);
+					if (zeros.size() < used + ahead / 2 && zeros.fill(target, this)) {
+						zeros.flush();
+						filled();
+						LockSupport.parkNanos(this, BUSY_PAUSE_NANOS);
+					}
+					else {
+						LockSupport.parkNanos(this, IDLE_PAUSE_NANOS);
+					}
+					full = false;
 				}
-				else {
-					LockSupport.parkNanos(this, IDLE_PAUSE_NANOS);
+				catch (IOException ex) {
+					if (!DiskSpace.isFull(zeros.file)) {
+						throw ex;
+					}
+					// LMDB writes into the zeros already there, and past them as the file
+					// system allows; more zeros wait until there is room again.
+					if (!full) {
+						LOGGER.log(Level.INFO, () -> "Varve keeps no more zeroed space ahead of " + zeros.file
+								+ " until its file system has room again: " + ex);
+					}
+					full = true;
+					LockSupport.parkNanos(this, FULL_PAUSE_NANOS);
 				}
 			}
 		}

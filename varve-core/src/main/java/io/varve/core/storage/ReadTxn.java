@@ -5,12 +5,17 @@ import java.util.UUID;
 import org.agrona.DirectBuffer;
 
 import io.varve.CorruptDataException;
-import io.varve.core.codec.Envelope;
 
 /**
  * A consistent snapshot of the store. Not thread-safe: one thread at a time, and close it
  * promptly, because an open snapshot pins old pages. Buffers returned by single lookups
  * are valid until the next call on this transaction or its close.
+ *
+ * <p>
+ * What the store hands out has been checked against the file: keys have their size,
+ * envelopes are structurally sound and stored at the position they name, stream heads
+ * hold possible numbers, and no value is longer than the data there is. Damage found
+ * raises {@link CorruptDataException} naming the file and the position or key read.
  */
 public interface ReadTxn extends AutoCloseable {
 
@@ -49,14 +54,16 @@ public interface ReadTxn extends AutoCloseable {
 	void scanLog(long fromPosition, LogVisitor visitor);
 
 	/**
-	 * Visits one stream's events in version order.
+	 * Visits one stream's events in version order. Each event is checked to be the
+	 * stream's event of the version visited.
+	 * @param name the stream name in UTF-8
 	 * @param stream the stream's head, read in this snapshot
 	 * @param fromVersion the first version to visit (going down when backward; a version
 	 * past the head starts at the head)
 	 * @param forward true for ascending versions, false for descending
 	 * @param visitor the visitor; scanning stops when it returns false
 	 */
-	void scanStream(StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor);
+	void scanStream(byte[] name, StreamRecord stream, long fromVersion, boolean forward, LogVisitor visitor);
 
 	/**
 	 * The positions of a stream's events after its last full block, in version order,
@@ -65,24 +72,9 @@ public interface ReadTxn extends AutoCloseable {
 	 * @param stream the stream's head
 	 * @return {@link StreamRecord#tailLength()} positions
 	 * @throws CorruptDataException if the chain leads to a position that is not in the
-	 * log
+	 * log, or to an event of another version
 	 */
-	default long[] tailPositions(StreamRecord stream) {
-		long[] tail = new long[stream.tailLength()];
-		long position = stream.lastPosition();
-		for (int i = tail.length - 1; i >= 0; i--) {
-			tail[i] = position;
-			if (i > 0) {
-				DirectBuffer envelope = event(position);
-				if (envelope == null) {
-					throw new CorruptDataException("A stream points at position " + position
-							+ ", which is not in the log; the store file is damaged, restore it from a backup");
-				}
-				position = Envelope.previousPosition(envelope);
-			}
-		}
-		return tail;
-	}
+	long[] tailPositions(StreamRecord stream);
 
 	/**
 	 * Visits streams in name order.

@@ -14,8 +14,10 @@ import io.varve.Durability;
  * @param maxReaders the most read transactions open at once, across processes
  * @param readOnly whether to open for reading only
  * @param preallocate whether to keep zeroed space ahead of the data file where that pays
+ * @param groupAccess whether the owner's group may read the store (see
+ * {@link StoreDirectory})
  */
 public record StorageConfig(Path directory, long initialMapSize, long maxMapSize, Durability durability, int maxReaders,
-		boolean readOnly, boolean preallocate) {
+		boolean readOnly, boolean preallocate, boolean groupAccess) {
 
 }

@@ -5,13 +5,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.varve.StorageException;
 import io.varve.StoreLockedException;
+import io.varve.StorePathException;
 
 /**
  * Makes sure one store directory is open at most once in this JVM, and open for writing
@@ -45,11 +49,13 @@ public final class StoreLock implements AutoCloseable {
 	 * @param directory the directory, which must exist
 	 * @param readOnly whether the store is opened read-only (no cross-process lock is
 	 * taken)
+	 * @param groupAccess whether the owner's group may read the store (the mode of a new
+	 * lock file)
 	 * @return the claim; close it after the engine is closed
 	 * @throws StoreLockedException if the directory is open in this JVM, or open for
 	 * writing by another process
 	 */
-	public static StoreLock acquire(Path directory, boolean readOnly) {
+	public static StoreLock acquire(Path directory, boolean readOnly, boolean groupAccess) {
 		Path key = canonical(directory);
 		synchronized (OPEN_IN_THIS_JVM) {
 			String owner = OPEN_IN_THIS_JVM.get(key);
@@ -62,8 +68,13 @@ public final class StoreLock implements AutoCloseable {
 			if (!readOnly) {
 				Path file = key.resolve(FILE_NAME);
 				try {
-					channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-							StandardOpenOption.WRITE);
+					boolean created = !Files.exists(file);
+					channel = FileChannel.open(file,
+							Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+							StoreDirectory.fileAttributes(key, groupAccess));
+					if (created) {
+						StoreDirectory.restrict(file, groupAccess, false);
+					}
 					lock = channel.tryLock();
 					if (lock == null) {
 						String pid = readOwner(channel);
@@ -77,8 +88,21 @@ public final class StoreLock implements AutoCloseable {
 					channel.truncate(0);
 					channel.write(ByteBuffer.wrap(pid), 0);
 				}
+				catch (AccessDeniedException ex) {
+					closeQuietly(channel);
+					throw new StorePathException(directory,
+							"Cannot lock the Varve store at " + key + ": this process " + "(user "
+									+ StoreDirectory.user() + ") may not write " + file + " ("
+									+ StoreDirectory.describe(file)
+									+ "). Run as the store's owner, or open the store read-only "
+									+ "(Varve.openReadOnly, property varve.read-only)",
+							ex);
+				}
 				catch (IOException ex) {
 					closeQuietly(channel);
+					if (DiskSpace.isFull(key)) {
+						throw DiskSpace.full(key, "lock the Varve store at " + key, ex);
+					}
 					throw new StorageException("Cannot lock the Varve store at " + key + ": " + ex.getMessage()
 							+ "; check that the directory is writable", ex);
 				}

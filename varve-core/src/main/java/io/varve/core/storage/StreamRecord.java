@@ -61,24 +61,40 @@ public record StreamRecord(long streamId, long version, long firstPosition, long
 	 * Reads the stored form.
 	 * @param buffer the stored bytes
 	 * @return the record
-	 * @throws CorruptDataException if the size or version is wrong
+	 * @throws CorruptDataException if they are not a sound stream head (see
+	 * {@link #problem})
 	 */
 	public static StreamRecord decode(DirectBuffer buffer) {
-		if (buffer.capacity() != SIZE) {
-			throw corrupt(buffer.capacity() + " bytes instead of " + SIZE);
+		String problem = problem(buffer);
+		if (problem != null) {
+			throw new CorruptDataException(
+					"A stream head record " + problem + "; the store file is damaged, restore it from a backup");
 		}
-		long version = buffer.getLong(8, ByteOrder.BIG_ENDIAN);
-		if (version < 1) {
-			throw corrupt("at version " + version);
-		}
-		return new StreamRecord(buffer.getLong(0, ByteOrder.BIG_ENDIAN), version,
+		return new StreamRecord(buffer.getLong(0, ByteOrder.BIG_ENDIAN), buffer.getLong(8, ByteOrder.BIG_ENDIAN),
 				buffer.getLong(16, ByteOrder.BIG_ENDIAN), buffer.getLong(24, ByteOrder.BIG_ENDIAN),
 				buffer.getLong(32, ByteOrder.BIG_ENDIAN), buffer.getLong(40, ByteOrder.BIG_ENDIAN));
 	}
 
-	private static CorruptDataException corrupt(String what) {
-		return new CorruptDataException(
-				"A stream head record is " + what + "; the store file is damaged, restore it from a backup");
+	/**
+	 * What is wrong with a stored stream head, if anything: its size, or numbers no
+	 * stream can have (a stream's events sit at distinct ascending positions, so it has
+	 * no more events than positions from its first to its last).
+	 * @param buffer the stored bytes
+	 * @return the problem, or null when the record is sound
+	 */
+	public static String problem(DirectBuffer buffer) {
+		if (buffer.capacity() != SIZE) {
+			return "is " + buffer.capacity() + " bytes instead of " + SIZE;
+		}
+		long streamId = buffer.getLong(0, ByteOrder.BIG_ENDIAN);
+		long version = buffer.getLong(8, ByteOrder.BIG_ENDIAN);
+		long first = buffer.getLong(16, ByteOrder.BIG_ENDIAN);
+		long last = buffer.getLong(24, ByteOrder.BIG_ENDIAN);
+		if (streamId < 1 || version < 1 || first < 1 || last < first || version - 1 > last - first) {
+			return "holds impossible numbers (stream id " + streamId + ", version " + version + ", positions " + first
+					+ " to " + last + ")";
+		}
+		return null;
 	}
 
 }

@@ -14,12 +14,15 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.varve.DiskFullException;
 import io.varve.Durability;
 import io.varve.EventData;
 import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
 import io.varve.Varve;
+import io.varve.core.DefaultVarve;
 import io.varve.core.storage.StorageConfig;
+import io.varve.testing.SmallDisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -145,6 +148,35 @@ class PreallocatorTest {
 		assertThat(Files.size(dataFile())).isLessThanOrEqualTo(max);
 	}
 
+	@Test
+	void addsNoZerosOnAFullDiskAndCarriesOnOnceThereIsRoomAgain() throws Exception {
+		Path mounts = Files.createDirectories(this.dir.resolve("mounts"));
+		try (SmallDisk disk = SmallDisk.mount(mounts, "ext4", 24);
+				Varve varve = Varve.builder().path(disk.root().resolve("store")).eventTypes(Filled.class).open()) {
+			Preallocator zeros = ((LmdbStorageEngine) ((DefaultVarve) varve).storage()).preallocator();
+			assertThat(zeros.awaitFirstFill(TIMEOUT_MILLIS)).isTrue();
+			Path ballast = disk.fillLeaving(2L << 20);
+			int appended = 0;
+			try {
+				while (true) {
+					varve.append("fill", ExpectedVersion.any(), new Filled("fill", appended, "z".repeat(50_000)));
+					appended++;
+				}
+			}
+			catch (DiskFullException ex) {
+				// The zeros ahead and the rest of the disk are used up.
+			}
+			long fills = zeros.fills();
+			Files.delete(ballast);
+			varve.append("fill", ExpectedVersion.exact(appended), new Filled("fill", appended, PAD));
+			assertThat(zeros.awaitFill(fills, TIMEOUT_MILLIS)).as("zeros added once there is room").isTrue();
+			long used = varve.storeInfo().usedBytes();
+			assertThat(Files.size(disk.root().resolve("store").resolve(DataFileCheck.DATA_FILE)))
+				.isGreaterThanOrEqualTo(used + Preallocator.ahead(used) / 2);
+			assertThat(varve.readStream("fill", 1, Integer.MAX_VALUE)).hasSize(appended + 1);
+		}
+	}
+
 	private Varve open() {
 		return Varve.builder().path(this.dir).durability(Durability.SYNC).eventTypes(Filled.class).open();
 	}
@@ -154,7 +186,7 @@ class PreallocatorTest {
 	}
 
 	private StorageConfig config(Durability durability, boolean readOnly, boolean preallocate) {
-		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly, preallocate);
+		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly, preallocate, false);
 	}
 
 	private Path dataFile() {

@@ -66,7 +66,8 @@ public final class VarveAutoConfiguration {
 			.maxEventSize((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
 			.maxReaders(properties.getMaxReaders())
 			.syncInterval(properties.getSyncInterval())
-			.preallocate(properties.isPreallocate());
+			.preallocate(properties.isPreallocate())
+			.groupAccess(properties.isGroupAccess());
 		if (properties.isReadOnly()) {
 			builder.readOnly();
 		}

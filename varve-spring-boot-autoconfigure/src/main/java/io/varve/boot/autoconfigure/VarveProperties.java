@@ -72,6 +72,15 @@ public class VarveProperties {
 	private boolean preallocate = true;
 
 	/**
+	 * Whether users of the store owner's group may read the store. A new store is private
+	 * to its owner (directory rwx------, files rw-------, whatever the umask); with group
+	 * access it is rwxr-x--- and rw-r----- (LMDB's lock.mdb rw-rw----, since LMDB writes
+	 * there even to read), for operators who open it read-only or back it up. Existing
+	 * files keep their mode.
+	 */
+	private boolean groupAccess;
+
+	/**
 	 * Packages to scan for @EventType classes, in addition to the application's
 	 * auto-configuration packages.
 	 */
@@ -156,6 +165,14 @@ public class VarveProperties {
 
 	public void setPreallocate(boolean preallocate) {
 		this.preallocate = preallocate;
+	}
+
+	public boolean isGroupAccess() {
+		return this.groupAccess;
+	}
+
+	public void setGroupAccess(boolean groupAccess) {
+		this.groupAccess = groupAccess;
 	}
 
 	public List<String> getEventPackages() {

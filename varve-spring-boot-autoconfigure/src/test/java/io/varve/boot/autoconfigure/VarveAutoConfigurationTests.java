@@ -2,6 +2,7 @@ package io.varve.boot.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -87,6 +88,20 @@ class VarveAutoConfigurationTests {
 			context.getBean(Varve.class);
 			assertThat(threadNames()).doesNotContain("varve-preallocate[off]");
 		});
+	}
+
+	@Test
+	void groupAccessLetsTheOwnersGroupReadANewStore() throws Exception {
+		assumeThat(this.dir.getFileSystem().supportedFileAttributeViews()).as("POSIX file modes").contains("posix");
+		Path shared = this.dir.resolve("shared");
+		this.contextRunner.withPropertyValues("varve.path=" + shared, "varve.group-access=true")
+			.run((context) -> context.getBean(Varve.class));
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rwxr-x---");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared.resolve("data.mdb"))))
+			.isEqualTo("rw-r-----");
+		Path owned = this.dir.resolve("private");
+		this.contextRunner.withPropertyValues("varve.path=" + owned).run((context) -> context.getBean(Varve.class));
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(owned))).isEqualTo("rwx------");
 	}
 
 	private static List<String> threadNames() {
