@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,7 +18,6 @@ import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
 import io.varve.StoreFullException;
 import io.varve.Varve;
-import io.varve.core.DefaultVarve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,15 +82,6 @@ class MapGrowthTest {
 		}
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(60, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
 	private static void readWhileGrowing(Varve varve, AtomicBoolean stop, Semaphore reads,
 			AtomicReference<Throwable> failure) {
 		try {
@@ -146,7 +135,6 @@ class MapGrowthTest {
 			AppendResult small = varve.append("small", ExpectedVersion.noStream(), Filler.of(1, 10));
 			assertThat(small.firstPosition()).isEqualTo(before.head() + 1);
 
-<<<<<<< HEAD
 			// A request that does not fit fails, and one that fits still commits (that
 			// they
 			// do so within one group is GroupCommitTest's).
@@ -154,31 +142,6 @@ class MapGrowthTest {
 					Filler.of(0, 1000 * 1000), Filler.of(1, 1000 * 1000));
 			CompletableFuture<AppendResult> fits = varve.appendAsync("small", ExpectedVersion.exact(1),
 					Filler.of(2, 10));
-=======
-			// In one group, the request that does not fit fails alone. The writer is held
-			// while both are queued, so that they are one group.
-			CountDownLatch held = new CountDownLatch(1);
-			CountDownLatch release = new CountDownLatch(1);
-			long gateHead = small.lastPosition() + 1;
-			((DefaultVarve) varve).groupWriter().addListener((commit) -> {
-				if (commit.headPosition() == gateHead && held.getCount() > 0) {
-					held.countDown();
-					awaitQuietly(release);
-				}
-			});
-			varve.appendAsync("gate", ExpectedVersion.noStream(), Filler.of(0, 10));
-			assertThat(held.await(60, TimeUnit.SECONDS)).as("writer held").isTrue();
-			CompletableFuture<AppendResult> tooBig;
-			CompletableFuture<AppendResult> fits;
-			try {
-				tooBig = varve.appendAsync("big", ExpectedVersion.noStream(), Filler.of(0, 1000 * 1000),
-						Filler.of(1, 1000 * 1000));
-				fits = varve.appendAsync("small", ExpectedVersion.exact(1), Filler.of(2, 10));
-			}
-			finally {
-				release.countDown();
-			}
->>>>>>> h18-storage
 			assertThatThrownBy(() -> tooBig.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
 				.hasCauseInstanceOf(StoreFullException.class);
 			assertThat(fits.get(60, TimeUnit.SECONDS).version()).isEqualTo(2);
