@@ -72,15 +72,14 @@ final class Launchers {
 			int index = 0;
 			for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
 				Path path = Path.of(entry);
-				if (Files.isDirectory(path) || reachableByOthers(path)) {
-					// Directories (the build's classes) are in the checkout, open to all.
+				if (!Files.exists(path) || reachableByOthers(path)) {
 					entries.add(entry);
 					continue;
 				}
+				// A checkout in a private directory (a fresh clone under mktemp -d, say)
+				// hides the build's class directories as much as ~/.m2 hides the jars.
 				Path copy = shared.resolve((index++) + "-" + path.getFileName());
-				Files.copy(path, copy, StandardCopyOption.REPLACE_EXISTING);
-				Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
-				copy.toFile().deleteOnExit();
+				copyReadable(path, copy);
 				entries.add(copy.toString());
 			}
 			sharedClassPath = String.join(File.pathSeparator, entries);
@@ -88,12 +87,33 @@ final class Launchers {
 		return sharedClassPath;
 	}
 
+	/** Copies a jar or a class directory where everyone can read it. */
+	private static void copyReadable(Path source, Path target) throws IOException {
+		try (java.util.stream.Stream<Path> paths = Files.walk(source)) {
+			for (Path path : (Iterable<Path>) paths::iterator) {
+				Path to = target.resolve(source.relativize(path).toString());
+				if (Files.isDirectory(path)) {
+					Files.createDirectories(to);
+					Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwxr-xr-x"));
+				}
+				else {
+					Files.copy(path, to, StandardCopyOption.REPLACE_EXISTING);
+					Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
+				}
+				// Registered parents first: deleted in reverse, contents before parents.
+				to.toFile().deleteOnExit();
+			}
+		}
+	}
+
 	/**
 	 * Whether every directory above a file lets others through and the file lets them
-	 * read.
+	 * read (a directory: list and enter).
 	 */
 	private static boolean reachableByOthers(Path file) throws IOException {
-		if (!Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ)) {
+		java.util.Set<PosixFilePermission> own = Files.getPosixFilePermissions(file);
+		if (!own.contains(PosixFilePermission.OTHERS_READ)
+				|| Files.isDirectory(file) && !own.contains(PosixFilePermission.OTHERS_EXECUTE)) {
 			return false;
 		}
 		for (Path directory = file.toAbsolutePath().getParent(); directory != null; directory = directory.getParent()) {

@@ -14,9 +14,8 @@ public class VarveHealthProperties {
 
 	/**
 	 * Names of the processors whose FAILED, STALLED or RETRYING state makes the health
-	 * DOWN; a
-	 * watched name that is not registered is DOWN too. Empty (the default) watches every
-	 * processor.
+	 * DOWN; a watched name that is not registered is DOWN too. Empty (the default)
+	 * watches every processor.
 	 */
 	private List<String> processors = new ArrayList<>();
 
