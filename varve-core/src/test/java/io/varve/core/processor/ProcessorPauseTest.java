@@ -66,12 +66,7 @@ class ProcessorPauseTest {
 		this.processors.pause("sum");
 		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.STOPPED);
 		this.processors.startAll();
-		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.PAUSED);
-		ProcessorCatchUpTest.awaitIdle(runner("sum"));
-		assertThat(this.handled).isEmpty();
-		this.processors.resume("sum");
-		this.processors.awaitProcessed("sum", 3, WAIT);
-		assertThat(this.handled).containsExactly(1L, 2L, 3L);
+		assertHandlesNothingUntilResumed(1L, 2L, 3L);
 		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.RUNNING);
 	}
 
@@ -85,12 +80,7 @@ class ProcessorPauseTest {
 		assertThat(runner("sum").signals().thread()).isNull();
 		this.varve.append("account-1", ExpectedVersion.any(), TestEvents.deposits(2, 1));
 		this.processors.start("sum");
-		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.PAUSED);
-		ProcessorCatchUpTest.awaitIdle(runner("sum"));
-		assertThat(this.handled).isEmpty();
-		this.processors.resume("sum");
-		this.processors.awaitProcessed("sum", 2, WAIT);
-		assertThat(this.handled).containsExactly(1L, 2L);
+		assertHandlesNothingUntilResumed(1L, 2L);
 	}
 
 	@Test
@@ -111,12 +101,17 @@ class ProcessorPauseTest {
 		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.FAILED);
 		failing.set(false);
 		this.processors.restart("sum");
+		assertHandlesNothingUntilResumed(1L);
+	}
+
+	/** "sum" was just started paused: it waits, then handles the events once resumed. */
+	private void assertHandlesNothingUntilResumed(Long... positions) throws InterruptedException {
 		assertThat(this.processors.status("sum").state()).isEqualTo(ProcessorState.PAUSED);
 		ProcessorCatchUpTest.awaitIdle(runner("sum"));
 		assertThat(this.handled).isEmpty();
 		this.processors.resume("sum");
-		this.processors.awaitProcessed("sum", 1, WAIT);
-		assertThat(this.handled).containsExactly(1L);
+		this.processors.awaitProcessed("sum", positions[positions.length - 1], WAIT);
+		assertThat(this.handled).containsExactly(positions);
 	}
 
 	@Test
