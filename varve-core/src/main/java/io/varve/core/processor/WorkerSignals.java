@@ -91,9 +91,8 @@ final class WorkerSignals {
 	}
 
 	/**
-	 * Wakes the thread wherever it waits, for a change of its phase (resumed, asked to
-	 * stop): a wait it is in ends if the change concerns it, and the next one sees the
-	 * change.
+	 * Wakes the thread after its phase changed (resumed, asked to stop): a wait for
+	 * events ends, and a retry wait ends if the thread is to stop.
 	 */
 	void wake() {
 		this.signalled = true;
