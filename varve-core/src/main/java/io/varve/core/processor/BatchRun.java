@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import io.varve.RecordedEvent;
 import io.varve.core.EventReader;
@@ -14,19 +15,19 @@ import io.varve.processor.ProcessorError;
 import io.varve.processor.RetryPolicy;
 
 /**
- * Handles one batch of events: each event with its retries, then the error policy, then
- * one commit of the projection writes, parked entries and checkpoint. Runs with the
- * processor's batch lock held.
+ * Handles one batch of events: each event with its retries, then the error policy. It
+ * returns what the batch came to ({@link BatchOutcome}) and commits nothing: the
+ * processor's thread decides how to commit it. Runs with the processor's batch lock held.
  */
 final class BatchRun {
 
 	private static final System.Logger LOG = System.getLogger(BatchRun.class.getName());
 
-	private final ProcessorRunner runner;
-
-	private final ProcessorLoop loop;
-
 	private final ProcessorDefinition definition;
+
+	private final ProcessorCounters counters;
+
+	private final BooleanSupplier shouldYield;
 
 	private final ProjectionBuffer buffer = new ProjectionBuffer();
 
@@ -36,36 +37,42 @@ final class BatchRun {
 
 	private int handledCount;
 
-	BatchRun(ProcessorRunner runner, ProcessorLoop loop) {
-		this.runner = runner;
-		this.loop = loop;
-		this.definition = runner.definition();
-		ProcessorServices services = runner.services();
-		// Beneath this batch's writes: those of the previous batch while its commit is
-		// in flight, then the committed store.
-		ProjectionBuffer inFlight = runner.checkpoints().pipelinedWrites();
-		ProjectionLayer lower = (inFlight != null) ? new BufferedLayer(inFlight, services.committed())
-				: services.committed();
-		this.context = new HandlerContext(this.definition.name(),
+	/**
+	 * @param definition the processor
+	 * @param counters where errors are counted
+	 * @param shouldYield whether a retry wait should end early (stop, pause, or an
+	 * operation waits for the batch lock)
+	 * @param lower what the handler reads beneath this batch's writes: the committed
+	 * store, under the writes of the previous batch while its commit is in flight
+	 * @param services the store, which decodes and encodes projection values
+	 */
+	BatchRun(ProcessorDefinition definition, ProcessorCounters counters, BooleanSupplier shouldYield,
+			ProjectionLayer lower, ProcessorServices services) {
+		this.definition = definition;
+		this.counters = counters;
+		this.shouldYield = shouldYield;
+		this.context = new HandlerContext(definition.name(),
 				new BufferedProjectionStore(this.buffer, lower, services.committed(), services.codec()));
 	}
 
 	/**
-	 * Handles a batch and commits it.
+	 * Handles a batch.
 	 * @param batch the batch read after the checkpoint
-	 * @return the failure that stops the processor, or null
+	 * @return what to commit, and the failure that stops the processor, if any
 	 */
-	ProcessorError run(EventReader.Batch batch) {
+	BatchOutcome run(EventReader.Batch batch) {
 		for (RecordedEvent event : batch.events()) {
 			Outcome outcome = handle(event);
 			if (outcome == Outcome.FAILED || outcome == Outcome.INTERRUPTED) {
 				// Everything before this event is handled or filtered out.
-				commit(event.position() - 1);
-				return (outcome == Outcome.FAILED) ? this.runner.counters().lastError() : null;
+				return outcome(event.position() - 1, (outcome == Outcome.FAILED) ? this.counters.lastError() : null);
 			}
 		}
-		commit(batch.lastScanned());
-		return null;
+		return outcome(batch.lastScanned(), null);
+	}
+
+	private BatchOutcome outcome(long checkpoint, ProcessorError failure) {
+		return new BatchOutcome(checkpoint, this.handledCount, this.buffer, this.parked, failure);
 	}
 
 	private Outcome handle(RecordedEvent event) {
@@ -80,7 +87,7 @@ final class BatchRun {
 			}
 			catch (Throwable ex) {
 				this.buffer.discardEvent();
-				ProcessorError error = this.runner.counters().recordError(ex, event, attempt);
+				ProcessorError error = this.counters.recordError(ex, event, attempt);
 				if (ex instanceof VirtualMachineError) {
 					LOG.log(Level.ERROR, "Processor '" + this.definition.name() + "' stops: fatal error at position "
 							+ event.position(), ex);
@@ -104,7 +111,7 @@ final class BatchRun {
 					"Processor '" + this.definition.name() + "' parks the event at position " + event.position() + " ("
 							+ event.type() + ", id " + event.id() + ") after " + error.attempts() + " attempts",
 					ex);
-			this.parked.add(parkedEntry(event, error));
+			this.parked.add(ParkedRecord.entry(this.definition.name(), event, error));
 			this.handledCount++;
 			return Outcome.PARKED;
 		}
@@ -116,16 +123,11 @@ final class BatchRun {
 		return Outcome.FAILED;
 	}
 
-	ParkedEvent parkedEntry(RecordedEvent event, ProcessorError error) {
-		return new ParkedEvent(this.definition.name(), event.position(), event.id(), event.stream(), event.type(),
-				error.message(), error.errorType(), error.attempts(), error.at());
-	}
-
 	/** Waits before a retry; gives up early when asked to stop, pause or yield. */
 	private boolean backOff(long nanos) {
 		long deadline = System.nanoTime() + nanos;
 		while (true) {
-			if (this.runner.signals().shouldYield()) {
+			if (this.shouldYield.getAsBoolean()) {
 				return false;
 			}
 			long remaining = deadline - System.nanoTime();
@@ -134,10 +136,6 @@ final class BatchRun {
 			}
 			LockSupport.parkNanos(this, remaining);
 		}
-	}
-
-	private void commit(long checkpoint) {
-		this.loop.commitBatch(this.buffer, this.parked, checkpoint, this.handledCount);
 	}
 
 	private enum Outcome {

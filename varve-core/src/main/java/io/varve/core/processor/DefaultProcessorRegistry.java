@@ -182,7 +182,7 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 	 */
 	public List<ProcessorStatus> statuses(ReadTxn txn) {
 		checkOpen();
-		return runners().stream().map((runner) -> ProcessorStatusReport.of(runner, txn)).toList();
+		return runners().stream().map((runner) -> runner.status(txn)).toList();
 	}
 
 	/**
@@ -194,7 +194,7 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 	 * @throws UnknownProcessorException if no such processor is registered
 	 */
 	public ProcessorStatus status(String name, ReadTxn txn) {
-		return ProcessorStatusReport.of(runner(name), txn);
+		return runner(name).status(txn);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
 import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorError;
 
 /**
@@ -14,19 +15,23 @@ import io.varve.processor.ProcessorError;
  */
 final class ParkedOperations {
 
-	private final ProcessorRunner runner;
+	private final ProcessorDefinition definition;
 
 	private final ProcessorServices services;
 
 	private final ProcessorCounters counters;
 
+	private final CheckpointTracker checkpoints;
+
 	private final String name;
 
-	ParkedOperations(ProcessorRunner runner) {
-		this.runner = runner;
-		this.services = runner.services();
-		this.counters = runner.counters();
-		this.name = runner.name();
+	ParkedOperations(ProcessorDefinition definition, ProcessorServices services, ProcessorCounters counters,
+			CheckpointTracker checkpoints) {
+		this.definition = definition;
+		this.services = services;
+		this.counters = counters;
+		this.checkpoints = checkpoints;
+		this.name = definition.name();
 	}
 
 	List<ParkedEvent> list(long afterPosition, int limit) {
@@ -57,19 +62,17 @@ final class ParkedOperations {
 		context.attempt(attempt);
 		byte[] key = ProcessorKeys.parked(this.name, position);
 		try {
-			this.runner.definition().handler().handle(event, context);
+			this.definition.handler().handle(event, context);
 			buffer.acceptEvent();
 		}
 		catch (Throwable ex) {
 			ProcessorError error = this.counters.recordError(ex, event, attempt);
-			ParkedEvent again = new ParkedEvent(this.name, position, event.id(), event.stream(), event.type(),
-					error.message(), error.errorType(), attempt, error.at());
-			this.runner.checkpoints()
-				.commitNow(new ProcessorCommit(false, this.name, -1).park(key, ParkedRecord.encode(again)));
+			ParkedEvent again = ParkedRecord.entry(this.name, event, error);
+			this.checkpoints.commitNow(new ProcessorCommit(false, this.name, -1).park(key, ParkedRecord.encode(again)));
 			return false;
 		}
 		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1).projections(buffer).unpark(key);
-		this.counters.parked.addAndGet(this.runner.checkpoints().commitNow(commit));
+		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
 		this.counters.eventsHandled.incrementAndGet();
 		return true;
 	}
@@ -77,7 +80,7 @@ final class ParkedOperations {
 	void discard(long position) {
 		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1)
 			.unpark(ProcessorKeys.parked(this.name, position));
-		long delta = this.runner.checkpoints().commitNow(commit);
+		long delta = this.checkpoints.commitNow(commit);
 		if (delta == 0) {
 			throw notParked(position);
 		}

@@ -11,7 +11,9 @@ import java.util.UUID;
 import org.agrona.DirectBuffer;
 
 import io.varve.CorruptDataException;
+import io.varve.RecordedEvent;
 import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorError;
 
 /**
  * The stored value of a parked event. A small binary layout of our own rather than the
@@ -26,6 +28,18 @@ final class ParkedRecord {
 	static final int MAX_MESSAGE = 4000;
 
 	private ParkedRecord() {
+	}
+
+	/**
+	 * The entry of an event that its handler failed on, as last tried.
+	 * @param processor the processor's name
+	 * @param event the event
+	 * @param error the handler's last error, with the attempts made
+	 * @return the entry
+	 */
+	static ParkedEvent entry(String processor, RecordedEvent event, ProcessorError error) {
+		return new ParkedEvent(processor, event.position(), event.id(), event.stream(), event.type(), error.message(),
+				error.errorType(), error.attempts(), error.at());
 	}
 
 	static byte[] encode(ParkedEvent parked) {

@@ -1,19 +1,21 @@
 package io.varve.core.processor;
 
 import java.lang.System.Logger.Level;
-import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import io.varve.VarveClosedException;
 import io.varve.core.EventReader;
-import io.varve.processor.ParkedEvent;
+import io.varve.core.codec.EnvelopeFilter;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorError;
 
 /**
  * What a processor's thread does: read a batch after the checkpoint in a short snapshot,
- * hand its events to the handler with no snapshot open ({@link BatchRun}), commit, and go
- * on; when there is nothing after the checkpoint, wait for a signal. Each batch runs
- * under the batch lock.
+ * hand its events to the handler with no snapshot open ({@link BatchRun}), commit what
+ * the batch came to, and go on; when there is nothing after the checkpoint, or the
+ * processor is paused, wait for a signal. Each batch runs under the batch lock. Its
+ * {@link ProcessorPhase} says when to wait and when to end; when it ends it moves the
+ * phase on itself.
  */
 final class ProcessorLoop implements Runnable {
 
@@ -28,11 +30,13 @@ final class ProcessorLoop implements Runnable {
 	 */
 	static final long MIN_COMMIT_RETRY_MILLIS = 100;
 
-	private final ProcessorRunner runner;
-
 	private final ProcessorDefinition definition;
 
+	private final EnvelopeFilter filter;
+
 	private final ProcessorServices services;
+
+	private final ProcessorLifecycle lifecycle;
 
 	private final WorkerSignals signals;
 
@@ -40,26 +44,49 @@ final class ProcessorLoop implements Runnable {
 
 	private final ProcessorCounters counters;
 
-	ProcessorLoop(ProcessorRunner runner) {
-		this.runner = runner;
-		this.definition = runner.definition();
-		this.services = runner.services();
-		this.signals = runner.signals();
-		this.checkpoints = runner.checkpoints();
-		this.counters = runner.counters();
+	private final ProcessorProgress progress;
+
+	private final BooleanSupplier stopRequested;
+
+	private final BooleanSupplier shouldYield;
+
+	/**
+	 * @param definition the processor
+	 * @param services its store
+	 * @param lifecycle its phase, which says when to wait and when to end
+	 * @param signals how it waits and is woken
+	 * @param checkpoints its commits
+	 * @param counters what it counts
+	 * @param progress how far it has got, where it goes on from
+	 */
+	ProcessorLoop(ProcessorDefinition definition, ProcessorServices services, ProcessorLifecycle lifecycle,
+			WorkerSignals signals, CheckpointTracker checkpoints, ProcessorCounters counters,
+			ProcessorProgress progress) {
+		this.definition = definition;
+		this.filter = EnvelopeFilter.of(definition.filter());
+		this.services = services;
+		this.lifecycle = lifecycle;
+		this.signals = signals;
+		this.checkpoints = checkpoints;
+		this.counters = counters;
+		this.progress = progress;
+		this.stopRequested = () -> lifecycle.phase().isStopRequested();
+		// A retry wait of the batch in hand ends when its phase moves away from RUNNING
+		// (paused, asked to stop) or an operation waits for the batch lock.
+		this.shouldYield = () -> lifecycle.phase() != ProcessorPhase.RUNNING || signals.isControlWaiting();
 	}
 
 	@Override
 	public void run() {
 		ProcessorError failure = null;
 		try {
-			while (!this.signals.isStopRequested()) {
+			while (!this.stopRequested.getAsBoolean()) {
 				this.signals.clearSignal();
 				boolean wait = false;
 				long retryNanos = 0;
 				this.signals.lockForBatch();
 				try {
-					if (this.signals.isStopRequested()) {
+					if (this.stopRequested.getAsBoolean()) {
 						break;
 					}
 					CommitFailure commitFailure = this.checkpoints.state().takeFailure();
@@ -73,23 +100,25 @@ final class ProcessorLoop implements Runnable {
 						}
 						retryNanos = rewind(commitFailure);
 					}
-					else if (this.signals.isPaused()) {
+					else if (this.lifecycle.phase().isPaused()) {
 						this.checkpoints.submitPending();
 						wait = true;
 					}
 					else {
-						long handled = this.runner.handled();
+						long handled = this.progress.handled();
 						EventReader.Batch batch = this.services.reader()
 							.readBatch(handled + 1, this.definition.batchSize(),
-									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.runner.filter());
+									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.filter);
 						wait = batch.lastScanned() <= handled;
 						if (wait) {
-							this.runner.reachedHead();
+							this.progress.reachedHead();
 							this.checkpoints.submitPending();
 						}
 						else {
-							failure = new BatchRun(this.runner, this).run(batch);
-							if (failure != null) {
+							BatchOutcome outcome = newBatch().run(batch);
+							commit(outcome);
+							if (outcome.failure() != null) {
+								failure = outcome.failure();
 								break;
 							}
 						}
@@ -107,10 +136,10 @@ final class ProcessorLoop implements Runnable {
 					this.signals.unlock();
 				}
 				if (retryNanos > 0) {
-					this.signals.awaitRetry(retryNanos);
+					this.signals.awaitRetry(retryNanos, this.stopRequested);
 				}
 				else if (wait) {
-					this.signals.awaitSignal();
+					this.signals.awaitSignal(this.stopRequested);
 				}
 			}
 		}
@@ -133,7 +162,7 @@ final class ProcessorLoop implements Runnable {
 	 */
 	private long rewind(CommitFailure commitFailure) {
 		long checkpoint = this.checkpoints.rewind();
-		this.runner.rewound(checkpoint);
+		this.progress.rewound(checkpoint);
 		int inARow = this.checkpoints.state().failedInARow() + 1;
 		long backoff = Math.max(this.definition.retryPolicy().backoff(inARow).toMillis(), MIN_COMMIT_RETRY_MILLIS);
 		String message = commitFailure.describe() + ". Nothing of it was stored: the processor handles the events "
@@ -172,8 +201,21 @@ final class ProcessorLoop implements Runnable {
 					+ "while stopping; the events since the stored one will be handled again", ex);
 		}
 		finally {
-			this.runner.exited(failure);
+			this.lifecycle.exited(failure != null);
+			// Waiters for a checkpoint give up on a FAILED processor.
+			this.checkpoints.state().wake();
 		}
+	}
+
+	/**
+	 * A batch that reads the previous batch's writes beneath its own while their commit
+	 * is in flight.
+	 */
+	private BatchRun newBatch() {
+		ProjectionBuffer inFlight = this.checkpoints.pipelinedWrites();
+		CommittedProjections committed = this.services.committed();
+		ProjectionLayer lower = (inFlight != null) ? new BufferedLayer(inFlight, committed) : committed;
+		return new BatchRun(this.definition, this.counters, this.shouldYield, lower, this.services);
 	}
 
 	/**
@@ -181,23 +223,21 @@ final class ProcessorLoop implements Runnable {
 	 * not waited for (see {@link CheckpointTracker}); the others are queued and waited
 	 * for before the next commit, so the next batch is handled while they commit.
 	 */
-	void commitBatch(ProjectionBuffer buffer, List<ParkedEvent> parkedEvents, long checkpoint, int handledCount) {
-		String name = this.definition.name();
-		if (buffer.isEmpty() && parkedEvents.isEmpty()) {
-			if (checkpoint > this.runner.handled()) {
-				this.checkpoints.commitLater(checkpoint, handledCount);
+	private void commit(BatchOutcome outcome) {
+		long checkpoint = outcome.checkpoint();
+		if (outcome.movesCheckpointOnly()) {
+			if (checkpoint > this.progress.handled()) {
+				this.checkpoints.commitLater(checkpoint, outcome.handled());
 			}
 		}
 		else {
-			ProcessorCommit commit = new ProcessorCommit(true, name, checkpoint).projections(buffer);
-			parkedEvents.forEach(
-					(entry) -> commit.park(ProcessorKeys.parked(name, entry.position()), ParkedRecord.encode(entry)));
-			this.checkpoints.commitPipelined(commit, buffer, checkpoint, (parkedDelta) -> {
-				this.counters.parked.addAndGet(parkedDelta);
-				this.counters.eventsHandled.addAndGet(handledCount);
-			});
+			this.checkpoints.commitPipelined(outcome.commit(this.definition.name()), outcome.writes(), checkpoint,
+					(parkedDelta) -> {
+						this.counters.parked.addAndGet(parkedDelta);
+						this.counters.eventsHandled.addAndGet(outcome.handled());
+					});
 		}
-		this.runner.advanced(checkpoint);
+		this.progress.advanced(checkpoint);
 	}
 
 }

@@ -8,12 +8,11 @@ import java.util.function.Supplier;
 import io.varve.InvalidArgumentException;
 import io.varve.VarveClosedException;
 import io.varve.VarveException;
-import io.varve.core.codec.EnvelopeFilter;
+import io.varve.core.storage.ReadTxn;
 import io.varve.processor.ParkedEvent;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorError;
 import io.varve.processor.ProcessorFailedException;
-import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStateException;
 import io.varve.processor.ProcessorStatus;
 import io.varve.processor.ProcessorTimeoutException;
@@ -21,8 +20,10 @@ import io.varve.processor.ResetFailedException;
 import io.varve.processor.StartPosition;
 
 /**
- * One processor: its state, its lifecycle and the operations on it. What its thread does
- * is in {@link ProcessorLoop}; how the two coordinate is in {@link WorkerSignals}.
+ * One processor: the operations on it, each checked against its {@link ProcessorLifecycle
+ * phase} and run between two batches of its thread. It builds the processor's parts once
+ * and hands each class what it works with: what the thread does is in
+ * {@link ProcessorLoop}, how the two coordinate in {@link WorkerSignals}.
  */
 final class ProcessorRunner {
 
@@ -35,55 +36,37 @@ final class ProcessorRunner {
 
 	private final ProcessorServices services;
 
-	private final EnvelopeFilter filter;
-
-	private final CheckpointTracker checkpoints;
-
 	private final WorkerSignals signals = new WorkerSignals();
 
 	private final ProcessorCounters counters;
 
+	private final ProcessorLifecycle lifecycle;
+
+	private final CheckpointTracker checkpoints;
+
+	private final ProcessorProgress progress;
+
 	private final ParkedOperations parked;
 
-	/** Last position handled, committed or queued. Guarded by the batch lock. */
-	private long handled;
-
-	private volatile Lifecycle lifecycle = Lifecycle.STOPPED;
-
-	private volatile boolean closed;
-
-	private volatile long lastProgressMicros;
+	private final ProcessorStatusReport report;
 
 	ProcessorRunner(ProcessorDefinition definition, ProcessorServices services) {
 		this.definition = definition;
 		this.services = services;
-		this.filter = EnvelopeFilter.of(definition.filter());
 		long[] stored = services.read((txn) -> new long[] { ProcessorTables.checkpoint(txn, definition.name()),
 				ProcessorTables.parkedCount(txn, definition.name()) });
 		this.counters = new ProcessorCounters(services, stored[1]);
+		this.lifecycle = new ProcessorLifecycle(definition.name(), this.signals, this.counters::lastError);
 		this.checkpoints = new CheckpointTracker(definition.name(), services, this.counters.eventsHandled);
-		this.handled = Math.max(0, stored[0]);
-		this.checkpoints.restartAt(this.handled);
-		this.parked = new ParkedOperations(this);
-		this.lastProgressMicros = services.nowMicros();
+		long handled = Math.max(0, stored[0]);
+		this.checkpoints.restartAt(handled);
+		this.progress = new ProcessorProgress(services, handled);
+		this.parked = new ParkedOperations(definition, services, this.counters, this.checkpoints);
+		this.report = new ProcessorStatusReport(definition, services, this.lifecycle, this.checkpoints.state(),
+				this.counters, this.progress);
 	}
 
-	ProcessorDefinition definition() {
-		return this.definition;
-	}
-
-	ProcessorServices services() {
-		return this.services;
-	}
-
-	ProcessorCounters counters() {
-		return this.counters;
-	}
-
-	CheckpointTracker checkpoints() {
-		return this.checkpoints;
-	}
-
+	/** How the thread waits and is woken, for tests that watch it. */
 	WorkerSignals signals() {
 		return this.signals;
 	}
@@ -95,14 +78,8 @@ final class ProcessorRunner {
 	// Lifecycle
 
 	synchronized void start() {
-		checkNotClosed();
-		if (this.lifecycle == Lifecycle.RUNNING) {
+		if (!this.lifecycle.checkStartable()) {
 			return;
-		}
-		if (this.lifecycle == Lifecycle.FAILED) {
-			throw new ProcessorStateException(
-					"Processor '" + name() + "' is FAILED (" + ProcessorCounters.describe(this.counters.lastError())
-							+ "); fix the cause and call restart(\"" + name() + "\")");
 		}
 		this.services.requireWritable();
 		betweenBatches(() -> {
@@ -113,29 +90,24 @@ final class ProcessorRunner {
 				// first started.
 				this.checkpoints.commitNow(new ProcessorCommit(false, name(), stored));
 			}
-			this.handled = stored;
 			this.checkpoints.restartAt(stored);
-			this.lastProgressMicros = this.services.nowMicros();
-			this.lifecycle = Lifecycle.RUNNING;
-			Thread worker = new Thread(new ProcessorLoop(this), "varve-processor[" + name() + "]");
+			this.progress.restartAt(stored);
+			Thread worker = new Thread(new ProcessorLoop(this.definition, this.services, this.lifecycle, this.signals,
+					this.checkpoints, this.counters, this.progress), "varve-processor[" + name() + "]");
 			worker.setDaemon(true);
-			this.signals.attach(worker);
+			this.lifecycle.started(worker);
 			worker.start();
 			return null;
 		});
 	}
 
 	synchronized void restart() {
-		if (this.lifecycle == Lifecycle.FAILED) {
-			this.lifecycle = Lifecycle.STOPPED;
-		}
+		this.lifecycle.restart();
 		start();
 	}
 
 	void requestStop() {
-		if (this.signals.thread() != null) {
-			this.signals.requestStop();
-		}
+		this.lifecycle.requestStop();
 	}
 
 	void awaitStopped() {
@@ -148,49 +120,8 @@ final class ProcessorRunner {
 	}
 
 	void close() {
-		this.closed = true;
-		stop();
-		this.checkpoints.state().wake();
-	}
-
-	// Used by the thread (ProcessorLoop), with the batch lock held
-
-	EnvelopeFilter filter() {
-		return this.filter;
-	}
-
-	/** The last position handled, committed or queued. */
-	long handled() {
-		return this.handled;
-	}
-
-	/** Moves the handled position after a batch. */
-	void advanced(long checkpoint) {
-		if (checkpoint > this.handled) {
-			this.handled = checkpoint;
-			this.lastProgressMicros = this.services.nowMicros();
-		}
-	}
-
-	/**
-	 * Moves the handled position back to the committed checkpoint after a failed commit,
-	 * so that the events after it are handled again; not progress.
-	 */
-	void rewound(long checkpoint) {
-		this.handled = checkpoint;
-	}
-
-	/** The thread found nothing after its handled position. */
-	void reachedHead() {
-		this.lastProgressMicros = this.services.nowMicros();
-	}
-
-	/** The thread ended, failed or not. */
-	void exited(ProcessorError failure) {
-		synchronized (this) {
-			this.lifecycle = (failure != null) ? Lifecycle.FAILED : Lifecycle.STOPPED;
-			this.signals.detach();
-		}
+		this.lifecycle.close();
+		awaitStopped();
 		this.checkpoints.state().wake();
 	}
 
@@ -222,8 +153,7 @@ final class ProcessorRunner {
 	// Operations
 
 	void pause() {
-		checkNotClosed();
-		this.signals.pause(true);
+		this.lifecycle.pause();
 		if (!this.signals.isWorkerThread()) {
 			// Returns once the batch in hand has committed.
 			betweenBatches(() -> null);
@@ -231,8 +161,7 @@ final class ProcessorRunner {
 	}
 
 	void resume() {
-		checkNotClosed();
-		this.signals.pause(false);
+		this.lifecycle.resume();
 	}
 
 	void reset(long fromPosition) {
@@ -252,8 +181,7 @@ final class ProcessorRunner {
 				.unparkFrom(name(), checkpoint + 1);
 			this.counters.parked.addAndGet(commitReset(commit, checkpoint + 1));
 			this.checkpoints.restartAt(checkpoint);
-			this.handled = checkpoint;
-			this.lastProgressMicros = this.services.nowMicros();
+			this.progress.restartAt(checkpoint);
 			return null;
 		});
 		this.signals.signal();
@@ -319,9 +247,10 @@ final class ProcessorRunner {
 		}
 		boolean reached;
 		try {
-			reached = this.checkpoints.state()
-				.await(position, CheckpointTracker.nanos(timeout),
-						() -> this.lifecycle == Lifecycle.FAILED || this.closed);
+			reached = this.checkpoints.state().await(position, CheckpointTracker.nanos(timeout), () -> {
+				ProcessorPhase phase = this.lifecycle.phase();
+				return phase.isFailed() || phase == ProcessorPhase.CLOSED;
+			});
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -331,7 +260,7 @@ final class ProcessorRunner {
 		if (reached) {
 			return;
 		}
-		if (this.lifecycle == Lifecycle.FAILED) {
+		if (this.lifecycle.phase().isFailed()) {
 			ProcessorError error = this.counters.lastError();
 			throw new ProcessorFailedException(
 					"Processor '" + name() + "' is FAILED (" + ProcessorCounters.describe(error)
@@ -354,30 +283,18 @@ final class ProcessorRunner {
 	}
 
 	ProcessorStatus status() {
-		return ProcessorStatusReport.of(this);
+		return this.report.status();
 	}
 
-	/** The state before lag is considered: FAILED, STOPPED, PAUSED or null (running). */
-	ProcessorState baseState() {
-		Lifecycle current = this.lifecycle;
-		if (current == Lifecycle.FAILED) {
-			return ProcessorState.FAILED;
-		}
-		if (current == Lifecycle.STOPPED) {
-			return ProcessorState.STOPPED;
-		}
-		return this.signals.isPaused() ? ProcessorState.PAUSED : null;
-	}
-
-	/** When the checkpoint last moved, or the thread last found nothing to do. */
-	long lastProgressMicros() {
-		return this.lastProgressMicros;
+	/**
+	 * The status as of a snapshot the caller holds; see {@link ProcessorStatusReport}.
+	 */
+	ProcessorStatus status(ReadTxn txn) {
+		return this.report.status(txn);
 	}
 
 	private void checkNotClosed() {
-		if (this.closed) {
-			throw new VarveClosedException("The store of processor '" + name() + "' is closed");
-		}
+		this.lifecycle.checkOpen();
 	}
 
 	/** Checks an operation that changes stored state and runs between batches. */
@@ -388,12 +305,6 @@ final class ProcessorRunner {
 					+ "' from its own handler; call it from another thread");
 		}
 		this.services.requireWritable();
-	}
-
-	private enum Lifecycle {
-
-		STOPPED, RUNNING, FAILED
-
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * How a processor's thread and the operations on it coordinate, without polling.
@@ -17,6 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * boundary, and while one waits the thread cuts retry waits short. When caught up the
  * thread parks with no deadline until {@link #signal()}: commit listeners and operations
  * wake it.
+ *
+ * <p>
+ * What the thread should do once awake (go on, wait paused, end) is the processor's
+ * {@link ProcessorPhase}, which the waits here are given to check; this class holds only
+ * the hand-over itself.
  */
 final class WorkerSignals {
 
@@ -28,16 +34,11 @@ final class WorkerSignals {
 
 	private volatile Thread thread;
 
-	private volatile boolean paused;
-
-	private volatile boolean stopRequested;
-
 	private volatile boolean signalled;
 
 	private volatile boolean idle;
 
 	void attach(Thread worker) {
-		this.stopRequested = false;
 		this.signalled = true;
 		this.thread = worker;
 	}
@@ -89,10 +90,22 @@ final class WorkerSignals {
 		}
 	}
 
-	/** Parks the thread until signalled or asked to stop. */
-	void awaitSignal() {
+	/**
+	 * Wakes the thread after its phase changed (resumed, asked to stop): a wait for
+	 * events ends, and a retry wait ends if the thread is to stop.
+	 */
+	void wake() {
+		this.signalled = true;
+		unparkWorker();
+	}
+
+	/**
+	 * Parks the thread until signalled or asked to stop.
+	 * @param stopRequested whether the thread is to end
+	 */
+	void awaitSignal(BooleanSupplier stopRequested) {
 		this.idle = true;
-		while (!this.signalled && !this.stopRequested) {
+		while (!this.signalled && !stopRequested.getAsBoolean()) {
 			LockSupport.park(this);
 		}
 		this.idle = false;
@@ -102,11 +115,12 @@ final class WorkerSignals {
 	 * Waits before the thread tries a failed commit again; returns early only when asked
 	 * to stop (operations take the batch lock meanwhile, and new commits can wait).
 	 * @param nanos how long to wait
+	 * @param stopRequested whether the thread is to end
 	 */
-	void awaitRetry(long nanos) {
+	void awaitRetry(long nanos, BooleanSupplier stopRequested) {
 		long deadline = System.nanoTime() + nanos;
 		long remaining = nanos;
-		while (remaining > 0 && !this.stopRequested) {
+		while (remaining > 0 && !stopRequested.getAsBoolean()) {
 			LockSupport.parkNanos(this, remaining);
 			remaining = deadline - System.nanoTime();
 		}
@@ -116,30 +130,9 @@ final class WorkerSignals {
 		return this.idle;
 	}
 
-	void pause(boolean paused) {
-		this.paused = paused;
-		if (!paused) {
-			this.signalled = true;
-			unparkWorker();
-		}
-	}
-
-	boolean isPaused() {
-		return this.paused;
-	}
-
-	void requestStop() {
-		this.stopRequested = true;
-		unparkWorker();
-	}
-
-	boolean isStopRequested() {
-		return this.stopRequested;
-	}
-
-	/** Whether a retry wait should end early: stop, pause or an operation is waiting. */
-	boolean shouldYield() {
-		return this.stopRequested || this.paused || this.controlWaiters.get() > 0;
+	/** Whether an operation waits for the batch lock, so that a retry wait should end. */
+	boolean isControlWaiting() {
+		return this.controlWaiters.get() > 0;
 	}
 
 	/**
