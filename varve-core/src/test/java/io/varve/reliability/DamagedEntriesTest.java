@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.varve.CorruptDataException;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
+import io.varve.processor.ProcessorDefinition;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -115,6 +116,20 @@ class DamagedEntriesTest {
 					"the event there belongs to another stream or version (found trying to read version 1 of stream "
 							+ "'a-1' at log position 33)");
 			assertDamaged(() -> varve.readStreamBackward("a-1", 32, 100), store, "of stream 'a-1' at log position 64");
+		}
+	}
+
+	@Test
+	void aParkedEventKeyOfTheWrongSizeIsDamageNotAnIndexError() throws Exception {
+		Path store = storeWithEvents(10);
+		// The processor's prefix (its name and a zero byte) followed by 3 bytes, not 8.
+		RawLmdb.change(store, "parked", (parked) -> parked.put(new byte[] { 'p', '1', 0, 0, 0, 5 }, new byte[] { 1 }));
+		try (Varve varve = Varve.openReadOnly(store)) {
+			varve.processors().register(ProcessorDefinition.builder("p1").handler((event, context) -> {
+			}).build());
+			assertThatThrownBy(() -> varve.processors().parked("p1", 0, 10)).isInstanceOf(CorruptDataException.class)
+				.hasMessageContaining("a parked-event key is 6 bytes where 11 were expected")
+				.hasMessageContaining("Restore the store from a backup");
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
 
+import io.varve.CorruptDataException;
 import io.varve.InvalidArgumentException;
 import io.varve.core.codec.Names;
 
@@ -49,8 +50,20 @@ final class ProcessorKeys {
 		return key;
 	}
 
-	static long parkedPosition(DirectBuffer key) {
-		return key.getLong(key.capacity() - 8, java.nio.ByteOrder.BIG_ENDIAN);
+	/**
+	 * The position in a parked entry's key.
+	 * @param key the key, which starts with the processor's parked prefix
+	 * @param prefixLength the prefix's length
+	 * @return the position
+	 * @throws CorruptDataException if the key is not the prefix and 8 bytes (a damaged
+	 * store file)
+	 */
+	static long parkedPosition(DirectBuffer key, int prefixLength) {
+		if (key.capacity() != prefixLength + 8) {
+			throw new CorruptDataException("The store file is damaged: a parked-event key is " + key.capacity()
+					+ " bytes where " + (prefixLength + 8) + " were expected. Restore the store from a backup");
+		}
+		return key.getLong(prefixLength, java.nio.ByteOrder.BIG_ENDIAN);
 	}
 
 	/**

@@ -45,7 +45,7 @@ final class ProcessorTables {
 			if (!Keys.startsWith(key, prefix)) {
 				return false;
 			}
-			page.add(ParkedRecord.decode(processor, ProcessorKeys.parkedPosition(key), value));
+			page.add(ParkedRecord.decode(processor, ProcessorKeys.parkedPosition(key, prefix.length), value));
 			return page.size() < limit;
 		});
 		return page;
