@@ -172,7 +172,7 @@ class ProjectionStoreTest {
 		// Each try handles the failed batch again, and maybe the one after it while the
 		// commit is in flight.
 		assertThat(handled.subList(0, 2)).containsExactly("before", "huge");
-		assertThat(handled.subList(2, handled.size())).containsOnly("huge", "after").contains("huge");
+		assertThat(handled.subList(2, handled.size())).isSubsetOf("huge", "after").contains("huge");
 		// The batch after the failed one was handled while that commit was in flight,
 		// but its writes were never committed.
 		ProjectionView view = this.processors.projections();
