@@ -20,9 +20,10 @@ import io.varve.benchmarks.support.Settings;
 import io.varve.benchmarks.support.Stores;
 
 /**
- * The durable write loads that scenarios 2 and 8 alternate: Varve's durable appends, raw
- * lmdbjava's synced commits, and the flush ceiling, each in a fresh directory under the
- * work directory (so on the same device), deleted afterwards.
+ * The durable write loads that scenarios 2, 5 and 8 alternate with their comparisons:
+ * Varve's durable appends, raw lmdbjava's synced commits, and the flush ceiling, each in
+ * a fresh directory under the work directory (so all on the same device), deleted
+ * afterwards.
  */
 final class DurableLoads {
 
