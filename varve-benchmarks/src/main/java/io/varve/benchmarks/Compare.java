@@ -35,8 +35,8 @@ import io.varve.benchmarks.support.Stores;
  * </pre>
  *
  * {@code --size} scales every event count and measuring window: 1 (the default) takes
- * about five to ten minutes on a 2-core machine, 0.1 is a quick smoke run, 5 scans 10M
- * events in the memory scenario.
+ * about ten minutes on a 2-core machine, 0.1 is a quick smoke run, 5 scans 10M events in
+ * the memory scenario.
  */
 public final class Compare {
 
@@ -134,11 +134,12 @@ public final class Compare {
 				settings.outDir().resolve(CHART));
 		System.out.println();
 		for (Row row : rows) {
-			System.out.printf(Locale.ROOT, "%-48s %14s  vs %14s  ratio %8s  target %s%n", row.scenario(),
-					rate(row.varve()), rate(row.comparison()),
-					Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.ratio()),
+			String result = (row.figure() != null) ? row.figure().text()
+					: Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.ratio());
+			System.out.printf(Locale.ROOT, "%-64s %14s  vs %14s  result %8s  target %s%n", row.scenario(),
+					rate(row.varve()), rate(row.comparison()), result,
 					row.isSlot() ? "slot (not measured)" : Double.isNaN(row.target()) ? "info"
-							: (row.meetsTarget() ? "met" : "MISSED") + " (" + row.target() + ")");
+							: (row.meetsTarget() ? "met" : "MISSED") + " (" + row.targetText() + ")");
 		}
 		System.out.printf(Locale.ROOT, "%nWrote %s and %s in %d s%n", settings.outDir().resolve(RESULTS),
 				settings.outDir().resolve(CHART), seconds);

@@ -18,7 +18,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws the ratios per scenario as horizontal bars on a logarithmic axis, with each row's
- * target marked, into a PNG (plain Java2D, headless).
+ * target marked, and under them a line per figure row (a figure is no ratio, so it gets
+ * no bar), into a PNG (plain Java2D, headless).
  */
 public final class RatioChart {
 
@@ -28,13 +29,15 @@ public final class RatioChart {
 
 	private static final Color INFO = new Color(0x607d8b);
 
-	private static final int WIDTH = 1200;
+	private static final int WIDTH = 1400;
 
 	private static final int BAR = 26;
 
 	private static final int GAP = 12;
 
-	private static final int LABEL_WIDTH = 430;
+	private static final int LABEL_WIDTH = 560;
+
+	private static final int FIGURE_LINE = 20;
 
 	private static final int MARGIN = 24;
 
@@ -50,13 +53,17 @@ public final class RatioChart {
 	 */
 	public static void write(List<Row> rows, String title, Path file) throws IOException {
 		List<Row> bars = new ArrayList<>();
+		List<Row> figures = new ArrayList<>();
 		for (Row row : rows) {
 			if (!Double.isNaN(row.ratio())) {
 				bars.add(row);
 			}
+			else if (row.figure() != null) {
+				figures.add(row);
+			}
 		}
 		int top = 70;
-		int height = top + bars.size() * (BAR + GAP) + 70;
+		int height = top + bars.size() * (BAR + GAP) + 70 + figures.size() * FIGURE_LINE;
 		BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = image.createGraphics();
 		try {
@@ -101,12 +108,27 @@ public final class RatioChart {
 				}
 				y += BAR + GAP;
 			}
+			drawFigures(g, figures, y + 36);
 		}
 		finally {
 			g.dispose();
 		}
 		Files.createDirectories(file.toAbsolutePath().getParent());
 		ImageIO.write(image, "png", file.toFile());
+	}
+
+	private static void drawFigures(Graphics2D g, List<Row> figures, int top) {
+		FontMetrics metrics = g.getFontMetrics();
+		int y = top;
+		for (Row row : figures) {
+			g.setColor(Double.isNaN(row.target()) ? INFO : (row.meetsTarget() ? MET : MISSED));
+			g.fillRect(MARGIN, y + 4, 10, 10);
+			g.setColor(Color.BLACK);
+			g.drawString(fit(row.scenario(), metrics, LABEL_WIDTH - 10), MARGIN + 16, y + metrics.getAscent());
+			g.drawString(row.figure().text() + " (target " + row.targetText() + ")", LABEL_WIDTH + MARGIN,
+					y + metrics.getAscent());
+			y += FIGURE_LINE;
+		}
 	}
 
 	private static void drawGrid(Graphics2D g, Axis axis, int top, int bottom) {

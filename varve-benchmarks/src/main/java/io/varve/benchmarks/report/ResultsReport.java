@@ -85,7 +85,8 @@ public final class ResultsReport {
 		out.append("Every ratio is Varve's rate divided by the comparison's rate, both measured in the same "
 				+ "process, one after the other (pairs alternate over rounds and the rounds are pooled), so noise "
 				+ "from a shared machine hits both sides alike. Rates are events per second; latencies are per "
-				+ "call, in microseconds.\n\n");
+				+ "call, in microseconds. A few rows give a measured figure instead of a ratio (device flushes per "
+				+ "durable append, CPU time per event), with the most it may be as their target.\n\n");
 		out.append("![Ratios per scenario](").append(this.chartFile).append(")\n\n");
 		out.append("| Scenario | Varve | Varve events/s | Compared with | Comparison events/s | Ratio | Target | Met "
 				+ "| Varve p50 / p99 µs | Comparison p50 / p99 µs |\n");
@@ -96,10 +97,8 @@ public final class ResultsReport {
 			out.append(" | ").append(rate(row.varve()));
 			out.append(" | ").append((row.comparisonCase() != null) ? row.comparisonCase() : "—");
 			out.append(" | ").append(rate(row.comparison()));
-			out.append(" | ")
-				.append(Double.isNaN(row.ratio()) ? "—" : String.format(Locale.ROOT, "**%.2fx**", row.ratio()));
-			out.append(" | ")
-				.append(Double.isNaN(row.target()) ? "info" : String.format(Locale.ROOT, "≥ %sx", trim(row.target())));
+			out.append(" | ").append(result(row));
+			out.append(" | ").append(row.targetText());
 			out.append(" | ").append(met(row));
 			out.append(" | ").append(latency(row.varve()));
 			out.append(" | ").append(latency(row.comparison()));
@@ -133,11 +132,18 @@ public final class ResultsReport {
 		Files.writeString(file, markdown(), StandardCharsets.UTF_8);
 	}
 
+	private static String result(Row row) {
+		if (row.figure() != null) {
+			return Double.isNaN(row.figure().value()) ? row.figure().text() : "**" + row.figure().text() + "**";
+		}
+		return Double.isNaN(row.ratio()) ? "—" : String.format(Locale.ROOT, "**%.2fx**", row.ratio());
+	}
+
 	private static String met(Row row) {
 		if (row.isSlot()) {
 			return "slot";
 		}
-		if (Double.isNaN(row.target())) {
+		if (Double.isNaN(row.target()) || (row.figure() != null && Double.isNaN(row.figure().value()))) {
 			return "—";
 		}
 		return row.meetsTarget() ? "yes" : "**no**";
@@ -153,10 +159,6 @@ public final class ResultsReport {
 		}
 		return String.format(Locale.ROOT, "%,.0f / %,.0f", measurement.latencies().percentileMicros(50),
 				measurement.latencies().percentileMicros(99));
-	}
-
-	private static String trim(double value) {
-		return (value == Math.rint(value)) ? Long.toString((long) value) : Double.toString(value);
 	}
 
 }

