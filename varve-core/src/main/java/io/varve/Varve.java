@@ -273,6 +273,19 @@ public interface Varve extends AutoCloseable {
 	StoreInfo storeInfo();
 
 	/**
+	 * The head, stream count, storage figures and every processor's status, read from one
+	 * snapshot so that they agree with each other (a processor's lag is against the head
+	 * reported beside it). For dashboards and health checks.
+	 * <p>
+	 * This default reads them call by call, for implementations that wrap a store; the
+	 * store {@link #open} returns reads them from one snapshot.
+	 * @return the overview
+	 */
+	default StoreOverview overview() {
+		return new StoreOverview(headPosition(), streamCount(), storeInfo(), processors().statuses());
+	}
+
+	/**
 	 * Writes a consistent, compacted copy of the store into an empty directory while
 	 * appends go on. Open the copy with {@link #open(Path)} to restore.
 	 * @param target an empty or new directory

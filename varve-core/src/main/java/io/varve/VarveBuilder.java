@@ -72,6 +72,8 @@ public final class VarveBuilder {
 
 	private boolean groupAccess;
 
+	private final List<VarveListener> listeners = new ArrayList<>();
+
 	VarveBuilder() {
 	}
 
@@ -283,6 +285,20 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * Adds a listener told about appends, commits and handler invocations (for metrics,
+	 * tracing, logs). Listeners are told in the order they were added.
+	 * @param listener the listener
+	 * @return this builder
+	 */
+	public VarveBuilder listener(VarveListener listener) {
+		if (listener == null) {
+			throw new InvalidArgumentException("Listener must not be null");
+		}
+		this.listeners.add(listener);
+		return this;
+	}
+
+	/**
 	 * The clock that stamps commits. For tests.
 	 * @param clock the clock
 	 * @return this builder
@@ -319,7 +335,7 @@ public final class VarveBuilder {
 		}
 		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
 				this.maxEventSize, this.maxReaders, this.syncInterval, this.preallocate, List.copyOf(this.eventTypes),
-				this.mapper, this.readOnly, this.clock, this.groupAccess));
+				this.mapper, this.readOnly, this.clock, this.groupAccess, List.copyOf(this.listeners)));
 	}
 
 }

@@ -26,6 +26,7 @@ import io.varve.InvalidArgumentException;
 import io.varve.ReadOnlyStoreException;
 import io.varve.RecordedEvent;
 import io.varve.StoreInfo;
+import io.varve.StoreOverview;
 import io.varve.StreamAppend;
 import io.varve.StreamInfo;
 import io.varve.TransactionResult;
@@ -36,7 +37,10 @@ import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.lmdb.LmdbStorageEngine;
+import io.varve.core.listen.Listeners;
+import io.varve.core.listen.MetadataEntries;
 import io.varve.core.processor.DefaultProcessorRegistry;
+import io.varve.core.read.EventReader;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageConfig;
 import io.varve.core.storage.StorageEngine;
@@ -70,7 +74,7 @@ public final class DefaultVarve implements Varve {
 
 	private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
 
-	private final AppendObservers appendObservers = new AppendObservers();
+	private final Listeners listeners;
 
 	private final Object closeLock = new Object();
 
@@ -85,6 +89,7 @@ public final class DefaultVarve implements Varve {
 		this.codec = codec;
 		this.reader = new EventReader(engine, this.codec, this.registry);
 		this.encoder = new EventEncoder(this.codec, this.registry, config.maxEventSize());
+		this.listeners = new Listeners(config.listeners());
 		if (config.readOnly()) {
 			this.writer = null;
 			this.syncer = null;
@@ -93,6 +98,9 @@ public final class DefaultVarve implements Varve {
 			long[] last = this.reader.lastPositionAndMicros();
 			this.writer = new GroupCommitWriter(engine, config.clock(), config.path().getFileName().toString(), last[0],
 					last[1]);
+			if (!this.listeners.isEmpty()) {
+				this.writer.addListener(this.listeners);
+			}
 			this.syncer = startSyncer(config, engine);
 		}
 	}
@@ -113,13 +121,16 @@ public final class DefaultVarve implements Varve {
 		StorageEngine engine = LmdbStorageEngine
 			.open(new StorageConfig(config.path(), config.mapSize(), config.maxMapSize(), config.durability(),
 					config.maxReaders(), config.readOnly(), config.preallocate(), config.groupAccess()));
+		DefaultVarve varve;
 		try {
-			return new DefaultVarve(config, engine, registry, codec);
+			varve = new DefaultVarve(config, engine, registry, codec);
 		}
 		catch (RuntimeException ex) {
 			engine.close();
 			throw ex;
 		}
+		varve.listeners.opened(varve);
+		return varve;
 	}
 
 	private static ScheduledExecutorService startSyncer(VarveConfig config, StorageEngine engine) {
@@ -150,13 +161,21 @@ public final class DefaultVarve implements Varve {
 
 	@Override
 	public AppendResult append(String stream, ExpectedVersion expected, List<EventData> events) {
-		return this.appendObservers.observe(events, () -> await(appendAsync(stream, expected, events, false)));
+		if (this.listeners.isEmpty()) {
+			return await(appendAsync(stream, expected, events, false));
+		}
+		return this.listeners.observe(Listeners.appendStart(stream, events, false), (entries) -> await(
+				appendAsync(stream, expected, MetadataEntries.addTo(events, entries, this.codec), false)));
 	}
 
 	@Override
 	public CompletableFuture<AppendResult> appendAsync(String stream, ExpectedVersion expected,
 			List<EventData> events) {
-		return this.appendObservers.observeAsync(events, () -> appendAsync(stream, expected, events, true));
+		if (this.listeners.isEmpty()) {
+			return appendAsync(stream, expected, events, true);
+		}
+		return this.listeners.observeAsync(Listeners.appendStart(stream, events, true),
+				(entries) -> appendAsync(stream, expected, MetadataEntries.addTo(events, entries, this.codec), true));
 	}
 
 	private CompletableFuture<AppendResult> appendAsync(String stream, ExpectedVersion expected, List<EventData> events,
@@ -179,12 +198,20 @@ public final class DefaultVarve implements Varve {
 
 	@Override
 	public TransactionResult transaction(List<StreamAppend> appends) {
-		return this.appendObservers.observe(appends, () -> await(transactionAsync(appends, false)));
+		if (this.listeners.isEmpty()) {
+			return await(transactionAsync(appends, false));
+		}
+		return this.listeners.observe(Listeners.transactionStart(appends, false),
+				(entries) -> await(transactionAsync(MetadataEntries.addToParts(appends, entries, this.codec), false)));
 	}
 
 	@Override
 	public CompletableFuture<TransactionResult> transactionAsync(List<StreamAppend> appends) {
-		return this.appendObservers.observeAsync(appends, () -> transactionAsync(appends, true));
+		if (this.listeners.isEmpty()) {
+			return transactionAsync(appends, true);
+		}
+		return this.listeners.observeAsync(Listeners.transactionStart(appends, true),
+				(entries) -> transactionAsync(MetadataEntries.addToParts(appends, entries, this.codec), true));
 	}
 
 	private CompletableFuture<TransactionResult> transactionAsync(List<StreamAppend> appends, boolean async) {
@@ -206,14 +233,6 @@ public final class DefaultVarve implements Varve {
 			parts.add(prepare(append.stream(), append.expectedVersion(), append.events(), ids));
 		}
 		return writer.submit(AppendRequest.transaction(parts, async), true);
-	}
-
-	/**
-	 * Adds an observer told about every append, for metrics.
-	 * @param observer the observer
-	 */
-	public void addAppendObserver(AppendObserver observer) {
-		this.appendObservers.add(observer);
 	}
 
 	private PreparedAppend prepare(String stream, ExpectedVersion expected, List<EventData> events, Set<UUID> seen) {
@@ -384,6 +403,13 @@ public final class DefaultVarve implements Varve {
 	}
 
 	@Override
+	public StoreOverview overview() {
+		DefaultProcessorRegistry registry = (DefaultProcessorRegistry) processors();
+		return read(
+				(txn) -> new StoreOverview(txn.headPosition(), txn.streamCount(), storeInfo(), registry.statuses(txn)));
+	}
+
+	@Override
 	public void backup(Path target) {
 		if (target == null) {
 			throw new InvalidArgumentException("Backup target must not be null");
@@ -400,7 +426,8 @@ public final class DefaultVarve implements Varve {
 				checkOpen();
 				registry = this.processors;
 				if (registry == null) {
-					registry = DefaultProcessorRegistry.of(this);
+					registry = DefaultProcessorRegistry.create(this.engine, this.reader, this.writer, this.codec,
+							this.registry, this.config.clock(), String.valueOf(this.config.path()), this.listeners);
 					// Processors finish their batch and store their checkpoint while the
 					// writer still runs.
 					addCloseHook(registry::close);

@@ -8,6 +8,7 @@ import java.util.List;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.Durability;
+import io.varve.VarveListener;
 
 /**
  * Settings of one store, as collected by {@link io.varve.VarveBuilder}.
@@ -26,9 +27,10 @@ import io.varve.Durability;
  * @param readOnly whether to open read-only
  * @param clock the clock stamping commits
  * @param groupAccess whether the owner's group may read the store's files
+ * @param listeners the listeners, in the order they are told
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
 		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
-		boolean readOnly, Clock clock, boolean groupAccess) {
+		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners) {
 
 }

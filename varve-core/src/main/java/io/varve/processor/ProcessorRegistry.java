@@ -133,6 +133,22 @@ public interface ProcessorRegistry {
 	List<ParkedEvent> parked(String name, long afterPosition, int limit);
 
 	/**
+	 * A processor's status and a page of its parked events, read from one snapshot so
+	 * that they agree (the parked count matches the list when it fits in one page).
+	 * <p>
+	 * This default reads them call by call, for implementations that wrap a registry; the
+	 * store's own registry reads them from one snapshot.
+	 * @param name the processor's name
+	 * @param afterPosition list parked events after this position (0 for the first page)
+	 * @param limit the most parked events to list, 1 to 10,000
+	 * @return the status and the page
+	 * @throws UnknownProcessorException if no such processor is registered
+	 */
+	default ProcessorDetail detail(String name, long afterPosition, int limit) {
+		return new ProcessorDetail(status(name), parked(name, afterPosition, limit));
+	}
+
+	/**
 	 * Hands a parked event to the processor's handler again, once, after the current
 	 * batch. If the handler succeeds, its projection writes and the removal of the entry
 	 * commit together; if it fails, the entry stays with the new error. The event is

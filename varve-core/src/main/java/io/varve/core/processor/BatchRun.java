@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.varve.RecordedEvent;
-import io.varve.core.EventReader;
+import io.varve.core.read.EventReader;
 import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ParkedEvent;
 import io.varve.processor.ProcessorDefinition;
@@ -27,6 +27,8 @@ final class BatchRun {
 
 	private final ProcessorCounters counters;
 
+	private final ProcessorServices services;
+
 	private final BooleanSupplier shouldYield;
 
 	private final ProjectionBuffer buffer = new ProjectionBuffer();
@@ -44,12 +46,14 @@ final class BatchRun {
 	 * operation waits for the batch lock)
 	 * @param lower what the handler reads beneath this batch's writes: the committed
 	 * store, under the writes of the previous batch while its commit is in flight
-	 * @param services the store, which decodes and encodes projection values
+	 * @param services the store, which decodes and encodes projection values and calls
+	 * the handler inside the listeners' scopes
 	 */
 	BatchRun(ProcessorDefinition definition, ProcessorCounters counters, BooleanSupplier shouldYield,
 			ProjectionLayer lower, ProcessorServices services) {
 		this.definition = definition;
 		this.counters = counters;
+		this.services = services;
 		this.shouldYield = shouldYield;
 		this.context = new HandlerContext(definition.name(),
 				new BufferedProjectionStore(this.buffer, lower, services.committed(), services.codec()));
@@ -80,7 +84,7 @@ final class BatchRun {
 		for (int attempt = 1;; attempt++) {
 			this.context.attempt(attempt);
 			try {
-				this.definition.handler().handle(event, this.context);
+				this.services.handle(this.definition, event, this.context);
 				this.buffer.acceptEvent();
 				this.handledCount++;
 				return Outcome.HANDLED;

@@ -5,17 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.time.Clock;
 
 import io.varve.VarveClosedException;
 import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.PayloadCodec;
+import io.varve.core.listen.Listeners;
+import io.varve.core.read.EventReader;
+import io.varve.core.storage.StorageEngine;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.write.CommitListener;
 import io.varve.core.write.GroupCommitWriter;
 import io.varve.processor.DuplicateProcessorException;
 import io.varve.processor.ParkedEvent;
 import io.varve.processor.ProcessorDefinition;
+import io.varve.processor.ProcessorDetail;
 import io.varve.processor.ProcessorRegistry;
 import io.varve.processor.ProcessorStatus;
 import io.varve.processor.ProjectionView;
@@ -39,20 +43,16 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 
 	private final CommitListener listener = this::committed;
 
-	private final List<Consumer<String>> registrationListeners = new CopyOnWriteArrayList<>();
+	private final Listeners listeners;
 
 	private volatile boolean closed;
 
-	/**
-	 * Creates the registry of a store.
-	 * @param services what processors use of the store
-	 * @param eventTypes the store's event type registry
-	 * @param writer the store's writer, or null when it is read-only
-	 */
-	DefaultProcessorRegistry(ProcessorServices services, EventTypeRegistry eventTypes, GroupCommitWriter writer) {
+	private DefaultProcessorRegistry(ProcessorServices services, EventTypeRegistry eventTypes, GroupCommitWriter writer,
+			Listeners listeners) {
 		this.services = services;
 		this.eventTypes = eventTypes;
 		this.writer = writer;
+		this.listeners = listeners;
 		if (writer != null) {
 			writer.addListener(this.listener);
 		}
@@ -60,13 +60,21 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 
 	/**
 	 * Creates the registry of a store.
-	 * @param store the store
+	 * @param engine the storage engine, which processors still read while the store
+	 * closes
+	 * @param reader turns stored envelopes into events
+	 * @param writer the store's writer, or null when it is read-only
+	 * @param codec the store's payload codec
+	 * @param eventTypes the store's event type registry
+	 * @param clock the store's clock
+	 * @param storeName names the store in messages
+	 * @param listeners told of registrations and handler invocations
 	 * @return the registry; close it before the store's writer closes
 	 */
-	public static DefaultProcessorRegistry of(io.varve.core.DefaultVarve store) {
-		ProcessorServices services = new ProcessorServices(store.storage(), store.reader(), store.groupWriter(),
-				store.codec(), store.config().clock(), String.valueOf(store.path()));
-		return new DefaultProcessorRegistry(services, store.registry(), store.groupWriter());
+	public static DefaultProcessorRegistry create(StorageEngine engine, EventReader reader, GroupCommitWriter writer,
+			PayloadCodec codec, EventTypeRegistry eventTypes, Clock clock, String storeName, Listeners listeners) {
+		ProcessorServices services = new ProcessorServices(engine, reader, writer, codec, clock, storeName, listeners);
+		return new DefaultProcessorRegistry(services, eventTypes, writer, listeners);
 	}
 
 	private void committed(CommitListener.Commit commit) {
@@ -92,18 +100,7 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 			this.runners.put(definition.name(), new ProcessorRunner(definition, this.services));
 			this.order.add(definition.name());
 		}
-		for (Consumer<String> registrationListener : this.registrationListeners) {
-			registrationListener.accept(definition.name());
-		}
-	}
-
-	/**
-	 * Adds a listener told the name of each processor registered from now on, on the
-	 * registering thread, for metrics that follow the registered processors.
-	 * @param registrationListener the listener
-	 */
-	public void addRegistrationListener(Consumer<String> registrationListener) {
-		this.registrationListeners.add(registrationListener);
+		this.listeners.processorRegistered(definition.name());
 	}
 
 	@Override
@@ -217,6 +214,15 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 	@Override
 	public List<ParkedEvent> parked(String name, long afterPosition, int limit) {
 		return runner(name).parked(afterPosition, limit);
+	}
+
+	@Override
+	public ProcessorDetail detail(String name, long afterPosition, int limit) {
+		ProcessorRunner runner = runner(name);
+		return this.services.read((txn) -> {
+			List<ParkedEvent> parked = parked(name, txn, afterPosition, limit);
+			return new ProcessorDetail(runner.status(txn), parked);
+		});
 	}
 
 	@Override

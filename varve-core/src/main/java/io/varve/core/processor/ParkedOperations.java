@@ -62,7 +62,7 @@ final class ParkedOperations {
 		context.attempt(attempt);
 		byte[] key = ProcessorKeys.parked(this.name, position);
 		try {
-			this.definition.handler().handle(event, context);
+			this.services.handle(this.definition, event, context);
 			buffer.acceptEvent();
 		}
 		catch (Throwable ex) {

@@ -4,7 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.function.BooleanSupplier;
 
 import io.varve.VarveClosedException;
-import io.varve.core.EventReader;
+import io.varve.core.read.EventReader;
 import io.varve.core.codec.EnvelopeFilter;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorError;

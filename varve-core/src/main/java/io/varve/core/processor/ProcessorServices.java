@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.function.Function;
 
 import io.varve.ReadOnlyStoreException;
+import io.varve.RecordedEvent;
 import io.varve.VarveException;
-import io.varve.core.EventReader;
+import io.varve.VarveListener.HandlerScope;
+import io.varve.core.listen.Listeners;
+import io.varve.core.read.EventReader;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageEngine;
@@ -34,8 +37,10 @@ final class ProcessorServices {
 
 	private final CommittedProjections committed;
 
+	private final Listeners listeners;
+
 	ProcessorServices(StorageEngine engine, EventReader reader, GroupCommitWriter writer, PayloadCodec codec,
-			Clock clock, String storeName) {
+			Clock clock, String storeName, Listeners listeners) {
 		this.engine = engine;
 		this.reader = reader;
 		this.writer = writer;
@@ -43,6 +48,34 @@ final class ProcessorServices {
 		this.clock = clock;
 		this.storeName = storeName;
 		this.committed = new CommittedProjections(this::read, codec);
+		this.listeners = listeners;
+	}
+
+	/**
+	 * Calls a processor's handler inside the listeners' scopes.
+	 * @param definition the processor
+	 * @param event the event
+	 * @param context the handler's context
+	 * @throws Exception what the handler throws
+	 */
+	void handle(io.varve.processor.ProcessorDefinition definition, RecordedEvent event,
+			io.varve.processor.ProcessorContext context) throws Exception {
+		if (this.listeners.isEmpty()) {
+			definition.handler().handle(event, context);
+			return;
+		}
+		HandlerScope scope = this.listeners.handlerStarted(definition.name(), event);
+		Throwable failure = null;
+		try {
+			definition.handler().handle(event, context);
+		}
+		catch (Exception | Error ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			scope.ended(failure);
+		}
 	}
 
 	<T> T read(Function<ReadTxn, T> function) {

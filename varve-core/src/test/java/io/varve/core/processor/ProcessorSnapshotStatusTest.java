@@ -3,7 +3,6 @@ package io.varve.core.processor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +19,7 @@ import io.varve.SettableClock;
 import io.varve.core.storage.ReadTxn;
 import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorDetail;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStatus;
@@ -139,14 +139,28 @@ class ProcessorSnapshotStatusTest {
 	}
 
 	@Test
-	void registrationListenersHearOfEveryProcessorRegisteredAfterThem() {
-		this.processors.register(ProcessorDefinition.builder("before").handler((event, context) -> {
-		}).build());
-		List<String> heard = Collections.synchronizedList(new ArrayList<>());
-		this.processors.addRegistrationListener(heard::add);
-		this.processors.register(ProcessorDefinition.builder("after").handler((event, context) -> {
-		}).build());
-		assertThat(heard).containsExactly("after");
+	void theDetailOfAProcessorGivesItsStatusAndParkedPageFromOneSnapshot() {
+		this.processors.register(ProcessorDefinition.builder("picky")
+			.errorPolicy(ErrorPolicy.PARK)
+			.retryPolicy(RetryPolicy.none())
+			.handler((event, context) -> {
+				if (event.position() % 2 == 0) {
+					throw new IllegalStateException("odd positions only");
+				}
+			})
+			.build());
+		this.varve.append("account-1", ExpectedVersion.any(), TestEvents.deposits(7, 1));
+		this.processors.start("picky");
+		this.processors.awaitProcessed("picky", 7, WAIT);
+		ProcessorDetail detail = this.processors.detail("picky", 2, 2);
+		assertThat(detail.status().parkedCount()).isEqualTo(3);
+		assertThat(detail.status().checkpoint()).isEqualTo(7);
+		assertThat(detail.parked()).extracting(ParkedEvent::position).containsExactly(4L, 6L);
+		assertThat(detail.parked().get(0).error()).isEqualTo("odd positions only");
+		assertThatExceptionOfType(UnknownProcessorException.class)
+			.isThrownBy(() -> this.processors.detail("nope", 0, 10));
+		assertThatExceptionOfType(io.varve.InvalidArgumentException.class)
+			.isThrownBy(() -> this.processors.detail("picky", -1, 10));
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.varve.core;
+package io.varve.core.read;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,7 +43,7 @@ public final class EventReader {
 
 	private final EventTypeRegistry registry;
 
-	EventReader(StorageEngine engine, PayloadCodec codec, EventTypeRegistry registry) {
+	public EventReader(StorageEngine engine, PayloadCodec codec, EventTypeRegistry registry) {
 		this.engine = engine;
 		this.codec = codec;
 		this.registry = registry;
@@ -60,12 +60,12 @@ public final class EventReader {
 		return new RecordedEvent(bytes, this.codec, this.registry);
 	}
 
-	RecordedEvent event(ReadTxn txn, long position) {
+	public RecordedEvent event(ReadTxn txn, long position) {
 		DirectBuffer envelope = txn.event(position);
 		return (envelope != null) ? recorded(envelope) : null;
 	}
 
-	List<RecordedEvent> readStream(ReadTxn txn, byte[] name, long fromVersion, int maxCount, boolean forward) {
+	public List<RecordedEvent> readStream(ReadTxn txn, byte[] name, long fromVersion, int maxCount, boolean forward) {
 		StreamRecord record = txn.stream(name);
 		if (record == null || (forward && fromVersion > record.version())) {
 			return List.of();
@@ -87,7 +87,7 @@ public final class EventReader {
 	 * @param filter the filter
 	 * @return the events
 	 */
-	List<RecordedEvent> readAll(long fromPosition, int maxEvents, EventFilter filter) {
+	public List<RecordedEvent> readAll(long fromPosition, int maxEvents, EventFilter filter) {
 		EnvelopeFilter compiled = EnvelopeFilter.of(filter);
 		List<RecordedEvent> events = new ArrayList<>(Math.min(maxEvents, CHUNK));
 		long next = Math.max(1, fromPosition);
@@ -147,7 +147,7 @@ public final class EventReader {
 		return new Batch(events, state[0], head, state[0] >= head);
 	}
 
-	Stream<RecordedEvent> scanStream(byte[] name, long fromVersion) {
+	public Stream<RecordedEvent> scanStream(byte[] name, long fromVersion) {
 		return lazily(new ChunkSource() {
 			private long nextVersion = fromVersion;
 
@@ -162,7 +162,7 @@ public final class EventReader {
 		});
 	}
 
-	Stream<RecordedEvent> scanAll(long fromPosition, EventFilter filter) {
+	public Stream<RecordedEvent> scanAll(long fromPosition, EventFilter filter) {
 		EnvelopeFilter compiled = EnvelopeFilter.of(filter);
 		return lazily(new ChunkSource() {
 			private long next = Math.max(1, fromPosition);
@@ -184,7 +184,7 @@ public final class EventReader {
 		});
 	}
 
-	List<StreamInfo> listStreams(ReadTxn txn, String prefix, String after, int limit) {
+	public List<StreamInfo> listStreams(ReadTxn txn, String prefix, String after, int limit) {
 		byte[] prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
 		byte[] from = prefixBytes;
 		byte[] afterBytes = (after != null) ? after.getBytes(StandardCharsets.UTF_8) : null;
@@ -207,12 +207,12 @@ public final class EventReader {
 		return page;
 	}
 
-	static StreamInfo streamInfo(String stream, StreamRecord record) {
+	public static StreamInfo streamInfo(String stream, StreamRecord record) {
 		return new StreamInfo(stream, record.version(), record.firstPosition(), record.lastPosition(),
 				instant(record.createdMicros()), instant(record.updatedMicros()));
 	}
 
-	long[] lastPositionAndMicros() {
+	public long[] lastPositionAndMicros() {
 		try (ReadTxn txn = this.engine.beginRead()) {
 			long head = txn.headPosition();
 			DirectBuffer last = (head > 0) ? txn.event(head) : null;
@@ -220,7 +220,7 @@ public final class EventReader {
 		}
 	}
 
-	static Instant instant(long micros) {
+	public static Instant instant(long micros) {
 		return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
 	}
 
