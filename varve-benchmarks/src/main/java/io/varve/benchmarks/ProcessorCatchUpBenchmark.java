@@ -42,6 +42,7 @@ import io.varve.RecordedEvent;
 import io.varve.Varve;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.PayloadCodec;
+import io.varve.core.read.StoredEvent;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorRegistry;
 
@@ -202,7 +203,7 @@ public class ProcessorCatchUpBenchmark {
 				DirectBuffer value = cursor.val();
 				byte[] envelope = new byte[value.capacity()];
 				value.getBytes(0, envelope);
-				sum += work(new RecordedEvent(envelope, state.codec, state.registry), state.decode);
+				sum += work(new StoredEvent(envelope, state.codec, state.registry), state.decode);
 				found = cursor.next();
 			}
 		}

@@ -56,7 +56,7 @@ class EnvelopeDecodingFuzzTest {
 			byte[] copy = bytes.clone();
 			RecordedEvent event;
 			try {
-				event = new RecordedEvent(bytes, this.codec, this.registry);
+				event = new io.varve.core.read.StoredEvent(bytes, this.codec, this.registry);
 			}
 			catch (VarveException ex) {
 				refused++;

@@ -57,7 +57,7 @@ public final class EventReader {
 	public RecordedEvent recorded(DirectBuffer envelope) {
 		byte[] bytes = new byte[envelope.capacity()];
 		envelope.getBytes(0, bytes);
-		return new RecordedEvent(bytes, this.codec, this.registry);
+		return new StoredEvent(bytes, this.codec, this.registry);
 	}
 
 	public RecordedEvent event(ReadTxn txn, long position) {

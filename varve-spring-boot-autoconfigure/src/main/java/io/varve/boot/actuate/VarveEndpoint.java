@@ -16,13 +16,16 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import io.varve.InvalidStreamNameException;
 import io.varve.RecordedEvent;
+import io.varve.StoreOverview;
 import io.varve.StreamInfo;
 import io.varve.Varve;
 import io.varve.boot.actuate.ProcessorDetailDescriptor.ParkedEventDescriptor;
 import io.varve.boot.actuate.StreamsDescriptor.StreamHeadDescriptor;
 import io.varve.boot.actuate.VarveDescriptor.StorageDescriptor;
 import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorDetail;
 import io.varve.processor.ProcessorStatus;
+import io.varve.processor.UnknownProcessorException;
 
 /**
  * The {@code varve} Actuator endpoint: stream heads, processors with their checkpoint,
@@ -76,11 +79,10 @@ public class VarveEndpoint {
 	 */
 	@ReadOperation
 	public VarveDescriptor varve() {
-		return StoreSnapshot.read(this.varve, (snapshot) -> {
-			long head = snapshot.headPosition();
-			return new VarveDescriptor(head, snapshot.streamCount(), head, StorageDescriptor.of(snapshot.storeInfo()),
-					describe(snapshot.processors()));
-		});
+		StoreOverview overview = this.varve.overview();
+		long head = overview.headPosition();
+		return new VarveDescriptor(head, overview.streamCount(), head, StorageDescriptor.of(overview.storeInfo()),
+				describe(overview.processors()));
 	}
 
 	/**
@@ -183,8 +185,8 @@ public class VarveEndpoint {
 	 * @return the processors
 	 */
 	public ProcessorsDescriptor processors() {
-		return StoreSnapshot.read(this.varve,
-				(snapshot) -> new ProcessorsDescriptor(snapshot.headPosition(), describe(snapshot.processors())));
+		StoreOverview overview = this.varve.overview();
+		return new ProcessorsDescriptor(overview.headPosition(), describe(overview.processors()));
 	}
 
 	/**
@@ -201,16 +203,17 @@ public class VarveEndpoint {
 					"after must be 0 or more, got " + from);
 		}
 		int size = limit(limit);
-		return StoreSnapshot.read(this.varve, (snapshot) -> {
-			ProcessorStatus status = snapshot.processor(name);
-			if (status == null) {
-				return null;
-			}
-			List<ParkedEvent> parked = snapshot.parked(name, from, size);
-			Long next = (parked.size() == size) ? parked.get(parked.size() - 1).position() : null;
-			return new ProcessorDetailDescriptor(ProcessorDescriptor.of(status),
-					parked.stream().map(ParkedEventDescriptor::of).toList(), next);
-		});
+		ProcessorDetail detail;
+		try {
+			detail = this.varve.processors().detail(name, from, size);
+		}
+		catch (UnknownProcessorException ex) {
+			return null;
+		}
+		List<ParkedEvent> parked = detail.parked();
+		Long next = (parked.size() == size) ? parked.get(parked.size() - 1).position() : null;
+		return new ProcessorDetailDescriptor(ProcessorDescriptor.of(detail.status()),
+				parked.stream().map(ParkedEventDescriptor::of).toList(), next);
 	}
 
 	/**
@@ -224,7 +227,7 @@ public class VarveEndpoint {
 	 */
 	public ProcessorActionDescriptor act(String name, @Nullable String action, @Nullable Long position) {
 		ProcessorActions.Outcome outcome = this.actions.act(name, action, position);
-		ProcessorStatus status = StoreSnapshot.read(this.varve, (snapshot) -> snapshot.processor(name));
+		ProcessorStatus status = this.varve.processors().status(name);
 		return new ProcessorActionDescriptor(name, outcome.action(), position, outcome.result(),
 				ProcessorDescriptor.of(status));
 	}

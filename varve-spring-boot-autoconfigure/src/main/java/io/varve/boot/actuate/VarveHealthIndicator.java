@@ -13,6 +13,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import io.varve.StoreInfo;
+import io.varve.StoreOverview;
 import io.varve.Varve;
 import io.varve.processor.ProcessorError;
 import io.varve.processor.ProcessorState;
@@ -66,10 +67,8 @@ public class VarveHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("path", String.valueOf(this.varve.path())).withDetail("error", "store closed");
 			return;
 		}
-		StoreSnapshot.read(this.varve, (snapshot) -> {
-			report(builder, snapshot.headPosition(), snapshot.storeInfo(), snapshot.processors());
-			return null;
-		});
+		StoreOverview overview = this.varve.overview();
+		report(builder, overview.headPosition(), overview.storeInfo(), overview.processors());
 	}
 
 	private void report(Health.Builder builder, long head, StoreInfo info, List<ProcessorStatus> statuses) {

@@ -18,6 +18,7 @@ import org.springframework.core.io.ResourceLoader;
 
 import io.varve.Varve;
 import io.varve.VarveBuilder;
+import io.varve.VarveListener;
 
 /**
  * Auto-configuration of the {@link Varve} event store bean from {@code varve.*}
@@ -29,6 +30,9 @@ import io.varve.VarveBuilder;
  * then every {@link VarveSmileMapperBuilderCustomizer}, as Spring Boot builds its JSON
  * mapper. A {@code SmileMapper} bean of the application's replaces it (Spring Boot itself
  * defines none).
+ * <p>
+ * Every {@link VarveListener} bean is registered on the store, in bean order (metrics and
+ * observations use this), before the {@link VarveBuilderCustomizer}s run.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(VarveProperties.class)
@@ -57,7 +61,8 @@ public final class VarveAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Varve varve(VarveProperties properties, SmileMapper mapper, ObjectProvider<VarveBuilderCustomizer> customizers,
-			BeanFactory beanFactory, Environment environment, ResourceLoader resourceLoader) {
+			ObjectProvider<VarveListener> listeners, BeanFactory beanFactory, Environment environment,
+			ResourceLoader resourceLoader) {
 		VarveBuilder builder = Varve.builder()
 			.path(properties.getPath())
 			.mapper(mapper)
@@ -78,6 +83,7 @@ public final class VarveAutoConfiguration {
 			packages.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
 		builder.eventTypes(new EventTypeScanner(environment, resourceLoader).scan(packages));
+		listeners.orderedStream().forEach(builder::listener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.open();
 	}

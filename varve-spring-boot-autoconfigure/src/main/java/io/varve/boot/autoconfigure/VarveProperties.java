@@ -11,7 +11,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.varve.Durability;
-import io.varve.boot.autoconfigure.processor.ProcessorOverrides;
 
 /**
  * Configuration properties for the Varve event store.

@@ -15,14 +15,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import io.varve.StoreInfo;
 import io.varve.Varve;
-import io.varve.core.AppendObserver;
-import io.varve.core.DefaultVarve;
-import io.varve.core.processor.DefaultProcessorRegistry;
-import io.varve.core.write.CommitListener;
-import io.varve.core.write.GroupCommitWriter;
-import io.varve.processor.ProcessorRegistry;
+import io.varve.VarveListener;
 
 /**
  * Micrometer meters of a Varve store, named {@code varve.*}.
@@ -39,109 +33,114 @@ import io.varve.processor.ProcessorRegistry;
  * {@code varve.processor.errors} (function counters). Processors registered after binding
  * get their meters when they are registered.</li>
  * </ul>
- * Gauges read live figures when scraped and never throw: once the store is closed they
- * report NaN, and the counters keep their last value.
+ * It is a {@link VarveListener}: register it on the builder of the store it measures
+ * (Spring Boot's auto-configuration does), and bind it to any number of registries,
+ * before or after the store opens. Gauges read live figures when scraped and never throw:
+ * once the store is closed they report NaN, and the counters keep their last value.
  *
  * <pre>{@code
- * new VarveMetrics(varve).bindTo(meterRegistry);
+ * VarveMetrics metrics = new VarveMetrics();
+ * Varve varve = Varve.builder().path(path).listener(metrics).open();
+ * metrics.bindTo(meterRegistry);
  * }</pre>
  */
-public class VarveMetrics implements MeterBinder {
+public class VarveMetrics implements MeterBinder, VarveListener {
 
-	private final Varve varve;
+	private final List<Bound> bound = new CopyOnWriteArrayList<>();
 
-	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+	private volatile Varve varve;
 
-	private volatile boolean listening;
-
-	/**
-	 * Creates the meters of a store; {@link #bindTo(MeterRegistry)} registers them.
-	 * @param varve the store
-	 */
-	public VarveMetrics(Varve varve) {
-		this.varve = varve;
+	@Override
+	public synchronized void bindTo(MeterRegistry registry) {
+		Bound meters = new Bound(registry);
+		this.bound.add(meters);
+		if (this.varve != null) {
+			bindStore(this.varve, registry);
+		}
 	}
 
 	@Override
-	public void bindTo(MeterRegistry registry) {
-		this.registries.add(registry);
-		bindStore(registry);
-		if (this.varve instanceof DefaultVarve store) {
-			bindAppends(store, registry);
-			bindCommits(store, registry);
-		}
-		ProcessorRegistry processors = this.varve.processors();
-		listenForProcessors(processors);
-		for (String name : processors.names()) {
-			ProcessorMeters.register(processors, name, registry);
+	public synchronized void opened(Varve varve) {
+		this.varve = varve;
+		for (Bound meters : this.bound) {
+			bindStore(varve, meters.registry);
 		}
 	}
 
-	private void bindStore(MeterRegistry registry) {
-		gauge(registry, "varve.head.position", "Position of the last event in the log", null,
-				(varve) -> varve.headPosition());
-		gauge(registry, "varve.streams", "Number of streams", null, (varve) -> varve.streamCount());
-		gauge(registry, "varve.storage.used", "Bytes in use in the data file", BaseUnits.BYTES,
-				(varve) -> storeInfo(varve).usedBytes());
-		gauge(registry, "varve.storage.map.size", "Current size of the memory map; it grows when it fills",
-				BaseUnits.BYTES, (varve) -> storeInfo(varve).mapSize());
+	@Override
+	public AppendScope appendStarted(AppendStart append) {
+		return (end) -> {
+			for (Bound meters : this.bound) {
+				meters.appends.get(end.outcome()).record(end.nanos(), TimeUnit.NANOSECONDS);
+			}
+		};
 	}
 
-	private void gauge(MeterRegistry registry, String name, String description, String baseUnit,
+	@Override
+	public void committed(Commit commit) {
+		if (commit.events() > 0) {
+			for (Bound meters : this.bound) {
+				meters.batchSize.record(commit.events());
+			}
+		}
+	}
+
+	@Override
+	public void processorRegistered(String name) {
+		Varve store = this.varve;
+		if (store != null) {
+			for (Bound meters : this.bound) {
+				ProcessorMeters.register(store.processors(), name, meters.registry);
+			}
+		}
+	}
+
+	private static void bindStore(Varve varve, MeterRegistry registry) {
+		gauge(varve, registry, "varve.head.position", "Position of the last event in the log", null,
+				Varve::headPosition);
+		gauge(varve, registry, "varve.streams", "Number of streams", null, Varve::streamCount);
+		gauge(varve, registry, "varve.storage.used", "Bytes in use in the data file", BaseUnits.BYTES,
+				(store) -> store.storeInfo().usedBytes());
+		gauge(varve, registry, "varve.storage.map.size", "Current size of the memory map; it grows when it fills",
+				BaseUnits.BYTES, (store) -> store.storeInfo().mapSize());
+		for (String name : varve.processors().names()) {
+			ProcessorMeters.register(varve.processors(), name, registry);
+		}
+	}
+
+	private static void gauge(Varve varve, MeterRegistry registry, String name, String description, String baseUnit,
 			ToDoubleFunction<Varve> value) {
-		Gauge.builder(name, this.varve, (varve) -> Guarded.value(varve.isOpen(), () -> value.applyAsDouble(varve)))
+		Gauge.builder(name, varve, (store) -> Guarded.value(store.isOpen(), () -> value.applyAsDouble(store)))
 			.description(description)
 			.baseUnit(baseUnit)
 			.strongReference(true)
 			.register(registry);
 	}
 
-	private static StoreInfo storeInfo(Varve varve) {
-		return varve.storeInfo();
-	}
+	/** The append and commit meters of one registry. */
+	private static final class Bound {
 
-	private static void bindAppends(DefaultVarve store, MeterRegistry registry) {
-		Map<AppendObserver.Outcome, Timer> timers = new EnumMap<>(AppendObserver.Outcome.class);
-		for (AppendObserver.Outcome outcome : AppendObserver.Outcome.values()) {
-			timers.put(outcome,
-					Timer.builder("varve.append")
-						.description("Time appends and transactions take, from the call to the durable commit")
-						.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-						.register(registry));
-		}
-		store.addAppendObserver((outcome, events, nanos) -> timers.get(outcome).record(nanos, TimeUnit.NANOSECONDS));
-	}
+		final MeterRegistry registry;
 
-	private static void bindCommits(DefaultVarve store, MeterRegistry registry) {
-		GroupCommitWriter writer = store.groupWriter();
-		if (writer == null) {
-			return; // read-only: nothing is committed here
-		}
-		DistributionSummary batchSize = DistributionSummary.builder("varve.commit.batch.size")
-			.description("Events per group commit (commits that carry only processor checkpoints are not counted)")
-			.baseUnit("events")
-			.register(registry);
-		writer.addListener((CommitListener.Commit commit) -> {
-			if (commit.events() > 0) {
-				batchSize.record(commit.events());
+		final Map<Outcome, Timer> appends = new EnumMap<>(Outcome.class);
+
+		final DistributionSummary batchSize;
+
+		Bound(MeterRegistry registry) {
+			this.registry = registry;
+			for (Outcome outcome : Outcome.values()) {
+				this.appends.put(outcome,
+						Timer.builder("varve.append")
+							.description("Time appends and transactions take, from the call to the durable commit")
+							.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+							.register(registry));
 			}
-		});
-	}
-
-	private void listenForProcessors(ProcessorRegistry processors) {
-		if (processors instanceof DefaultProcessorRegistry registry) {
-			synchronized (this) {
-				if (this.listening) {
-					return;
-				}
-				this.listening = true;
-			}
-			registry.addRegistrationListener((name) -> {
-				for (MeterRegistry meterRegistry : this.registries) {
-					ProcessorMeters.register(processors, name, meterRegistry);
-				}
-			});
+			this.batchSize = DistributionSummary.builder("varve.commit.batch.size")
+				.description("Events per group commit (commits that carry only processor checkpoints are not counted)")
+				.baseUnit("events")
+				.register(registry);
 		}
+
 	}
 
 }

@@ -44,8 +44,14 @@ class VarveMetricsTests {
 
 	@BeforeEach
 	void open() {
-		this.varve = Varve.builder().path(this.dir).durability(Durability.NO_SYNC).clock(this.clock).open();
-		new VarveMetrics(this.varve).bindTo(this.registry);
+		VarveMetrics metrics = new VarveMetrics();
+		this.varve = Varve.builder()
+			.path(this.dir)
+			.durability(Durability.NO_SYNC)
+			.clock(this.clock)
+			.listener(metrics)
+			.open();
+		metrics.bindTo(this.registry);
 	}
 
 	@AfterEach

@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.BeanUtils;
 
-import io.varve.boot.autoconfigure.processor.ProcessorOverrides;
+import io.varve.boot.autoconfigure.ProcessorOverrides;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -17,7 +17,9 @@ import io.varve.boot.metrics.VarveMetrics;
 /**
  * Auto-configuration of Varve's Micrometer meters ({@code varve.*}). Needs Micrometer on
  * the classpath and a {@link MeterRegistry}; Spring Boot binds the {@link VarveMetrics}
- * bean to it.
+ * bean to it, and the auto-configured store registers it as one of its
+ * {@link io.varve.VarveListener listeners}. A store you build yourself needs
+ * {@code builder.listener(varveMetrics)} for its append and commit meters.
  */
 @AutoConfiguration(after = { VarveAutoConfiguration.class, VarveProcessorAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -28,8 +30,8 @@ public final class VarveMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	VarveMetrics varveMetrics(Varve varve) {
-		return new VarveMetrics(varve);
+	VarveMetrics varveMetrics() {
+		return new VarveMetrics();
 	}
 
 }

@@ -11,7 +11,7 @@ import org.springframework.util.ReflectionUtils;
 
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
-import io.varve.core.codec.EventTypeRegistry;
+import io.varve.EventTypes;
 import io.varve.processor.ProcessorContext;
 import io.varve.processor.ProjectionStore;
 import io.varve.processor.ProjectionView;
@@ -116,7 +116,7 @@ final class HandlerMethod {
 			return;
 		}
 		try {
-			EventTypeRegistry.nameOf(type);
+			EventTypes.nameOf(type);
 		}
 		catch (InvalidArgumentException ex) {
 			throw unknownParameter(beanName, method, index, type);

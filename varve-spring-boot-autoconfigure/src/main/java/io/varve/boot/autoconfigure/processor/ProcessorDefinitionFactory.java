@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.Environment;
 
+import io.varve.boot.autoconfigure.ProcessorOverrides;
 import io.varve.EventFilter;
 import io.varve.VarveException;
 import io.varve.boot.VarveProcessor;
@@ -45,21 +46,21 @@ final class ProcessorDefinitionFactory {
 	}
 
 	/**
-	 * Builds the definition of an endpoint.
-	 * @param endpoint the endpoint
+	 * Builds the definition of a processor bean.
+	 * @param processorBean the processor bean
 	 * @param overrides its overrides
 	 * @return the definition
 	 * @throws BeanInitializationException naming the bean and the bad setting
 	 */
-	ProcessorDefinition definition(ProcessorEndpoint endpoint, ProcessorOverrides overrides) {
-		VarveProcessor annotation = endpoint.annotation();
-		String where = "@VarveProcessor bean '" + endpoint.beanName() + "' (processor '" + endpoint.name()
-				+ "', properties " + PREFIX + "." + endpoint.name() + ".*)";
+	ProcessorDefinition definition(ProcessorBean processorBean, ProcessorOverrides overrides) {
+		VarveProcessor annotation = processorBean.annotation();
+		String where = "@VarveProcessor bean '" + processorBean.beanName() + "' (processor '" + processorBean.name()
+				+ "', properties " + PREFIX + "." + processorBean.name() + ".*)";
 		try {
-			ProcessorDefinition.Builder builder = ProcessorDefinition.builder(endpoint.name())
-				.handler(endpoint.dispatcher())
-				.filter(filter(annotation, endpoint))
-				.decodes(endpoint.eventClasses().toArray(Class<?>[]::new))
+			ProcessorDefinition.Builder builder = ProcessorDefinition.builder(processorBean.name())
+				.handler(processorBean.dispatcher())
+				.filter(filter(annotation, processorBean))
+				.decodes(processorBean.eventClasses().toArray(Class<?>[]::new))
 				.batchSize(pick(overrides.getBatchSize(), annotation::batchSize))
 				.startPosition(pick(overrides.getStartPosition(), annotation::startPosition))
 				.errorPolicy(pick(overrides.getErrorPolicy(), annotation::errorPolicy))
@@ -68,8 +69,8 @@ final class ProcessorDefinitionFactory {
 						pick(overrides.getMaxBackoff(), () -> duration(annotation.maxBackoff())),
 						pick(overrides.getBackoffMultiplier(), annotation::backoffMultiplier)))
 				.stallTimeout(pick(overrides.getStallTimeout(), () -> duration(annotation.stallTimeout())));
-			if (endpoint.reset() != null) {
-				builder.onReset(endpoint.reset());
+			if (processorBean.reset() != null) {
+				builder.onReset(processorBean.reset());
 			}
 			return builder.build();
 		}
@@ -78,7 +79,7 @@ final class ProcessorDefinitionFactory {
 		}
 	}
 
-	private EventFilter filter(VarveProcessor annotation, ProcessorEndpoint endpoint) {
+	private EventFilter filter(VarveProcessor annotation, ProcessorBean processorBean) {
 		EventFilter filter = EventFilter.all();
 		if (annotation.categories().length > 0) {
 			filter = filter.withCategories(resolve(annotation.categories()));
@@ -90,7 +91,7 @@ final class ProcessorDefinitionFactory {
 			filter = filter.withEventTypes(resolve(annotation.eventTypes()));
 		}
 		else {
-			List<String> derived = endpoint.derivedEventTypes();
+			List<String> derived = processorBean.derivedEventTypes();
 			if (derived != null && !derived.isEmpty()) {
 				// Events no handler takes are skipped by their envelope, never decoded.
 				filter = filter.withEventTypes(derived.toArray(String[]::new));

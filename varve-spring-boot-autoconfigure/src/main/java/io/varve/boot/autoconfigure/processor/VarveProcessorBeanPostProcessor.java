@@ -23,6 +23,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.env.Environment;
 
+import io.varve.boot.autoconfigure.ProcessorOverrides;
 import io.varve.VarveException;
 import io.varve.boot.VarveHandler;
 import io.varve.boot.VarveProcessor;
@@ -42,7 +43,7 @@ public final class VarveProcessorBeanPostProcessor
 
 	private final Set<Class<?>> plainClasses = ConcurrentHashMap.newKeySet();
 
-	private final List<ProcessorEndpoint> endpoints = Collections.synchronizedList(new ArrayList<>());
+	private final List<ProcessorBean> processorBeans = Collections.synchronizedList(new ArrayList<>());
 
 	private final List<RegisteredProcessor> registered = Collections.synchronizedList(new ArrayList<>());
 
@@ -83,7 +84,7 @@ public final class VarveProcessorBeanPostProcessor
 			return bean;
 		}
 		String name = new ProcessorDefinitionFactory(this.environment).name(annotation);
-		this.endpoints.add(ProcessorEndpoint.of(beanName, name, bean, annotation, handlers,
+		this.processorBeans.add(ProcessorBean.of(beanName, name, bean, annotation, handlers,
 				annotatedMethods(target, VarveReset.class)));
 		return bean;
 	}
@@ -103,31 +104,33 @@ public final class VarveProcessorBeanPostProcessor
 	public void afterSingletonsInstantiated() {
 		checkUniqueNames();
 		new UnknownProcessorNamesReporter(this.environment)
-			.report(List.copyOf(this.endpoints).stream().map(ProcessorEndpoint::name).toList());
+			.report(List.copyOf(this.processorBeans).stream().map(ProcessorBean::name).toList());
 		ProcessorRegistry registry = this.beanFactory.getBean(ProcessorRegistry.class);
 		ProcessorDefinitionFactory factory = new ProcessorDefinitionFactory(this.environment);
-		for (ProcessorEndpoint endpoint : List.copyOf(this.endpoints)) {
-			ProcessorOverrides overrides = factory.overrides(endpoint.name());
-			ProcessorDefinition definition = factory.definition(endpoint, overrides);
+		for (ProcessorBean processorBean : List.copyOf(this.processorBeans)) {
+			ProcessorOverrides overrides = factory.overrides(processorBean.name());
+			ProcessorDefinition definition = factory.definition(processorBean, overrides);
 			try {
 				registry.register(definition);
 			}
 			catch (VarveException ex) {
-				throw new BeanInitializationException("Cannot register @VarveProcessor bean '" + endpoint.beanName()
-						+ "' as processor '" + endpoint.name() + "': " + ex.getMessage(), ex);
+				throw new BeanInitializationException(
+						"Cannot register @VarveProcessor bean '" + processorBean.beanName() + "' as processor '"
+								+ processorBean.name() + "': " + ex.getMessage(),
+						ex);
 			}
-			this.registered.add(new RegisteredProcessor(endpoint.name(), endpoint.beanName(),
+			this.registered.add(new RegisteredProcessor(processorBean.name(), processorBean.beanName(),
 					!Boolean.FALSE.equals(overrides.getEnabled())));
 		}
 	}
 
 	private void checkUniqueNames() {
-		Map<String, ProcessorEndpoint> byName = new LinkedHashMap<>();
-		for (ProcessorEndpoint endpoint : List.copyOf(this.endpoints)) {
-			ProcessorEndpoint other = byName.putIfAbsent(endpoint.name(), endpoint);
+		Map<String, ProcessorBean> byName = new LinkedHashMap<>();
+		for (ProcessorBean processorBean : List.copyOf(this.processorBeans)) {
+			ProcessorBean other = byName.putIfAbsent(processorBean.name(), processorBean);
 			if (other != null) {
-				throw new BeanInitializationException("Processor name '" + endpoint.name() + "' is used by beans '"
-						+ other.beanName() + "' and '" + endpoint.beanName()
+				throw new BeanInitializationException("Processor name '" + processorBean.name() + "' is used by beans '"
+						+ other.beanName() + "' and '" + processorBean.beanName()
 						+ "'; each processor keeps its checkpoint under its name, so give one of them another "
 						+ "name with @VarveProcessor(name = \"...\")");
 			}

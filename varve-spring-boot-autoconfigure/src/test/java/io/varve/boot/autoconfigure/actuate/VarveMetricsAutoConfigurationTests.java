@@ -72,8 +72,7 @@ class VarveMetricsAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenTheUserDefinesVarveMetrics() {
-		withMicrometer()
-			.withBean("myMetrics", VarveMetrics.class, () -> new VarveMetrics(Varve.open(this.dir.resolve("mine"))))
+		withMicrometer().withBean("myMetrics", VarveMetrics.class, VarveMetrics::new)
 			.run((context) -> assertThat(context).getBean(VarveMetrics.class).isSameAs(context.getBean("myMetrics")));
 	}
 

@@ -1,4 +1,4 @@
-package io.varve.boot.autoconfigure.processor;
+package io.varve.boot.autoconfigure;
 
 import java.time.Duration;
 

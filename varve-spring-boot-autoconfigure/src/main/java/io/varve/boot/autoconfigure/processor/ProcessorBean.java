@@ -11,13 +11,13 @@ import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.util.StringUtils;
 
 import io.varve.boot.VarveProcessor;
-import io.varve.core.codec.EventTypeRegistry;
+import io.varve.EventTypes;
 
 /**
  * A {@code @VarveProcessor} bean as found: its handler methods, checked, and its reset
  * method.
  */
-final class ProcessorEndpoint {
+final class ProcessorBean {
 
 	private final String beanName;
 
@@ -33,7 +33,7 @@ final class ProcessorEndpoint {
 
 	private final HandlerDispatcher dispatcher;
 
-	private ProcessorEndpoint(String beanName, String name, VarveProcessor annotation, List<HandlerMethod> typed,
+	private ProcessorBean(String beanName, String name, VarveProcessor annotation, List<HandlerMethod> typed,
 			List<HandlerMethod> untyped, ResetMethod reset) {
 		this.beanName = beanName;
 		this.name = name;
@@ -52,11 +52,11 @@ final class ProcessorEndpoint {
 	 * @param annotation its annotation
 	 * @param handlers its {@code @VarveHandler} methods, as declared on the target class
 	 * @param resets its {@code @VarveReset} methods
-	 * @return the endpoint
+	 * @return the processor bean
 	 * @throws BeanInitializationException naming the bean, the method and what to change
 	 */
-	static ProcessorEndpoint of(String beanName, String name, Object bean, VarveProcessor annotation,
-			Set<Method> handlers, Set<Method> resets) {
+	static ProcessorBean of(String beanName, String name, Object bean, VarveProcessor annotation, Set<Method> handlers,
+			Set<Method> resets) {
 		if (handlers.isEmpty()) {
 			throw new BeanInitializationException("Bean '" + beanName + "' is a @VarveProcessor without "
 					+ "@VarveHandler methods; annotate the methods that handle events with @VarveHandler");
@@ -85,9 +85,9 @@ final class ProcessorEndpoint {
 		}
 		ResetMethod reset = resets.isEmpty() ? null : ResetMethod.of(beanName, bean, resets.iterator().next());
 		String processorName = StringUtils.hasText(name) ? name : beanName;
-		ProcessorEndpoint endpoint = new ProcessorEndpoint(beanName, processorName, annotation, typed, untyped, reset);
-		endpoint.checkDispatch();
-		return endpoint;
+		ProcessorBean processorBean = new ProcessorBean(beanName, processorName, annotation, typed, untyped, reset);
+		processorBean.checkDispatch();
+		return processorBean;
 	}
 
 	/** Fails start-up when a known event class fits two handlers equally well. */
@@ -150,7 +150,7 @@ final class ProcessorEndpoint {
 			if (!concreteClasses(handler.eventType(), classes)) {
 				return null;
 			}
-			classes.forEach((type) -> names.add(EventTypeRegistry.nameOf(type)));
+			classes.forEach((type) -> names.add(EventTypes.nameOf(type)));
 		}
 		return new ArrayList<>(names);
 	}

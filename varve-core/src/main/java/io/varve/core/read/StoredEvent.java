@@ -1,0 +1,207 @@
+package io.varve.core.read;
+
+import java.nio.charset.CharacterCodingException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.varve.CorruptDataException;
+import io.varve.InvalidArgumentException;
+import io.varve.RecordedEvent;
+import io.varve.UnknownEventTypeException;
+import io.varve.core.codec.Envelope;
+import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.Names;
+import io.varve.core.codec.PayloadCodec;
+
+/**
+ * A {@link RecordedEvent} read from the store: the envelope bytes, checked once, with
+ * fields read from them on demand and the payload decoded on the first call that needs
+ * it.
+ */
+public final class StoredEvent implements RecordedEvent {
+
+	private final byte[] envelope;
+
+	private final UnsafeBuffer buffer;
+
+	private final PayloadCodec codec;
+
+	private final EventTypeRegistry registry;
+
+	private String type;
+
+	private String stream;
+
+	private volatile Object data;
+
+	/**
+	 * Wraps a stored envelope: the bytes are checked and then owned by this object.
+	 * @param envelope the envelope bytes
+	 * @param codec the payload codec
+	 * @param registry the event type registry
+	 * @throws CorruptDataException if the bytes are not a valid envelope
+	 */
+	public StoredEvent(byte[] envelope, PayloadCodec codec, EventTypeRegistry registry) {
+		this.envelope = envelope;
+		this.buffer = new UnsafeBuffer(envelope);
+		this.codec = codec;
+		this.registry = registry;
+		Envelope.validate(this.buffer);
+	}
+
+	@Override
+	public long position() {
+		return Envelope.position(this.buffer);
+	}
+
+	@Override
+	public long version() {
+		return Envelope.version(this.buffer);
+	}
+
+	@Override
+	public UUID id() {
+		return Envelope.id(this.buffer);
+	}
+
+	@Override
+	public Instant timestamp() {
+		long micros = Envelope.timestampMicros(this.buffer);
+		return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+	}
+
+	@Override
+	public long timestampMicros() {
+		return Envelope.timestampMicros(this.buffer);
+	}
+
+	@Override
+	public UUID correlationId() {
+		return Envelope.correlationId(this.buffer);
+	}
+
+	@Override
+	public UUID causationId() {
+		return Envelope.causationId(this.buffer);
+	}
+
+	@Override
+	public String type() {
+		String result = this.type;
+		if (result == null) {
+			result = text(Envelope.typeOffset(this.buffer), Envelope.typeLength(this.buffer), "type name");
+			this.type = result;
+		}
+		return result;
+	}
+
+	@Override
+	public String stream() {
+		String result = this.stream;
+		if (result == null) {
+			result = text(Envelope.streamOffset(this.buffer), Envelope.streamLength(this.buffer), "stream name");
+			this.stream = result;
+		}
+		return result;
+	}
+
+	@Override
+	public Optional<Class<?>> dataClass() {
+		return this.registry.classFor(type());
+	}
+
+	@Override
+	public Object data() {
+		Object result = this.data;
+		if (result == null) {
+			Class<?> type = this.registry.classFor(type())
+				.orElseThrow(() -> new UnknownEventTypeException("No class is registered for event type '" + type()
+						+ "' (event " + id() + " at position " + position()
+						+ "); register it with Varve.builder().eventTypes(...) or read it with dataAs(YourClass.class)"));
+			result = dataAs(type);
+			this.data = result;
+		}
+		return result;
+	}
+
+	@Override
+	public <T> T dataAs(Class<T> type) {
+		if (type == null) {
+			throw new InvalidArgumentException("Class to decode into must not be null");
+		}
+		if (this.data != null && type.isInstance(this.data)) {
+			return type.cast(this.data);
+		}
+		return this.codec.decode(this.envelope, Envelope.payloadOffset(this.buffer),
+				Envelope.payloadLength(this.buffer), type, () -> describe("payload"));
+	}
+
+	@Override
+	public byte[] rawData() {
+		int offset = Envelope.payloadOffset(this.buffer);
+		return Arrays.copyOfRange(this.envelope, offset, offset + Envelope.payloadLength(this.buffer));
+	}
+
+	@Override
+	public int dataSize() {
+		return Envelope.payloadLength(this.buffer);
+	}
+
+	@Override
+	public boolean hasMetadata() {
+		return Envelope.metadataOffset(this.buffer) >= 0;
+	}
+
+	@Override
+	public Map<String, Object> metadata() {
+		int offset = Envelope.metadataOffset(this.buffer);
+		if (offset < 0) {
+			return Map.of();
+		}
+		return this.codec.decodeMap(this.envelope, offset, Envelope.metadataLength(this.buffer), describe("metadata"));
+	}
+
+	@Override
+	public <T> T metadataAs(Class<T> type) {
+		if (type == null) {
+			throw new InvalidArgumentException("Class to decode into must not be null");
+		}
+		int offset = Envelope.metadataOffset(this.buffer);
+		if (offset < 0) {
+			return null;
+		}
+		return this.codec.decode(this.envelope, offset, Envelope.metadataLength(this.buffer), type,
+				describe("metadata"));
+	}
+
+	@Override
+	public byte[] envelope() {
+		return this.envelope.clone();
+	}
+
+	private String text(int offset, int length, String what) {
+		try {
+			return Names.decodeUtf8(this.envelope, offset, length);
+		}
+		catch (CharacterCodingException ex) {
+			throw new CorruptDataException("The " + what + " of the event at position " + position()
+					+ " is not valid UTF-8; the store file is damaged, restore it from a backup", ex);
+		}
+	}
+
+	private String describe(String what) {
+		return "the " + what + " of event " + id() + " (type '" + type() + "', position " + position() + ")";
+	}
+
+	@Override
+	public String toString() {
+		return "RecordedEvent[position=" + position() + ", stream=" + stream() + ", version=" + version() + ", type="
+				+ type() + ", id=" + id() + "]";
+	}
+
+}
