@@ -87,6 +87,8 @@ public class VarveProperties {
 
 	private final Processors processors = new Processors();
 
+	private final Observations observations = new Observations();
+
 	/**
 	 * Per-processor settings, by processor name, overriding the @VarveProcessor
 	 * attributes. Names match loosely: 'accountBalances' and 'account-balances' are the
@@ -188,6 +190,32 @@ public class VarveProperties {
 
 	public Map<String, ProcessorOverrides> getProcessor() {
 		return this.processor;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
+	}
+
+	/**
+	 * Micrometer observations of appends and processor handler invocations.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether to observe appends and handler invocations (timers, and traces that run
+		 * from the request that appended an event to the processors that handle it) when
+		 * an ObservationRegistry bean exists.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

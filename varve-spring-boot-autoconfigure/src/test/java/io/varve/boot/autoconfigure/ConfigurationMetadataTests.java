@@ -118,13 +118,16 @@ class ConfigurationMetadataTests {
 			.stream()
 			.filter((line) -> !line.isBlank())
 			.toList();
-		assertThat(imports).hasSize(5).allSatisfy((name) -> assertThat(conditions).containsKey(name));
+		assertThat(imports).hasSize(6).allSatisfy((name) -> assertThat(conditions).containsKey(name));
 		assertThat(conditions
 			.getProperty("io.varve.boot.autoconfigure.actuate.VarveMetricsAutoConfiguration.ConditionalOnClass"))
 			.isEqualTo("io.micrometer.core.instrument.binder.MeterBinder,io.micrometer.core.instrument.MeterRegistry");
 		assertThat(conditions
 			.getProperty("io.varve.boot.autoconfigure.processor.VarveProcessorAutoConfiguration.AutoConfigureAfter"))
 			.isEqualTo(VarveAutoConfiguration.class.getName());
+		assertThat(conditions.getProperty(
+				"io.varve.boot.autoconfigure.observation.VarveObservationAutoConfiguration.ConditionalOnClass"))
+			.isEqualTo("io.micrometer.observation.ObservationRegistry");
 	}
 
 	private Map<String, JsonNode> properties() {
