@@ -5,7 +5,7 @@ import io.varve.core.codec.EventTypeRegistry;
 /**
  * The names events are stored under. A class's type name is the value of its
  * {@link EventType} annotation, else its simple name; {@link RecordedEvent#type()} and
- * {@link EventFilter#types(String...)} use it.
+ * {@link EventFilter#eventTypes(String...)} use it.
  *
  * <pre>{@code
  * String name = EventTypes.nameOf(Deposited.class); // "Deposited", or its @EventType value

@@ -13,8 +13,8 @@ import org.lmdbjava.DirectBufferProxy;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 
-import io.varve.Durability;
 import io.varve.StorageException;
+import io.varve.core.storage.CommitSync;
 import io.varve.core.storage.StorageConfig;
 import io.varve.core.storage.StoreDirectory;
 import io.varve.core.storage.StoreLock;
@@ -167,10 +167,10 @@ final class LmdbEnvironment {
 		// Reader slots belong to transactions, not threads: any thread may read, and
 		// pooled snapshots move between threads.
 		flags.add(EnvFlags.MDB_NOTLS);
-		if (config.durability() == Durability.NO_META_SYNC) {
+		if (config.commitSync() == CommitSync.DATA_ONLY) {
 			flags.add(EnvFlags.MDB_NOMETASYNC);
 		}
-		else if (config.durability() == Durability.NO_SYNC) {
+		else if (config.commitSync() == CommitSync.NONE) {
 			flags.add(EnvFlags.MDB_NOSYNC);
 		}
 		if (config.readOnly()) {

@@ -12,7 +12,6 @@ import org.lmdbjava.Env;
 import org.lmdbjava.EnvInfo;
 import org.lmdbjava.Txn;
 
-import io.varve.Durability;
 import io.varve.StorageException;
 import io.varve.VarveClosedException;
 import io.varve.core.storage.AuxTable;
@@ -96,10 +95,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.reads = new LmdbReads(this, env, this.mapGuard, info.maxReaders);
 		this.mapSize = info.mapSize;
 		this.dataBytes = (info.lastPageNumber + 1) * env.stat().pageSize;
-		// Only commits that flush wait for the file system's journal when they grow the
-		// file.
 		this.preallocator = Preallocator.start(this, lock.directory().resolve(DataFileCheck.DATA_FILE),
-				config.preallocate() && !config.readOnly() && config.durability() != Durability.NO_SYNC);
+				config.preallocate() && !config.readOnly());
 	}
 
 	/**

@@ -2,22 +2,21 @@ package io.varve.core.storage;
 
 import java.nio.file.Path;
 
-import io.varve.Durability;
-
 /**
  * What a storage engine needs to open a store.
  *
  * @param directory the store directory
  * @param initialMapSize the map size a new store starts with, in bytes
  * @param maxMapSize the largest the map may grow to, in bytes
- * @param durability the sync policy of commits
+ * @param commitSync what each commit flushes to the device
  * @param maxReaders the most read transactions open at once, across processes
  * @param readOnly whether to open for reading only
- * @param preallocate whether to keep zeroed space ahead of the data file where that pays
+ * @param preallocate whether to keep zeroed space ahead of the data file (decided by the
+ * durability policy: it pays only where commits flush)
  * @param groupAccess whether the owner's group may read the store (see
  * {@link StoreDirectory})
  */
-public record StorageConfig(Path directory, long initialMapSize, long maxMapSize, Durability durability, int maxReaders,
+public record StorageConfig(Path directory, long initialMapSize, long maxMapSize, CommitSync commitSync, int maxReaders,
 		boolean readOnly, boolean preallocate, boolean groupAccess) {
 
 }

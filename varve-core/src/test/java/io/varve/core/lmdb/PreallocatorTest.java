@@ -21,6 +21,7 @@ import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
+import io.varve.core.durability.DurabilityPolicy;
 import io.varve.core.storage.StorageConfig;
 import io.varve.testing.SmallDisk;
 
@@ -186,7 +187,9 @@ class PreallocatorTest {
 	}
 
 	private StorageConfig config(Durability durability, boolean readOnly, boolean preallocate) {
-		return new StorageConfig(this.dir, 1 << 20, 256L << 20, durability, 126, readOnly, preallocate, false);
+		DurabilityPolicy policy = new DurabilityPolicy(durability, null);
+		return new StorageConfig(this.dir, 1 << 20, 256L << 20, policy.commitSync(), 126, readOnly,
+				policy.preallocates(preallocate), false);
 	}
 
 	private Path dataFile() {
