@@ -1,14 +1,9 @@
 package io.varve.core.write;
 
-import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,21 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import io.varve.StorageException;
-import io.varve.StoreFullException;
 import io.varve.VarveClosedException;
 import io.varve.VarveException;
-import io.varve.core.storage.MapFullSignal;
 import io.varve.core.storage.StorageEngine;
-import io.varve.core.storage.WriteTxn;
 import io.varve.core.util.Threads;
 
 /**
- * The single writer. Callers encode their events on their own threads and queue requests;
- * this thread drains whatever is queued, applies each request in one transaction, and
- * commits them together with one sync (group commit). A request that fails its own checks
- * fails alone. When the map is full the transaction is aborted, the map grown and the
- * same group applied again, so nobody sees the map fill up.
+ * The single writer: the queue, the writer thread and the hand-over of results. Callers
+ * encode their events on their own threads and queue requests; this thread drains
+ * whatever is queued, up to a group's limits, and has {@link GroupTransaction} commit
+ * them in one transaction with one sync (group commit); then it wakes the callers
+ * (waiting ones at once, asynchronous ones on a completion thread, so their callbacks
+ * never run on the writer).
  *
  * <p>
  * A caller waiting for its append, who finds nothing queued or in progress, commits its
@@ -42,8 +34,6 @@ import io.varve.core.util.Threads;
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
-	private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
-
 	/** Most events in one group; larger requests still commit alone. */
 	static final int MAX_GROUP_EVENTS = 16_384;
 
@@ -52,17 +42,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private static final int QUEUE_CAPACITY = 65_536;
 
-	/** Marks "the map is at its maximum size" in {@link #grow()}. */
-	private static final RuntimeException STORE_FULL = new RuntimeException("store full", null, false, false) {
-		private static final long serialVersionUID = 1L;
-
-	};
-
-	private final StorageEngine engine;
-
-	private final Clock clock;
-
 	private final String name;
+
+	private final GroupTransaction transaction;
 
 	private final RequestQueue<WriteRequest<?>> queue = new RequestQueue<>(QUEUE_CAPACITY);
 
@@ -73,8 +55,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	/** Requests submitted and not yet finished, queued or being committed. */
 	private final AtomicInteger outstanding = new AtomicInteger();
-
-	private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final ExecutorService completions;
 
@@ -99,10 +79,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private boolean accepting = true;
 
-	private volatile long headPosition;
-
-	private long lastMicros;
-
 	/**
 	 * Starts the writer thread.
 	 * @param engine the storage engine
@@ -113,11 +89,8 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * backwards in the log
 	 */
 	public GroupCommitWriter(StorageEngine engine, Clock clock, String name, long headPosition, long lastMicros) {
-		this.engine = engine;
-		this.clock = clock;
 		this.name = name;
-		this.headPosition = headPosition;
-		this.lastMicros = lastMicros;
+		this.transaction = new GroupTransaction(engine, clock, name, headPosition, lastMicros, this::finish);
 		this.completions = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread completer = new Thread(runnable, "varve-completion[" + name + "]");
 			completer.setDaemon(true);
@@ -196,7 +169,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 			return false;
 		}
 		try {
-			commit(List.of(request));
+			this.transaction.commit(List.of(request));
 			return true;
 		}
 		finally {
@@ -209,7 +182,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * @param listener the listener
 	 */
 	public void addListener(CommitListener listener) {
-		this.listeners.add(listener);
+		this.transaction.addListener(listener);
 	}
 
 	/**
@@ -217,7 +190,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * @param listener the listener
 	 */
 	public void removeListener(CommitListener listener) {
-		this.listeners.remove(listener);
+		this.transaction.removeListener(listener);
 	}
 
 	/**
@@ -232,7 +205,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	/** The head position after the last commit. */
 	public long headPosition() {
-		return this.headPosition;
+		return this.transaction.headPosition();
 	}
 
 	private void run() {
@@ -264,7 +237,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 			}
 			this.commitLock.lock();
 			try {
-				commit(group);
+				this.transaction.commit(group);
 			}
 			finally {
 				this.commitLock.unlock();
@@ -273,135 +246,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 		}
 	}
 
-	private void commit(List<WriteRequest<?>> group) {
-		Map<WriteRequest<?>, RuntimeException> rejected = new IdentityHashMap<>();
-		while (true) {
-			long started = System.nanoTime();
-			WriteTxn txn;
-			try {
-				txn = this.engine.beginWrite();
-			}
-			catch (RuntimeException ex) {
-				finish(group, storageFailure(ex));
-				return;
-			}
-			WriteContext context = new WriteContext(txn, this.headPosition, nextMicros());
-			long applied;
-			try {
-				applyAll(group, rejected, context);
-				applied = System.nanoTime();
-				txn.commit();
-			}
-			catch (RetryWithout retry) {
-				txn.close();
-				rejected.put(retry.request, retry.request.failure);
-				continue;
-			}
-			catch (MapFullSignal full) {
-				txn.close();
-				RuntimeException growFailure = grow();
-				if (growFailure == null) {
-					continue;
-				}
-				if (growFailure != STORE_FULL) {
-					finish(group, growFailure);
-				}
-				else if (group.size() > 1) {
-					// Full for good: commit each request on its own, so that those that
-					// still fit are written and only those that do not fail.
-					for (WriteRequest<?> request : group) {
-						commit(List.of(request));
-					}
-				}
-				else {
-					finish(group, new StoreFullException("The store reached its maximum size of "
-							+ this.engine.stats().maxMapSize() + " bytes; the append was not written. Raise the limit "
-							+ "(VarveBuilder.maxMapSize, property varve.max-map-size) or move old data out"));
-				}
-				return;
-			}
-			catch (RuntimeException | Error ex) {
-				txn.close();
-				finish(group, storageFailure(ex));
-				return;
-			}
-			this.headPosition = context.head();
-			notifyListeners(group, context, System.nanoTime() - started, applied - started);
-			finish(group, null);
-			return;
-		}
-	}
-
-	private void applyAll(List<WriteRequest<?>> group, Map<WriteRequest<?>, RuntimeException> rejected,
-			WriteContext context) {
-		for (WriteRequest<?> request : group) {
-			request.result = null;
-			request.failure = rejected.get(request);
-			if (request.failure != null) {
-				continue;
-			}
-			long headBefore = context.head();
-			try {
-				apply(request, context);
-			}
-			catch (VarveException ex) {
-				request.failure = ex;
-				if (context.head() != headBefore) {
-					// It wrote before failing: redo the group without it.
-					throw new RetryWithout(request);
-				}
-			}
-		}
-	}
-
-	private static <R> void apply(WriteRequest<R> request, WriteContext context) {
-		request.result = request.apply(context);
-	}
-
-	/**
-	 * Grows the map: null when it grew, {@link #STORE_FULL} at the maximum, else why not.
-	 */
-	private RuntimeException grow() {
-		try {
-			return this.engine.grow() ? null : STORE_FULL;
-		}
-		catch (RuntimeException ex) {
-			LOG.log(Level.ERROR, "Could not grow the map of Varve store " + this.name, ex);
-			return storageFailure(ex);
-		}
-	}
-
-	private long nextMicros() {
-		Instant now = this.clock.instant();
-		long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
-		this.lastMicros = Math.max(this.lastMicros, micros);
-		return this.lastMicros;
-	}
-
-	private void notifyListeners(List<WriteRequest<?>> group, WriteContext context, long nanos, long applyNanos) {
-		if (this.listeners.isEmpty()) {
-			return;
-		}
-		int succeeded = 0;
-		int events = 0;
-		for (WriteRequest<?> request : group) {
-			if (request.failure == null) {
-				succeeded++;
-				events += request.eventCount();
-			}
-		}
-		CommitListener.Commit commit = new CommitListener.Commit(context.head(), events, succeeded,
-				group.size() - succeeded, nanos, applyNanos);
-		for (CommitListener listener : this.listeners) {
-			try {
-				listener.committed(commit);
-			}
-			catch (RuntimeException ex) {
-				LOG.log(Level.WARNING, "A commit listener of Varve store " + this.name + " failed", ex);
-			}
-		}
-	}
-
+	/** Hands a committed (or failed) group's results to its callers. */
 	private void finish(List<WriteRequest<?>> group, RuntimeException groupFailure) {
 		// Done with the group but for waking its callers: a caller woken below finds the
 		// writer idle.
@@ -427,13 +272,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 			// Callers' callbacks run on the completion thread, never on the writer.
 			this.completions.execute(() -> toComplete.forEach(WriteRequest::complete));
 		}
-	}
-
-	private static RuntimeException storageFailure(Throwable ex) {
-		if (ex instanceof VarveException varve) {
-			return varve;
-		}
-		return new StorageException("The write failed and nothing in its group was written: " + ex, ex);
 	}
 
 	/**
@@ -475,19 +313,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static final class RetryWithout extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		private final transient WriteRequest<?> request;
-
-		RetryWithout(WriteRequest<?> request) {
-			super(null, null, false, false);
-			this.request = request;
-		}
-
 	}
 
 }

@@ -1,0 +1,248 @@
+package io.varve.core.write;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.varve.StorageException;
+import io.varve.StoreFullException;
+import io.varve.VarveException;
+import io.varve.core.storage.MapFullSignal;
+import io.varve.core.storage.StorageEngine;
+import io.varve.core.storage.WriteTxn;
+
+/**
+ * Commits one group of requests in one write transaction: applies each request, and
+ * commits them together. A request that fails its own checks fails alone; one that wrote
+ * before failing is taken out and the group applied again without it. When the map is
+ * full the transaction is aborted, the map grown and the same group applied again, so
+ * nobody sees the map fill up; at the maximum size each request is tried on its own, so
+ * those that still fit are written. Keeps the head position and the commit timestamps
+ * (never backwards), and tells the {@link CommitListener}s. Runs under the writer's
+ * commit lock, on whichever thread holds it.
+ */
+final class GroupTransaction {
+
+	private static final System.Logger LOG = System.getLogger(GroupTransaction.class.getName());
+
+	/** Marks "the map is at its maximum size" in {@link #grow()}. */
+	private static final RuntimeException STORE_FULL = new RuntimeException("store full", null, false, false) {
+		private static final long serialVersionUID = 1L;
+
+	};
+
+	private final StorageEngine engine;
+
+	private final Clock clock;
+
+	private final String name;
+
+	private final Finisher finisher;
+
+	private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile long headPosition;
+
+	private long lastMicros;
+
+	/**
+	 * @param engine the storage engine
+	 * @param clock the clock stamping commits
+	 * @param name the store's name, for messages
+	 * @param headPosition the head position at start
+	 * @param lastMicros the timestamp of the last event
+	 * @param finisher hands each group's results to its callers
+	 */
+	GroupTransaction(StorageEngine engine, Clock clock, String name, long headPosition, long lastMicros,
+			Finisher finisher) {
+		this.engine = engine;
+		this.clock = clock;
+		this.name = name;
+		this.headPosition = headPosition;
+		this.lastMicros = lastMicros;
+		this.finisher = finisher;
+	}
+
+	void addListener(CommitListener listener) {
+		this.listeners.add(listener);
+	}
+
+	void removeListener(CommitListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	long headPosition() {
+		return this.headPosition;
+	}
+
+	/**
+	 * Commits a group, then hands its results over; never throws.
+	 * @param group the requests, in the order they were queued
+	 */
+	void commit(List<WriteRequest<?>> group) {
+		Map<WriteRequest<?>, RuntimeException> rejected = new IdentityHashMap<>();
+		while (true) {
+			long started = System.nanoTime();
+			WriteTxn txn;
+			try {
+				txn = this.engine.beginWrite();
+			}
+			catch (RuntimeException ex) {
+				this.finisher.finish(group, storageFailure(ex));
+				return;
+			}
+			WriteContext context = new WriteContext(txn, this.headPosition, nextMicros());
+			long applied;
+			try {
+				applyAll(group, rejected, context);
+				applied = System.nanoTime();
+				txn.commit();
+			}
+			catch (RetryWithout retry) {
+				txn.close();
+				rejected.put(retry.request, retry.request.failure);
+				continue;
+			}
+			catch (MapFullSignal full) {
+				txn.close();
+				RuntimeException growFailure = grow();
+				if (growFailure == null) {
+					continue;
+				}
+				if (growFailure != STORE_FULL) {
+					this.finisher.finish(group, growFailure);
+				}
+				else if (group.size() > 1) {
+					// Full for good: commit each request on its own, so that those that
+					// still fit are written and only those that do not fail.
+					for (WriteRequest<?> request : group) {
+						commit(List.of(request));
+					}
+				}
+				else {
+					this.finisher.finish(group, new StoreFullException("The store reached its maximum size of "
+							+ this.engine.stats().maxMapSize() + " bytes; the append was not written. Raise the limit "
+							+ "(VarveBuilder.maxMapSize, property varve.max-map-size) or move old data out"));
+				}
+				return;
+			}
+			catch (RuntimeException | Error ex) {
+				txn.close();
+				this.finisher.finish(group, storageFailure(ex));
+				return;
+			}
+			this.headPosition = context.head();
+			notifyListeners(group, context, System.nanoTime() - started, applied - started);
+			this.finisher.finish(group, null);
+			return;
+		}
+	}
+
+	private void applyAll(List<WriteRequest<?>> group, Map<WriteRequest<?>, RuntimeException> rejected,
+			WriteContext context) {
+		for (WriteRequest<?> request : group) {
+			request.result = null;
+			request.failure = rejected.get(request);
+			if (request.failure != null) {
+				continue;
+			}
+			long headBefore = context.head();
+			try {
+				apply(request, context);
+			}
+			catch (VarveException ex) {
+				request.failure = ex;
+				if (context.head() != headBefore) {
+					// It wrote before failing: redo the group without it.
+					throw new RetryWithout(request);
+				}
+			}
+		}
+	}
+
+	private static <R> void apply(WriteRequest<R> request, WriteContext context) {
+		request.result = request.apply(context);
+	}
+
+	/**
+	 * Grows the map: null when it grew, {@link #STORE_FULL} at the maximum, else why not.
+	 */
+	private RuntimeException grow() {
+		try {
+			return this.engine.grow() ? null : STORE_FULL;
+		}
+		catch (RuntimeException ex) {
+			LOG.log(Level.ERROR, "Could not grow the map of Varve store " + this.name, ex);
+			return storageFailure(ex);
+		}
+	}
+
+	private long nextMicros() {
+		Instant now = this.clock.instant();
+		long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
+		this.lastMicros = Math.max(this.lastMicros, micros);
+		return this.lastMicros;
+	}
+
+	private void notifyListeners(List<WriteRequest<?>> group, WriteContext context, long nanos, long applyNanos) {
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		int succeeded = 0;
+		int events = 0;
+		for (WriteRequest<?> request : group) {
+			if (request.failure == null) {
+				succeeded++;
+				events += request.eventCount();
+			}
+		}
+		CommitListener.Commit commit = new CommitListener.Commit(context.head(), events, succeeded,
+				group.size() - succeeded, nanos, applyNanos);
+		for (CommitListener listener : this.listeners) {
+			try {
+				listener.committed(commit);
+			}
+			catch (RuntimeException ex) {
+				LOG.log(Level.WARNING, "A commit listener of Varve store " + this.name + " failed", ex);
+			}
+		}
+	}
+
+	private static RuntimeException storageFailure(Throwable ex) {
+		if (ex instanceof VarveException varve) {
+			return varve;
+		}
+		return new StorageException("The write failed and nothing in its group was written: " + ex, ex);
+	}
+
+	private static final class RetryWithout extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient WriteRequest<?> request;
+
+		RetryWithout(WriteRequest<?> request) {
+			super(null, null, false, false);
+			this.request = request;
+		}
+
+	}
+
+	/** Hands a group's results to its callers. */
+	@FunctionalInterface
+	interface Finisher {
+
+		/**
+		 * @param group the group
+		 * @param groupFailure why the whole group failed, or null when each request has
+		 * its own result or failure
+		 */
+		void finish(List<WriteRequest<?>> group, RuntimeException groupFailure);
+
+	}
+
+}
