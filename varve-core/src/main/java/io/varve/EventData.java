@@ -3,6 +3,8 @@ package io.varve;
 import java.util.Objects;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One event to append, with its optional envelope fields. Immutable; each {@code with...}
  * method returns a copy.
@@ -25,15 +27,16 @@ public final class EventData {
 
 	private final Object event;
 
-	private final UUID id;
+	private final @Nullable UUID id;
 
-	private final UUID correlationId;
+	private final @Nullable UUID correlationId;
 
-	private final UUID causationId;
+	private final @Nullable UUID causationId;
 
-	private final Object metadata;
+	private final @Nullable Object metadata;
 
-	private EventData(Object event, UUID id, UUID correlationId, UUID causationId, Object metadata) {
+	private EventData(Object event, @Nullable UUID id, @Nullable UUID correlationId, @Nullable UUID causationId,
+			@Nullable Object metadata) {
 		this.event = event;
 		this.id = id;
 		this.correlationId = correlationId;
@@ -63,7 +66,7 @@ public final class EventData {
 	 * @param id the id, or null to let Varve assign one
 	 * @return a copy with the id
 	 */
-	public EventData withId(UUID id) {
+	public EventData withId(@Nullable UUID id) {
 		return new EventData(this.event, id, this.correlationId, this.causationId, this.metadata);
 	}
 
@@ -72,7 +75,7 @@ public final class EventData {
 	 * @param correlationId the id, or null
 	 * @return a copy with the correlation id
 	 */
-	public EventData withCorrelationId(UUID correlationId) {
+	public EventData withCorrelationId(@Nullable UUID correlationId) {
 		return new EventData(this.event, this.id, correlationId, this.causationId, this.metadata);
 	}
 
@@ -81,7 +84,7 @@ public final class EventData {
 	 * @param causationId the id, or null
 	 * @return a copy with the causation id
 	 */
-	public EventData withCausationId(UUID causationId) {
+	public EventData withCausationId(@Nullable UUID causationId) {
 		return new EventData(this.event, this.id, this.correlationId, causationId, this.metadata);
 	}
 
@@ -103,7 +106,7 @@ public final class EventData {
 	 * @param metadata the metadata, or null for none
 	 * @return a copy with the metadata
 	 */
-	public EventData withMetadata(Object metadata) {
+	public EventData withMetadata(@Nullable Object metadata) {
 		return new EventData(this.event, this.id, this.correlationId, this.causationId, metadata);
 	}
 
@@ -113,22 +116,22 @@ public final class EventData {
 	}
 
 	/** The explicit event id, or null when Varve assigns one. */
-	public UUID id() {
+	public @Nullable UUID id() {
 		return this.id;
 	}
 
 	/** The correlation id, or null. */
-	public UUID correlationId() {
+	public @Nullable UUID correlationId() {
 		return this.correlationId;
 	}
 
 	/** The causation id, or null. */
-	public UUID causationId() {
+	public @Nullable UUID causationId() {
 		return this.causationId;
 	}
 
 	/** The metadata object, or null. */
-	public Object metadata() {
+	public @Nullable Object metadata() {
 		return this.metadata;
 	}
 

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An event as stored: its envelope fields and its payload. Envelope fields are read
  * without decoding the payload; the payload is decoded only when {@link #data()} or
@@ -40,10 +42,10 @@ public interface RecordedEvent {
 	long timestampMicros();
 
 	/** The correlation id, or null. */
-	UUID correlationId();
+	@Nullable UUID correlationId();
 
 	/** The causation id, or null. */
-	UUID causationId();
+	@Nullable UUID causationId();
 
 	/** The event type name (see {@link EventType}). */
 	String type();
@@ -111,7 +113,7 @@ public interface RecordedEvent {
 	 * @param type the class to decode into
 	 * @return the metadata, or null when the event has none
 	 */
-	<T> T metadataAs(Class<T> type);
+	<T> @Nullable T metadataAs(Class<T> type);
 
 	/** A copy of the whole stored envelope, for tools that move events between stores. */
 	byte[] envelope();

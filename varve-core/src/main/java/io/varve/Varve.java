@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An embedded, append-only event store. Thread-safe; open one instance per store
  * directory and share it.
@@ -242,7 +244,7 @@ public interface Varve extends AutoCloseable {
 	 * @param limit the most streams to return, 1 to 10,000
 	 * @return the page
 	 */
-	List<StreamInfo> listStreams(String prefix, String after, int limit);
+	List<StreamInfo> listStreams(String prefix, @Nullable String after, int limit);
 
 	/** Number of streams. */
 	long streamCount();

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.core.DefaultVarve;
@@ -58,13 +60,13 @@ public final class VarveBuilder {
 
 	private int maxReaders = DEFAULT_MAX_READERS;
 
-	private Duration syncInterval;
+	private @Nullable Duration syncInterval;
 
 	private boolean preallocate = true;
 
 	private final List<Class<?>> eventTypes = new ArrayList<>();
 
-	private SmileMapper mapper;
+	private @Nullable SmileMapper mapper;
 
 	private boolean readOnly;
 
@@ -166,7 +168,7 @@ public final class VarveBuilder {
 	 * @param interval the interval, at least 1 ms, or null
 	 * @return this builder
 	 */
-	public VarveBuilder syncInterval(Duration interval) {
+	public VarveBuilder syncInterval(@Nullable Duration interval) {
 		if (interval != null && (interval.isNegative() || interval.toMillis() < 1)) {
 			throw new InvalidArgumentException("Sync interval must be at least 1 ms, got " + interval);
 		}

@@ -3,6 +3,8 @@ package io.varve;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told what a store does, for metrics, tracing and logs: appends from start to end, group
  * commits, handler invocations of processors, processors registered. Registered on the
@@ -84,7 +86,7 @@ public interface VarveListener {
 	 * @param async whether the caller goes on while it commits
 	 * ({@link Varve#appendAsync}); its scope then ends on another thread
 	 */
-	record AppendStart(List<String> streams, int events, boolean transaction, boolean async) {
+	record AppendStart(List<@Nullable String> streams, int events, boolean transaction, boolean async) {
 
 	}
 
@@ -123,7 +125,7 @@ public interface VarveListener {
 	 * @param nanos time from the call to the end
 	 * @param failure the exception, or null when it succeeded
 	 */
-	record AppendEnd(Outcome outcome, int events, long nanos, Throwable failure) {
+	record AppendEnd(Outcome outcome, int events, long nanos, @Nullable Throwable failure) {
 
 	}
 
@@ -180,7 +182,7 @@ public interface VarveListener {
 		 * The handler returned or threw.
 		 * @param failure what it threw, or null when it returned
 		 */
-		void ended(Throwable failure);
+		void ended(@Nullable Throwable failure);
 
 	}
 

@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -19,6 +20,7 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.Test;
 
 import io.varve.architecture.fixture.ExposesInternals;
@@ -30,6 +32,7 @@ import io.varve.architecture.fixture.cycle.b.PointsToA;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.members;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -90,6 +93,19 @@ class ArchitectureTest {
 		PUBLIC_API_EXPOSES_NO_INTERNAL_TYPE.check(MAIN);
 		assertBreached(members().that(areIn(ExposesInternals.class)).should(exposeNoType("io.varve.core")),
 				ExposesInternals.class);
+	}
+
+	@Test
+	void everyPackageIsNullMarkedAndDocumented() {
+		Set<String> packages = MAIN.stream()
+			.map(JavaClass::getPackageName)
+			.collect(Collectors.toCollection(java.util.TreeSet::new));
+		assertThat(packages).contains("io.varve", "io.varve.processor", "io.varve.core.lmdb");
+		for (String name : packages) {
+			JavaPackage javaPackage = MAIN.getPackage(name);
+			assertThat(javaPackage.isAnnotatedWith(NullMarked.class)).as("%s is @NullMarked in its package-info", name)
+				.isTrue();
+		}
 	}
 
 	private static ArchRule dependOnNothingIn(String packages) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.DirectBuffer;
 
 import io.varve.AppendResult;
@@ -161,7 +163,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 	 * says (noStream: from version 1; streamExists: from version 2 on; exact(n): from n +
 	 * 1): the original result (a retry). Anything else is a conflict.
 	 */
-	private static AppendResult findRetry(WriteTxn txn, PreparedAppend part, long currentVersion) {
+	private static @Nullable AppendResult findRetry(WriteTxn txn, PreparedAppend part, long currentVersion) {
 		int count = part.ids().length;
 		long[] positions = new long[count];
 		int stored = 0;

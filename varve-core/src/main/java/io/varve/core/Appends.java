@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.AppendResult;
 import io.varve.EventData;
 import io.varve.ExpectedVersion;
@@ -30,7 +32,7 @@ final class Appends {
 
 	private final EventEncoder encoder;
 
-	private final GroupCommitWriter writer;
+	private final @Nullable GroupCommitWriter writer;
 
 	private final Listeners listeners;
 

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.AppendResult;
 import io.varve.EventData;
 import io.varve.EventFilter;
@@ -62,11 +64,11 @@ public final class DefaultVarve implements Varve {
 
 	private final StoreReads reads;
 
-	private final GroupCommitWriter writer;
+	private final @Nullable GroupCommitWriter writer;
 
 	private final Appends appends;
 
-	private final PeriodicSync periodicSync;
+	private final @Nullable PeriodicSync periodicSync;
 
 	private final Listeners listeners;
 
@@ -74,7 +76,7 @@ public final class DefaultVarve implements Varve {
 
 	private volatile boolean closed;
 
-	private volatile DefaultProcessorRegistry processors;
+	private volatile @Nullable DefaultProcessorRegistry processors;
 
 	private DefaultVarve(VarveConfig config, DurabilityPolicy durability, StorageEngine engine,
 			EventTypeRegistry registry, PayloadCodec codec) {
@@ -277,7 +279,7 @@ public final class DefaultVarve implements Varve {
 	}
 
 	/** The writer, or null for a read-only store. For this project's tests and tools. */
-	public GroupCommitWriter groupWriter() {
+	public @Nullable GroupCommitWriter groupWriter() {
 		return this.writer;
 	}
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.EventFilter;
 import io.varve.InvalidArgumentException;
 import io.varve.core.codec.EventTypeRegistry;
@@ -55,7 +57,7 @@ public final class ProcessorDefinition {
 
 	private final EventHandler handler;
 
-	private final ResetCallback resetCallback;
+	private final @Nullable ResetCallback resetCallback;
 
 	private final List<Class<?>> eventTypes;
 
@@ -124,7 +126,7 @@ public final class ProcessorDefinition {
 	}
 
 	/** The reset callback, or null. */
-	public ResetCallback resetCallback() {
+	public @Nullable ResetCallback resetCallback() {
 		return this.resetCallback;
 	}
 
@@ -178,7 +180,7 @@ public final class ProcessorDefinition {
 
 		private EventHandler handler;
 
-		private ResetCallback resetCallback;
+		private @Nullable ResetCallback resetCallback;
 
 		private final List<Class<?>> eventTypes = new ArrayList<>();
 

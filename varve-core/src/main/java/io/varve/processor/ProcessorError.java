@@ -3,6 +3,8 @@ package io.varve.processor;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The last error of a processor: what failed, on which event, and when.
  *
@@ -22,6 +24,7 @@ import java.util.UUID;
  * commits failed in a row
  * @param at when the error happened
  */
-public record ProcessorError(String message, String errorType, long position, UUID eventId, int attempts, Instant at) {
+public record ProcessorError(String message, String errorType, long position, @Nullable UUID eventId, int attempts,
+		Instant at) {
 
 }

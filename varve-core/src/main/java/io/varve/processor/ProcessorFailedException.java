@@ -1,5 +1,7 @@
 package io.varve.processor;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.VarveException;
 
 /**
@@ -10,15 +12,15 @@ public class ProcessorFailedException extends VarveException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final transient ProcessorError error;
+	private final transient @Nullable ProcessorError error;
 
-	public ProcessorFailedException(String message, ProcessorError error) {
+	public ProcessorFailedException(String message, @Nullable ProcessorError error) {
 		super(message);
 		this.error = error;
 	}
 
 	/** The error that failed the processor, or null when unknown. */
-	public ProcessorError error() {
+	public @Nullable ProcessorError error() {
 		return this.error;
 	}
 

@@ -2,6 +2,8 @@ package io.varve.processor;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A processor's state and progress at one moment.
  *
@@ -27,6 +29,7 @@ import java.time.Duration;
  * @param parkedCount events in the processor's dead-letter list
  */
 public record ProcessorStatus(String name, ProcessorState state, long checkpoint, long headPosition, long lag,
-		Duration oldestUnhandledAge, long eventsHandled, long errors, ProcessorError lastError, long parkedCount) {
+		Duration oldestUnhandledAge, long eventsHandled, long errors, @Nullable ProcessorError lastError,
+		long parkedCount) {
 
 }

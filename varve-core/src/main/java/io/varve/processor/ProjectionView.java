@@ -3,6 +3,8 @@ package io.varve.processor;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Read access to projection tables: named tables of string keys and values stored as
  * Jackson Smile. Query code gets one from {@link ProcessorRegistry#projections()}; a
@@ -39,6 +41,6 @@ public interface ProjectionView {
 	 * @param type the class to decode values into
 	 * @return the page
 	 */
-	<T> List<ProjectionEntry<T>> list(String table, String afterKey, int limit, Class<T> type);
+	<T> List<ProjectionEntry<T>> list(String table, @Nullable String afterKey, int limit, Class<T> type);
 
 }

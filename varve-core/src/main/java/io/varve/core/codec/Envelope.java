@@ -4,6 +4,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -232,7 +234,7 @@ public final class Envelope {
 	 * @param buffer the envelope, starting at offset 0 and {@code buffer.capacity()} long
 	 * @return the problem, or null when the envelope is sound
 	 */
-	public static String problem(DirectBuffer buffer) {
+	public static @Nullable String problem(DirectBuffer buffer) {
 		int length = buffer.capacity();
 		if (length < HEADER) {
 			return "it is " + length + " bytes, shorter than the " + HEADER + "-byte header";
@@ -326,11 +328,11 @@ public final class Envelope {
 		return buffer.getByte(OFFSET_FLAGS) & 0xff;
 	}
 
-	public static UUID correlationId(DirectBuffer buffer) {
+	public static @Nullable UUID correlationId(DirectBuffer buffer) {
 		return ((flags(buffer) & FLAG_CORRELATION) != 0) ? uuid(buffer, HEADER) : null;
 	}
 
-	public static UUID causationId(DirectBuffer buffer) {
+	public static @Nullable UUID causationId(DirectBuffer buffer) {
 		int flags = flags(buffer);
 		if ((flags & FLAG_CAUSATION) == 0) {
 			return null;

@@ -6,6 +6,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.InvalidArgumentException;
 import io.varve.InvalidStreamNameException;
 
@@ -138,7 +140,7 @@ public final class Names {
 	 * format characters (Unicode category Cf: bidirectional overrides, zero-width
 	 * characters), line and paragraph separators, and spaces other than U+0020.
 	 */
-	private static String invisibleKind(int codePoint) {
+	private static @Nullable String invisibleKind(int codePoint) {
 		switch (Character.getType(codePoint)) {
 			case Character.CONTROL:
 				return "the control character";

@@ -2,6 +2,8 @@ package io.varve.core.codec;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.exc.InvalidDefinitionException;
@@ -76,7 +78,7 @@ final class SerializationFailures {
 		return "Make it a record or a class with getters (or Jackson annotations) for its state";
 	}
 
-	private static RefusedSerializer.RefusedValueException refusal(Throwable failure) {
+	private static RefusedSerializer.@Nullable RefusedValueException refusal(Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause()) {
 			if (t instanceof RefusedSerializer.RefusedValueException refused) {
 				return refused;
@@ -90,7 +92,7 @@ final class SerializationFailures {
 	 * the steps between. Jackson reports a direct self-reference before it recurses, with
 	 * the path ending at the property that holds the object itself.
 	 */
-	private static String cycle(JacksonException failure, List<JacksonException.Reference> path) {
+	private static @Nullable String cycle(JacksonException failure, List<JacksonException.Reference> path) {
 		for (int end = 1; end < path.size(); end++) {
 			Object object = path.get(end).from();
 			for (int start = 0; start < end; start++) {

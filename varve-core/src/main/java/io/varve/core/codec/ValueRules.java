@@ -5,6 +5,8 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import tools.jackson.databind.ValueSerializer;
@@ -46,7 +48,7 @@ final class ValueRules {
 	 * @param typeInfo the class's {@code @JsonTypeInfo}, its own or inherited, or null
 	 * @return why values of the class cannot be stored, or null if they can
 	 */
-	static Refusal check(Class<?> type, ValueSerializer<?> serializer, JsonTypeInfo typeInfo) {
+	static @Nullable Refusal check(Class<?> type, ValueSerializer<?> serializer, JsonTypeInfo typeInfo) {
 		if (typeInfo != null
 				&& (typeInfo.use() == JsonTypeInfo.Id.CLASS || typeInfo.use() == JsonTypeInfo.Id.MINIMAL_CLASS)) {
 			return new Refusal(type, type.getName() + " is written with @JsonTypeInfo(use = " + typeInfo.use()

@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.VarveClosedException;
 import io.varve.core.storage.StorageEngine;
 
@@ -31,7 +33,7 @@ public final class PeriodicSync implements AutoCloseable {
 	 * @param path the store directory, for the thread's name and messages
 	 * @return the running sync, or null when the policy has none
 	 */
-	public static PeriodicSync startIfNeeded(DurabilityPolicy policy, StorageEngine engine, Path path) {
+	public static @Nullable PeriodicSync startIfNeeded(DurabilityPolicy policy, StorageEngine engine, Path path) {
 		if (!policy.syncsPeriodically()) {
 			return null;
 		}

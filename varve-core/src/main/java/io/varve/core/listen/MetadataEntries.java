@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -52,7 +54,7 @@ public final class MetadataEntries {
 		return added;
 	}
 
-	private static Object merge(Object metadata, Map<String, String> entries, PayloadCodec codec) {
+	private static @Nullable Object merge(@Nullable Object metadata, Map<String, String> entries, PayloadCodec codec) {
 		if (metadata == null) {
 			return entries;
 		}

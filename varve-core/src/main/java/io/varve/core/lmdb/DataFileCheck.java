@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.CorruptDataException;
 import io.varve.IncompatibleFormatException;
 import io.varve.StorageException;
@@ -106,7 +108,7 @@ final class DataFileCheck {
 	 * @throws CorruptDataException if the file is damaged: garbage, cut short, empty
 	 * @throws IncompatibleFormatException if it is an LMDB file this build cannot read
 	 */
-	static Meta check(Path directory) {
+	static @Nullable Meta check(Path directory) {
 		Path file = directory.resolve(DATA_FILE);
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			return new Reader(file, channel).check();

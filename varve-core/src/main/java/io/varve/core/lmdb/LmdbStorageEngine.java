@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.DirectBuffer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
@@ -156,7 +158,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 * @param inWrite whether a write transaction read it
 	 * @return the problem, or null
 	 */
-	String lengthProblem(DirectBuffer value, boolean inWrite) {
+	@Nullable String lengthProblem(DirectBuffer value, boolean inWrite) {
 		long length = value.capacity();
 		long bound = inWrite ? this.mapSize : this.dataBytes;
 		if (length >= 0 && length <= bound) {

@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.lmdbjava.Cursor;
@@ -207,7 +209,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 	}
 
 	@Override
-	public StreamRecord stream(byte[] name) {
+	public @Nullable StreamRecord stream(byte[] name) {
 		DirectBuffer value;
 		try {
 			value = this.engine.dbi(LmdbStorageEngine.STREAMS).get(this.txn, bytesKey(this.seekKey, name));
@@ -228,7 +230,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 	}
 
 	@Override
-	public DirectBuffer event(long position) {
+	public @Nullable DirectBuffer event(long position) {
 		if (position < 1) {
 			return null;
 		}
@@ -347,7 +349,7 @@ abstract class LmdbTxnBase implements ReadTxn {
 	}
 
 	@Override
-	public DirectBuffer get(AuxTable table, byte[] key) {
+	public @Nullable DirectBuffer get(AuxTable table, byte[] key) {
 		DirectBuffer value;
 		try {
 			value = this.engine.dbi(LmdbStorageEngine.auxDbi(table)).get(this.txn, bytesKey(this.seekKey, key));

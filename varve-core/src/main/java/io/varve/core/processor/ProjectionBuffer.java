@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.WriteTxn;
 
@@ -78,7 +80,7 @@ final class ProjectionBuffer {
 		return (found != null) ? found : lookup(this.batch.get(table), key);
 	}
 
-	private static byte[] lookup(TableChanges changes, String key) {
+	private static byte @Nullable [] lookup(TableChanges changes, String key) {
 		if (changes == null) {
 			return null;
 		}

@@ -11,6 +11,8 @@ import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.DirectBuffer;
 
 import io.varve.EventFilter;
@@ -60,7 +62,7 @@ public final class EventReader {
 		return new StoredEvent(bytes, this.codec, this.registry);
 	}
 
-	public RecordedEvent event(ReadTxn txn, long position) {
+	public @Nullable RecordedEvent event(ReadTxn txn, long position) {
 		DirectBuffer envelope = txn.event(position);
 		return (envelope != null) ? recorded(envelope) : null;
 	}

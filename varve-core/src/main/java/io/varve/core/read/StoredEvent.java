@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.varve.CorruptDataException;
@@ -81,12 +83,12 @@ public final class StoredEvent implements RecordedEvent {
 	}
 
 	@Override
-	public UUID correlationId() {
+	public @Nullable UUID correlationId() {
 		return Envelope.correlationId(this.buffer);
 	}
 
 	@Override
-	public UUID causationId() {
+	public @Nullable UUID causationId() {
 		return Envelope.causationId(this.buffer);
 	}
 
@@ -167,7 +169,7 @@ public final class StoredEvent implements RecordedEvent {
 	}
 
 	@Override
-	public <T> T metadataAs(Class<T> type) {
+	public <T> @Nullable T metadataAs(Class<T> type) {
 		if (type == null) {
 			throw new InvalidArgumentException("Class to decode into must not be null");
 		}

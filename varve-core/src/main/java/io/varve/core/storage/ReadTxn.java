@@ -2,6 +2,8 @@ package io.varve.core.storage;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.DirectBuffer;
 
 import io.varve.CorruptDataException;
@@ -30,14 +32,14 @@ public interface ReadTxn extends AutoCloseable {
 	 * @param name the stream name in UTF-8
 	 * @return the record, or null when the stream does not exist
 	 */
-	StreamRecord stream(byte[] name);
+	@Nullable StreamRecord stream(byte[] name);
 
 	/**
 	 * The envelope at a position.
 	 * @param position the position
 	 * @return a view of the envelope, or null when there is none
 	 */
-	DirectBuffer event(long position);
+	@Nullable DirectBuffer event(long position);
 
 	/**
 	 * The position of an event id.
@@ -90,7 +92,7 @@ public interface ReadTxn extends AutoCloseable {
 	 * @param key the key
 	 * @return a view of the value, or null when absent
 	 */
-	DirectBuffer get(AuxTable table, byte[] key);
+	@Nullable DirectBuffer get(AuxTable table, byte[] key);
 
 	/**
 	 * Visits entries of an auxiliary table in key order.

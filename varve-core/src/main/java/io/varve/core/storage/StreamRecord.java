@@ -2,6 +2,8 @@ package io.varve.core.storage;
 
 import java.nio.ByteOrder;
 
+import org.jspecify.annotations.Nullable;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -82,7 +84,7 @@ public record StreamRecord(long streamId, long version, long firstPosition, long
 	 * @param buffer the stored bytes
 	 * @return the problem, or null when the record is sound
 	 */
-	public static String problem(DirectBuffer buffer) {
+	public static @Nullable String problem(DirectBuffer buffer) {
 		if (buffer.capacity() != SIZE) {
 			return "is " + buffer.capacity() + " bytes instead of " + SIZE;
 		}

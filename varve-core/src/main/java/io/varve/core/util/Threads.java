@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Helpers for Varve's own threads.
  */
@@ -34,7 +36,7 @@ public final class Threads {
 		}
 	}
 
-	private static MethodHandle isVirtualHandle() {
+	private static @Nullable MethodHandle isVirtualHandle() {
 		try {
 			return MethodHandles.publicLookup()
 				.findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));

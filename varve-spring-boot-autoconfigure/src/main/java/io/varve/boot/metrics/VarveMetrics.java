@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import org.jspecify.annotations.Nullable;
+
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,7 +50,7 @@ public class VarveMetrics implements MeterBinder, VarveListener {
 
 	private final List<Bound> bound = new CopyOnWriteArrayList<>();
 
-	private volatile Varve varve;
+	private volatile @Nullable Varve varve;
 
 	@Override
 	public synchronized void bindTo(MeterRegistry registry) {

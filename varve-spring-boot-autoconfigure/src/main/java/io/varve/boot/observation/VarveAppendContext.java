@@ -3,6 +3,8 @@ package io.varve.boot.observation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import io.micrometer.observation.transport.SenderContext;
 
 import io.varve.VarveListener.AppendEnd;
@@ -17,7 +19,7 @@ public class VarveAppendContext extends SenderContext<Map<String, String>> {
 
 	private final AppendStart append;
 
-	private AppendEnd end;
+	private @Nullable AppendEnd end;
 
 	/**
 	 * Creates the context of an append.
@@ -40,7 +42,7 @@ public class VarveAppendContext extends SenderContext<Map<String, String>> {
 	}
 
 	/** How the append ended, or null while it runs. */
-	public AppendEnd getEnd() {
+	public @Nullable AppendEnd getEnd() {
 		return this.end;
 	}
 

@@ -1,6 +1,6 @@
 package io.varve.boot.observation;
 
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 import io.micrometer.observation.transport.ReceiverContext;
 
@@ -17,8 +17,6 @@ public class VarveHandlerContext extends ReceiverContext<RecordedEvent> {
 	private final String processor;
 
 	private final RecordedEvent event;
-
-	private Map<String, Object> metadata;
 
 	/**
 	 * Creates the context of a handler invocation.
@@ -43,7 +41,7 @@ public class VarveHandlerContext extends ReceiverContext<RecordedEvent> {
 		return this.event;
 	}
 
-	private static String entry(RecordedEvent event, String key) {
+	private static @Nullable String entry(@Nullable RecordedEvent event, String key) {
 		if (event == null || !event.hasMetadata()) {
 			return null;
 		}

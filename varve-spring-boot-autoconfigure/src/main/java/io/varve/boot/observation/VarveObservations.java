@@ -2,6 +2,8 @@ package io.varve.boot.observation;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -27,9 +29,9 @@ public class VarveObservations implements VarveListener {
 
 	private final ObservationRegistry registry;
 
-	private final VarveAppendObservationConvention appendConvention;
+	private final @Nullable VarveAppendObservationConvention appendConvention;
 
-	private final VarveHandlerObservationConvention handlerConvention;
+	private final @Nullable VarveHandlerObservationConvention handlerConvention;
 
 	/**
 	 * Observes with the default conventions.
@@ -46,8 +48,8 @@ public class VarveObservations implements VarveListener {
 	 * @param handlerConvention names and tags handler invocations, or null for the
 	 * default
 	 */
-	public VarveObservations(ObservationRegistry registry, VarveAppendObservationConvention appendConvention,
-			VarveHandlerObservationConvention handlerConvention) {
+	public VarveObservations(ObservationRegistry registry, @Nullable VarveAppendObservationConvention appendConvention,
+			@Nullable VarveHandlerObservationConvention handlerConvention) {
 		this.registry = registry;
 		this.appendConvention = appendConvention;
 		this.handlerConvention = handlerConvention;

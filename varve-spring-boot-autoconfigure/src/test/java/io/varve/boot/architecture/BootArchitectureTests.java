@@ -1,15 +1,20 @@
 package io.varve.boot.architecture;
 
+import java.util.List;
+
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.Test;
 
 import io.varve.boot.architecture.fixture.ReachesIntoTheEngine;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -41,6 +46,17 @@ class BootArchitectureTests {
 		JavaClasses breaking = new ClassFileImporter().importClasses(ReachesIntoTheEngine.class);
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> BOOT_USES_ONLY_THE_PUBLIC_API.check(breaking))
 			.withMessageContaining("io.varve.core.DefaultVarve");
+	}
+
+	@Test
+	void everyPackageIsNullMarked() {
+		List<String> packages = MAIN.stream().map(JavaClass::getPackageName).distinct().sorted().toList();
+		assertThat(packages).contains("io.varve.boot", "io.varve.boot.observation");
+		for (String name : packages) {
+			assertThat(MAIN.getPackage(name).isAnnotatedWith(NullMarked.class))
+				.as("%s is @NullMarked in its package-info", name)
+				.isTrue();
+		}
 	}
 
 	@Test

@@ -1,0 +1,7 @@
+/**
+ * The comparison scenarios.
+ */
+@NullMarked
+package io.varve.benchmarks.scenario;
+
+import org.jspecify.annotations.NullMarked;
