@@ -17,6 +17,7 @@ import io.varve.benchmarks.scenario.BatchAppendScenario;
 import io.varve.benchmarks.scenario.DurableAppendScenario;
 import io.varve.benchmarks.scenario.LayoutScenario;
 import io.varve.benchmarks.scenario.MemoryScenario;
+import io.varve.benchmarks.scenario.ObservationScenario;
 import io.varve.benchmarks.scenario.PostgresScenario;
 import io.varve.benchmarks.scenario.ProcessorCatchUpScenario;
 import io.varve.benchmarks.scenario.ReadScenario;
@@ -92,7 +93,8 @@ public final class Compare {
 		MemoryScenario memory = new MemoryScenario();
 		LayoutScenario layout = new LayoutScenario();
 		List<Scenario> scenarios = List.of(new BatchAppendScenario(), new DurableAppendScenario(), new ReadScenario(),
-				new ProcessorCatchUpScenario(), new AxonScenario(), new PostgresScenario(), memory, layout);
+				new ProcessorCatchUpScenario(), new AxonScenario(), new PostgresScenario(), memory, layout,
+				new ObservationScenario());
 		List<Row> rows = new ArrayList<>();
 		List<String> times = new ArrayList<>();
 		for (Scenario scenario : scenarios) {

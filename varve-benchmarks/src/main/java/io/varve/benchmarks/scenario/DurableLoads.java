@@ -79,10 +79,10 @@ final class DurableLoads {
 		GroupSizes.Cycle cycle;
 		CpuTime cpu;
 		double flushesPerEvent;
-		try (Varve varve = Stores.varve(settings.workDir(), "durable-varve", Durability.SYNC)) {
+		GroupSizes counter = new GroupSizes();
+		try (Varve varve = Stores.varve(settings.workDir(), "durable-varve", Durability.SYNC, counter)) {
 			directory = varve.path();
 			long[] versions = new long[writers * streamsPerWriter];
-			GroupSizes counter = GroupSizes.attach(varve);
 			CpuTime[] cpuAt = new CpuTime[2];
 			DeviceStats[] deviceAt = new DeviceStats[2];
 			measurement = Load.run(threads, writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {

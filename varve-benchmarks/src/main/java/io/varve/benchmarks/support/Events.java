@@ -4,7 +4,7 @@ import java.util.List;
 
 import tools.jackson.dataformat.smile.SmileMapper;
 
-import io.varve.core.codec.PayloadCodec;
+import io.varve.VarveBuilder;
 
 /**
  * Deterministic benchmark events and their Smile encoding, with the same mapper settings
@@ -24,7 +24,7 @@ public final class Events {
 	private static final List<List<String>> TAGS = List.of(List.of("kitchen", "coffee"),
 			List.of("gift", "sale", "coffee"), List.of("accessories"), List.of("kitchen", "new"));
 
-	private static final SmileMapper MAPPER = PayloadCodec.defaultMapper();
+	private static final SmileMapper MAPPER = VarveBuilder.defaultMapperBuilder().build();
 
 	private Events() {
 	}

@@ -2,15 +2,13 @@ package io.varve.benchmarks.support;
 
 import java.util.concurrent.atomic.LongAdder;
 
-import io.varve.Varve;
-import io.varve.core.DefaultVarve;
-import io.varve.core.write.CommitListener;
+import io.varve.VarveListener;
 
 /**
- * Counts Varve's group commits and the events in them, through the writer's
- * {@link CommitListener}, to learn the average group size.
+ * Counts Varve's group commits and the events in them, as a {@link VarveListener}
+ * registered on the store's builder, to learn the average group size.
  */
-public final class GroupSizes implements CommitListener {
+public final class GroupSizes implements VarveListener {
 
 	private final LongAdder commits = new LongAdder();
 
@@ -24,17 +22,6 @@ public final class GroupSizes implements CommitListener {
 	private volatile long firstCommitAt;
 
 	private volatile long lastCommitAt;
-
-	/**
-	 * Starts counting the commits of a store.
-	 * @param varve the store (the default implementation)
-	 * @return the counter
-	 */
-	public static GroupSizes attach(Varve varve) {
-		GroupSizes sizes = new GroupSizes();
-		((DefaultVarve) varve).groupWriter().addListener(sizes);
-		return sizes;
-	}
 
 	@Override
 	public void committed(Commit commit) {

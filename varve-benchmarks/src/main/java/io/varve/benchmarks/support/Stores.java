@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
+import io.varve.VarveBuilder;
+import io.varve.VarveListener;
 
 /**
  * Creates and removes the stores a run uses, each in its own fresh directory.
@@ -50,12 +52,27 @@ public final class Stores {
 	 * @return the store
 	 */
 	public static Varve varve(Path workDir, String name, Durability durability) {
+		return builder(workDir, name, durability).open();
+	}
+
+	/**
+	 * Opens a Varve store in a fresh directory, with a listener.
+	 * @param workDir the work directory
+	 * @param name a name for the store
+	 * @param durability its durability
+	 * @param listener told about its appends and commits
+	 * @return the store
+	 */
+	public static Varve varve(Path workDir, String name, Durability durability, VarveListener listener) {
+		return builder(workDir, name, durability).listener(listener).open();
+	}
+
+	private static VarveBuilder builder(Path workDir, String name, Durability durability) {
 		return Varve.builder()
 			.path(freshDirectory(workDir, name))
 			.durability(durability)
 			.mapSize(256L * 1024 * 1024)
-			.eventTypes(ItemAdded.class)
-			.open();
+			.eventTypes(ItemAdded.class);
 	}
 
 	/**
