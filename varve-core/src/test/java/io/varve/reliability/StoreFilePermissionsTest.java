@@ -51,7 +51,8 @@ class StoreFilePermissionsTest {
 		Path store = this.dir.resolve("parent/store");
 		createInChild("000", store, false);
 		assertThat(modes(store)).containsExactlyInAnyOrderEntriesOf(
-				Map.of(".", "rwx------", "data.mdb", "rw-------", "lock.mdb", "rw-------", "varve.lock", "rw-------"));
+				Map.of(".", "rwx------", "data.mdb", "rw-------", "lock.mdb", "rw-------", "varve.lock", "rw-------",
+						"checkpoint", "rw-------", "journal-0000000001", "rw-------"));
 		// Only the store directory is Varve's: its parents are made as the umask says.
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.getParent())))
 			.isEqualTo("rwxrwxrwx");
@@ -62,7 +63,8 @@ class StoreFilePermissionsTest {
 		Path store = this.dir.resolve("store");
 		createInChild("077", store, true);
 		assertThat(modes(store)).containsExactlyInAnyOrderEntriesOf(
-				Map.of(".", "rwxr-x---", "data.mdb", "rw-r-----", "lock.mdb", "rw-rw----", "varve.lock", "rw-r-----"));
+				Map.of(".", "rwxr-x---", "data.mdb", "rw-r-----", "lock.mdb", "rw-rw----", "varve.lock", "rw-r-----",
+						"checkpoint", "rw-r-----", "journal-0000000001", "rw-r-----"));
 	}
 
 	@Test

@@ -18,8 +18,7 @@ public record DurabilityPolicy(Durability durability, Duration syncInterval) {
 	/** What each commit flushes to the device. */
 	public CommitSync commitSync() {
 		return switch (this.durability) {
-			case SYNC -> CommitSync.DATA_AND_COMMIT_RECORD;
-			case NO_META_SYNC -> CommitSync.DATA_ONLY;
+			case SYNC, NO_META_SYNC -> CommitSync.FLUSH;
 			case NO_SYNC -> CommitSync.NONE;
 		};
 	}

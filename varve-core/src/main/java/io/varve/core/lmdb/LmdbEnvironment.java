@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.agrona.DirectBuffer;
+import org.jspecify.annotations.Nullable;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DirectBufferProxy;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 
 import io.varve.StorageException;
-import io.varve.core.storage.CommitSync;
+import io.varve.core.durability.CheckpointFile;
 import io.varve.core.storage.StorageConfig;
 import io.varve.core.storage.StoreDirectory;
 import io.varve.core.storage.StoreLock;
@@ -40,7 +41,8 @@ final class LmdbEnvironment {
 	}
 
 	/** What opening produced; the caller closes the environment, then the lock. */
-	record Opened(StoreLock lock, Env<DirectBuffer> env, List<Dbi<DirectBuffer>> dbis) {
+	record Opened(StoreLock lock, Env<DirectBuffer> env, List<Dbi<DirectBuffer>> dbis,
+			CheckpointFile.@Nullable Checkpoint checkpoint) {
 
 	}
 
@@ -54,11 +56,23 @@ final class LmdbEnvironment {
 		boolean newLock = !Files.exists(lockFile);
 		Env<DirectBuffer> env = null;
 		try {
+			CheckpointFile.Checkpoint checkpoint = null;
+			if (!config.readOnly()) {
+				// Before LMDB reads the meta pages: an OS crash may have left the newest
+				// pointing at pages that never reached the disk.
+				checkpoint = CheckpointFile.read(directory);
+				if (MetaPages.rollBack(directory, checkpoint)) {
+					LOGGER.log(Level.INFO, "Varve store " + directory + " reopens at its last checkpoint (transaction "
+							+ checkpoint.txnId() + "); its journal brings back every acknowledged write after it");
+				}
+			}
 			DataFileCheck.Meta meta = DataFileCheck.check(directory);
 			env = Env.create(DirectBufferProxy.PROXY_DB)
 				.setMapSize(initialMapSize(config, meta))
 				.setMaxDbs(LmdbTables.NAMES.length)
-				.setMaxReaders(config.maxReaders())
+				// A writer's checkpoints pin a snapshot: one slot more than the snapshots
+				// asked for.
+				.setMaxReaders(config.maxReaders() + (config.readOnly() ? 0 : 1))
 				.open(directory.toFile(), StoreDirectory.lmdbFileMode(config.groupAccess()), flags(config));
 			if (newData && !config.readOnly()) {
 				StoreDirectory.restrict(data, config.groupAccess(), false);
@@ -69,7 +83,7 @@ final class LmdbEnvironment {
 			clearStaleReaders(env, directory);
 			List<Dbi<DirectBuffer>> dbis = openTables(env, config.readOnly(), directory);
 			StoreDirectory.warnIfReadableByOthers(directory, data, config.groupAccess());
-			return new Opened(lock, env, dbis);
+			return new Opened(lock, env, dbis, checkpoint);
 		}
 		catch (IOException ex) {
 			close(env, lock);
@@ -167,14 +181,12 @@ final class LmdbEnvironment {
 		// Reader slots belong to transactions, not threads: any thread may read, and
 		// pooled snapshots move between threads.
 		flags.add(EnvFlags.MDB_NOTLS);
-		if (config.commitSync() == CommitSync.DATA_ONLY) {
-			flags.add(EnvFlags.MDB_NOMETASYNC);
-		}
-		else if (config.commitSync() == CommitSync.NONE) {
-			flags.add(EnvFlags.MDB_NOSYNC);
-		}
 		if (config.readOnly()) {
 			flags.add(EnvFlags.MDB_RDONLY_ENV);
+		}
+		else {
+			// Commits are made durable by the journal, and LMDB's pages by checkpoints.
+			flags.add(EnvFlags.MDB_NOSYNC);
 		}
 		return flags.toArray(EnvFlags[]::new);
 	}

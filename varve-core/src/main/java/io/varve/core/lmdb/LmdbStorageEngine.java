@@ -1,13 +1,16 @@
 package io.varve.core.lmdb;
 
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Env;
@@ -16,7 +19,12 @@ import org.lmdbjava.Txn;
 
 import io.varve.StorageException;
 import io.varve.VarveClosedException;
+import io.varve.core.durability.CheckpointFile;
+import io.varve.core.durability.Flushes;
+import io.varve.core.durability.Journal;
+import io.varve.core.durability.JournalRecord;
 import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.CommitSync;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageConfig;
 import io.varve.core.storage.StorageEngine;
@@ -57,6 +65,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	static final int PARKED = 7;
 
+	/** The key of the meta table that holds the last journal record in the tables. */
+	static final byte[] JOURNAL_KEY = "journal".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
 	private final StorageConfig config;
 
 	private final StoreLock lock;
@@ -86,6 +97,21 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private long lastIdLow;
 
+	/** Held from the start of a write transaction to its end, and by checkpoints. */
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	/** The journal, for a writable store. */
+	private @Nullable Journal journal;
+
+	private final JournalRecord.Builder record = new JournalRecord.Builder();
+
+	private final CommitSync commitSync;
+
+	private final Checkpoints checkpoints;
+
+	/** The last journal record LMDB holds; under the write lock. */
+	private long committedSequence;
+
 	private LmdbStorageEngine(StorageConfig config, StoreLock lock, Env<DirectBuffer> env,
 			List<Dbi<DirectBuffer>> dbis) {
 		this.config = config;
@@ -94,11 +120,14 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.dbis = dbis;
 		this.mapGuard = new MapGuard(lock.directory());
 		EnvInfo info = env.info();
-		this.reads = new LmdbReads(this, env, this.mapGuard, info.maxReaders);
+		// A writer keeps one reader slot for its checkpoint's pin.
+		this.reads = new LmdbReads(this, env, this.mapGuard, info.maxReaders - (config.readOnly() ? 0 : 1));
 		this.mapSize = info.mapSize;
 		this.dataBytes = (info.lastPageNumber + 1) * env.stat().pageSize;
 		this.preallocator = Preallocator.start(this, lock.directory().resolve(DataFileCheck.DATA_FILE),
 				config.preallocate() && !config.readOnly());
+		this.commitSync = config.commitSync();
+		this.checkpoints = new Checkpoints(this);
 	}
 
 	/**
@@ -115,13 +144,18 @@ public final class LmdbStorageEngine implements StorageEngine {
 				// Only a writer needs it; and a read-only open would have to adopt a map
 				// that the writing process grew since the tables were opened.
 				engine.loadWriterState();
+				engine.recover(opened.checkpoint());
 			}
 			return engine;
 		}
 		catch (RuntimeException ex) {
 			if (engine != null) {
+				engine.checkpoints.stop();
 				engine.preallocator.stop();
 				engine.reads.close();
+				if (engine.journal != null) {
+					engine.journal.close();
+				}
 			}
 			opened.env().close();
 			opened.lock().close();
@@ -142,6 +176,121 @@ public final class LmdbStorageEngine implements StorageEngine {
 				this.lastIdLow = cursor.key().getLong(8, ByteOrder.BIG_ENDIAN);
 			}
 		}
+	}
+
+	/**
+	 * Brings the tables up to date from the journal (the records after the one LMDB
+	 * holds, in order, up to where the journal ends), then takes a checkpoint with a new
+	 * journal generation and starts the journal afresh.
+	 */
+	private void recover(CheckpointFile.@Nullable Checkpoint checkpoint) {
+		Journal opened = Journal.open(directory(), this.commitSync == CommitSync.FLUSH, this.config.groupAccess());
+		this.journal = opened;
+		long held = journalSequence();
+		int generation = (checkpoint != null) ? checkpoint.generation() : 0;
+		long last = held;
+		if (checkpoint != null && !checkpoint.clean()) {
+			last = opened.replayAfter(held, generation, (sequence, body) -> {
+				LmdbWriteTxn txn = beginWrite(false);
+				boolean ok = false;
+				try {
+					JournalRecord.replay(body, txn, "record " + sequence);
+					putJournalSequence(txn.txn, sequence);
+					txn.commit();
+					ok = true;
+				}
+				finally {
+					if (!ok) {
+						txn.close();
+					}
+				}
+			});
+		}
+		if (last > held) {
+			LOGGER.log(Level.INFO, "Varve store " + directory() + ": replayed " + (last - held)
+					+ " journal record(s) that the data file did not hold");
+		}
+		this.committedSequence = last;
+		// The journal starts over before the checkpoint that says so: until that is
+		// written, the old checkpoint and the untouched old records still hold.
+		opened.startAfter(last, generation + 1);
+		this.checkpoints.start(checkpoint, generation + 1);
+	}
+
+	/** The last journal record the tables hold, as of the newest commit. */
+	private long journalSequence() {
+		try (Txn<DirectBuffer> txn = this.env.txnRead()) {
+			DirectBuffer value = dbi(META).get(txn, journalKey());
+			return (value != null && value.capacity() == 8) ? value.getLong(0, ByteOrder.LITTLE_ENDIAN) : 0;
+		}
+	}
+
+	private static DirectBuffer journalKey() {
+		return new UnsafeBuffer(ByteBuffer.allocateDirect(JOURNAL_KEY.length).put(JOURNAL_KEY).flip());
+	}
+
+	private void putJournalSequence(Txn<DirectBuffer> txn, long sequence) {
+		UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+		value.putLong(0, sequence, ByteOrder.LITTLE_ENDIAN);
+		dbi(META).put(txn, journalKey(), value);
+	}
+
+	/**
+	 * Appends a write transaction's record to the journal (flushed if the durability
+	 * asks), after recording in the transaction which record it is.
+	 * @return the record's sequence number
+	 */
+	long journal(Txn<DirectBuffer> txn, JournalRecord.Builder changes) {
+		Journal target = this.journal;
+		long sequence = target.nextSequence();
+		putJournalSequence(txn, sequence);
+		int length = changes.finish(sequence, target.generation());
+		target.append(changes.bytes(), length);
+		this.checkpoints.written(length);
+		return sequence;
+	}
+
+	/** Flushes the data file (a checkpoint's one flush of LMDB's pages). */
+	void flushData() {
+		long stamp = this.mapGuard.shared();
+		try {
+			checkOpen();
+			Path data = directory().resolve(DataFileCheck.DATA_FILE);
+			Flushes.before(data);
+			this.env.sync(true);
+			Flushes.after(data);
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translateWrite(ex, "flush for a checkpoint", directory(), directory());
+		}
+		finally {
+			this.mapGuard.releaseShared(stamp);
+		}
+	}
+
+	/** Takes back the record of a transaction whose LMDB commit failed. */
+	void cancelJournal() {
+		this.journal.cancelLast();
+	}
+
+	boolean groupAccess() {
+		return this.config.groupAccess();
+	}
+
+	ReentrantLock writeLock() {
+		return this.writeLock;
+	}
+
+	Env<DirectBuffer> env() {
+		return this.env;
+	}
+
+	@Nullable Journal journalFile() {
+		return this.journal;
+	}
+
+	long committedSequence() {
+		return this.committedSequence;
 	}
 
 	/** The store directory. */
@@ -231,12 +380,19 @@ public final class LmdbStorageEngine implements StorageEngine {
 		if (this.config.readOnly()) {
 			throw new StorageException("This store was opened read-only; writes are not allowed");
 		}
+		return beginWrite(true);
+	}
+
+	private LmdbWriteTxn beginWrite(boolean journaled) {
+		this.writeLock.lock();
 		this.preallocator.beginWrite();
 		try {
-			return new LmdbWriteTxn(this, this.env.txnWrite(), this.lastIdHigh, this.lastIdLow);
+			return new LmdbWriteTxn(this, this.env.txnWrite(), this.lastIdHigh, this.lastIdLow,
+					(journaled && this.journal != null) ? this.record : null);
 		}
 		catch (RuntimeException ex) {
 			this.preallocator.endWrite();
+			this.writeLock.unlock();
 			throw LmdbErrors.translate(ex, "begin a write", directory());
 		}
 	}
@@ -244,6 +400,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 	/** Called once by every write transaction when it ends, committed or not. */
 	void writeEnded() {
 		this.preallocator.endWrite();
+		this.writeLock.unlock();
 	}
 
 	/** The part that keeps zeroed space ahead of the data file (for tests). */
@@ -251,9 +408,16 @@ public final class LmdbStorageEngine implements StorageEngine {
 		return this.preallocator;
 	}
 
-	void committed(long lastIdHigh, long lastIdLow) {
+	/**
+	 * A write transaction committed; called under the write lock.
+	 * @param journaled its journal record's sequence number, or -1 if not journaled
+	 */
+	void committed(long lastIdHigh, long lastIdLow, long journaled) {
 		this.lastIdHigh = lastIdHigh;
 		this.lastIdLow = lastIdLow;
+		if (journaled >= 0) {
+			this.committedSequence = journaled;
+		}
 	}
 
 	@Override
@@ -263,7 +427,10 @@ public final class LmdbStorageEngine implements StorageEngine {
 		long current = this.env.info().mapSize;
 		long max = LmdbEnvironment.align(this.config.maxMapSize());
 		if (current >= max) {
-			return false;
+			// Pages freed since the last checkpoint stay pinned until the next one: take
+			// it,
+			// and the write is tried again in the space it frees.
+			return this.journal != null && this.checkpoints.checkpointIfBehind();
 		}
 		long next = Math.min(max, LmdbEnvironment.align(current * 2));
 		long stamp = this.mapGuard.exclusive("grow the map");
@@ -283,13 +450,25 @@ public final class LmdbStorageEngine implements StorageEngine {
 		return true;
 	}
 
+	/**
+	 * Makes every commit so far durable: for a writer, one flush of the journal (a
+	 * checkpoint follows in the background); read-only, nothing to do.
+	 */
 	@Override
 	public void sync() {
 		// Shared, so that close cannot free the environment under a running sync.
 		long stamp = this.mapGuard.shared();
 		try {
 			checkOpen();
-			this.env.sync(true);
+			if (this.journal != null) {
+				this.writeLock.lock();
+				try {
+					this.journal.flush();
+				}
+				finally {
+					this.writeLock.unlock();
+				}
+			}
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translateWrite(ex, "sync", directory(), directory());
@@ -340,12 +519,27 @@ public final class LmdbStorageEngine implements StorageEngine {
 		}
 		// Before the map goes: its thread reads the store's size.
 		this.preallocator.stop();
+		this.checkpoints.stop();
+		if (this.journal != null) {
+			try {
+				// A clean close leaves nothing to replay.
+				this.checkpoints.checkpoint(true);
+			}
+			catch (RuntimeException ex) {
+				LOGGER.log(Level.WARNING, "The last checkpoint of Varve store " + directory()
+						+ " failed; the next open replays its journal", ex);
+			}
+		}
 		long stamp = this.mapGuard.exclusive("close");
 		try {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
+			this.checkpoints.unpin();
+			if (this.journal != null) {
+				this.journal.close();
+			}
 			this.reads.close();
 			this.env.close();
 		}

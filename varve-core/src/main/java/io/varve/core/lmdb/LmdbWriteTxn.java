@@ -3,6 +3,7 @@ package io.varve.core.lmdb;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -12,6 +13,7 @@ import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
 import io.varve.core.codec.Envelope;
+import io.varve.core.durability.JournalRecord;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.Keys;
 import io.varve.core.storage.StreamRecord;
@@ -39,11 +41,22 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 
 	private boolean done;
 
-	LmdbWriteTxn(LmdbStorageEngine engine, Txn<DirectBuffer> txn, long lastIdHigh, long lastIdLow) {
+	/**
+	 * Records every change for the journal, or null when this transaction is not
+	 * journaled.
+	 */
+	private final JournalRecord.@Nullable Builder record;
+
+	LmdbWriteTxn(LmdbStorageEngine engine, Txn<DirectBuffer> txn, long lastIdHigh, long lastIdLow,
+			JournalRecord.@Nullable Builder record) {
 		super(engine, txn);
 		this.newestStreamId = streamCount();
 		this.lastIdHigh = lastIdHigh;
 		this.lastIdLow = lastIdLow;
+		this.record = record;
+		if (record != null) {
+			record.reset();
+		}
 	}
 
 	@Override
@@ -62,6 +75,10 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 				.reserve(longKey(this.key, position), length, PutFlags.MDB_APPEND);
 			target.putBytes(0, envelopes, offset, length);
 			Envelope.stamp(target, position, version, timestampMicros, previousPosition);
+			if (this.record != null) {
+				this.record.appendEvent(position, envelopes, offset, length, version, timestampMicros,
+						previousPosition);
+			}
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "append to the log", this.engine.directory());
@@ -82,6 +99,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			for (int i = 0; i < StreamRecord.BLOCK; i++) {
 				target.putLong(8 * i, positions[i], ORDER);
 			}
+			if (this.record != null) {
+				this.record.putStreamBlock(streamId, block, positions);
+			}
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "index a stream block", this.engine.directory());
@@ -99,14 +119,21 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			if (order == 0) {
 				order = Long.compareUnsigned(low, this.lastIdLow);
 			}
+			boolean added;
 			if (order > 0) {
 				cursor(LmdbStorageEngine.EVENT_IDS).put(uuidKey(this.key, id), this.value, PutFlags.MDB_APPEND);
 				this.lastIdHigh = high;
 				this.lastIdLow = low;
-				return true;
+				added = true;
 			}
-			return this.engine.dbi(LmdbStorageEngine.EVENT_IDS)
-				.put(this.txn, uuidKey(this.key, id), this.value, PutFlags.MDB_NOOVERWRITE);
+			else {
+				added = this.engine.dbi(LmdbStorageEngine.EVENT_IDS)
+					.put(this.txn, uuidKey(this.key, id), this.value, PutFlags.MDB_NOOVERWRITE);
+			}
+			if (added && this.record != null) {
+				this.record.putEventId(id, position);
+			}
+			return added;
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "index an event id", this.engine.directory());
@@ -122,6 +149,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			if (record.streamId() > this.newestStreamId) {
 				this.newestStreamId = record.streamId();
 			}
+			if (this.record != null) {
+				this.record.putStream(name, record);
+			}
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "write a stream head", this.engine.directory());
@@ -134,6 +164,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			MutableDirectBuffer target = (MutableDirectBuffer) this.engine.dbi(LmdbStorageEngine.auxDbi(table))
 				.reserve(this.txn, bytesKey(this.key, key), value.length);
 			target.putBytes(0, value);
+			if (this.record != null) {
+				this.record.put(table, key, value);
+			}
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "write to " + table, this.engine.directory());
@@ -143,7 +176,12 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	@Override
 	public boolean delete(AuxTable table, byte[] key) {
 		try {
-			return this.engine.dbi(LmdbStorageEngine.auxDbi(table)).delete(this.txn, bytesKey(this.key, key));
+			boolean deleted = this.engine.dbi(LmdbStorageEngine.auxDbi(table))
+				.delete(this.txn, bytesKey(this.key, key));
+			if (deleted && this.record != null) {
+				this.record.delete(table, key);
+			}
+			return deleted;
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "delete from " + table, this.engine.directory());
@@ -161,6 +199,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 				cursor.delete();
 				deleted++;
 			}
+			if (deleted > 0 && this.record != null) {
+				this.record.deletePrefix(table, prefix);
+			}
 			return deleted;
 		}
 		catch (RuntimeException ex) {
@@ -174,22 +215,35 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 		return found && Keys.startsWith(cursor.key(), prefix);
 	}
 
+	/**
+	 * Commits: with a journal, the group's record is appended (and, as the durability
+	 * asks, flushed: the acknowledgement) before LMDB's commit makes the changes visible,
+	 * so no reader, in this process or another, ever sees a change the journal does not
+	 * hold. LMDB's own commit is not flushed: checkpoints do that.
+	 */
 	@Override
 	public void commit() {
 		closeCursors();
 		this.done = true;
+		long journaled = -1;
 		try {
+			if (this.record != null) {
+				journaled = this.engine.journal(this.txn, this.record);
+			}
 			this.txn.commit();
+			this.txn.close();
+			this.engine.committed(this.lastIdHigh, this.lastIdLow, journaled);
 		}
 		catch (RuntimeException ex) {
 			this.txn.close();
+			if (journaled >= 0) {
+				this.engine.cancelJournal();
+			}
 			throw LmdbErrors.translateWrite(ex, "commit", this.engine.directory(), this.engine.directory());
 		}
 		finally {
 			this.engine.writeEnded();
 		}
-		this.txn.close();
-		this.engine.committed(this.lastIdHigh, this.lastIdLow);
 	}
 
 	@Override

@@ -1,21 +1,21 @@
 package io.varve.core.storage;
 
 /**
- * What a storage engine flushes to the device when it commits a write transaction. The
- * durability policy ({@code io.varve.core.durability}) chooses it; the engine only
- * carries it out.
+ * Whether a commit is durable when it returns: the durability policy
+ * ({@code io.varve.core.durability}) chooses it; the engine carries it out.
  */
 public enum CommitSync {
 
-	/** The data pages, then the commit record: a commit survives a power loss. */
-	DATA_AND_COMMIT_RECORD,
+	/**
+	 * Each commit is flushed to the device (the journal's record: one flush) before it
+	 * returns.
+	 */
+	FLUSH,
 
 	/**
-	 * The data pages only: a power loss may undo the last commit, never damage the store.
+	 * Commits are not flushed when they return; the periodic sync and checkpoints flush
+	 * them later.
 	 */
-	DATA_ONLY,
-
-	/** Nothing: the operating system writes the pages back when it chooses. */
 	NONE
 
 }

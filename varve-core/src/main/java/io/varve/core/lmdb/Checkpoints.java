@@ -1,0 +1,230 @@
+package io.varve.core.lmdb;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.agrona.DirectBuffer;
+import org.jspecify.annotations.Nullable;
+import org.lmdbjava.Txn;
+
+import io.varve.StorageException;
+import io.varve.core.durability.CheckpointFile;
+import io.varve.core.durability.Journal;
+
+/**
+ * Checkpoints of a writable store: LMDB's commits are not flushed (the journal makes them
+ * durable), so now and then, on a thread of their own, the data file is flushed up to a
+ * transaction and that transaction recorded in the {@link CheckpointFile}, after which
+ * the journal's older segments can be reused. Until the next checkpoint is durable, a
+ * read transaction pins the last one, so LMDB never overwrites its pages: an OS crash can
+ * always go back to it ({@link MetaPages}). A checkpoint runs every second while there
+ * are commits, and as soon as the journal has taken 32 MiB since the last one.
+ */
+final class Checkpoints {
+
+	private static final System.Logger LOGGER = System.getLogger(Checkpoints.class.getName());
+
+	static final long INTERVAL_MILLIS = 1000;
+
+	static final long JOURNAL_BYTES = 32L << 20;
+
+	private final LmdbStorageEngine engine;
+
+	/** Serialises checkpoints. */
+	private final Object checkpointing = new Object();
+
+	private final Object signal = new Object();
+
+	private @Nullable Txn<DirectBuffer> pin;
+
+	private @Nullable FileChannel data;
+
+	private long counter;
+
+	private int generation;
+
+	private volatile long checkpointSequence = -1;
+
+	private volatile long bytesSince;
+
+	private volatile boolean stopping;
+
+	private @Nullable Thread thread;
+
+	Checkpoints(LmdbStorageEngine engine) {
+		this.engine = engine;
+	}
+
+	/**
+	 * Takes the first checkpoint of this open (with the new journal generation) and
+	 * starts the thread.
+	 */
+	void start(CheckpointFile.@Nullable Checkpoint previous, int generation) {
+		this.counter = (previous != null) ? previous.counter() : 0;
+		this.generation = generation;
+		checkpoint(false);
+		Thread started = new Thread(this::run, "varve-checkpoint[" + this.engine.directory().getFileName() + "]");
+		started.setDaemon(true);
+		this.thread = started;
+		started.start();
+	}
+
+	/** The journal took a record of this many bytes; called under the write lock. */
+	void written(int bytes) {
+		long total = this.bytesSince + bytes;
+		this.bytesSince = total;
+		if (total >= JOURNAL_BYTES && total - bytes < JOURNAL_BYTES) {
+			synchronized (this.signal) {
+				this.signal.notifyAll();
+			}
+		}
+	}
+
+	private void run() {
+		while (!this.stopping) {
+			synchronized (this.signal) {
+				if (this.bytesSince < JOURNAL_BYTES && !this.stopping) {
+					try {
+						this.signal.wait(INTERVAL_MILLIS);
+					}
+					catch (InterruptedException ex) {
+						// stopping is checked below
+					}
+				}
+			}
+			if (this.stopping) {
+				break;
+			}
+			if (this.engine.committedSequence() != this.checkpointSequence) {
+				try {
+					checkpoint(false);
+				}
+				catch (RuntimeException ex) {
+					LOGGER.log(Level.WARNING, "A checkpoint of Varve store " + this.engine.directory()
+							+ " failed; the journal keeps every write until one succeeds", ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Flushes the data file up to the newest commit, records it as the checkpoint, moves
+	 * the pin to it and lets the journal reuse what the checkpoint holds.
+	 * @param clean whether the store closes after it (no write may follow)
+	 */
+	void checkpoint(boolean clean) {
+		synchronized (this.checkpointing) {
+			ReentrantLock lock = this.engine.writeLock();
+			Journal journal = this.engine.journalFile();
+			long txnId;
+			byte[] meta;
+			long sequence;
+			int pageSize;
+			long mark;
+			Txn<DirectBuffer> newPin;
+			lock.lock();
+			try {
+				this.engine.checkOpen();
+				txnId = this.engine.env().info().lastTransactionId;
+				pageSize = this.engine.env().stat().pageSize;
+				meta = MetaPages.read(data(), txnId, pageSize);
+				sequence = this.engine.committedSequence();
+				mark = journal.mark();
+				newPin = ReaderSlots.whenTableHasRoom(this.engine.env()::txnRead, this.engine.directory());
+				this.bytesSince = 0;
+			}
+			catch (IOException ex) {
+				throw new StorageException("Could not read the meta page of the store at " + this.engine.directory()
+						+ " for a checkpoint: " + ex, ex);
+			}
+			finally {
+				lock.unlock();
+			}
+			try {
+				this.engine.flushData();
+				CheckpointFile.write(this.engine.directory(), new CheckpointFile.Checkpoint(this.counter + 1, txnId,
+						sequence, this.generation, pageSize, meta, clean), this.engine.groupAccess());
+			}
+			catch (RuntimeException ex) {
+				newPin.close();
+				throw ex;
+			}
+			this.counter++;
+			this.checkpointSequence = sequence;
+			Txn<DirectBuffer> old = this.pin;
+			this.pin = newPin;
+			if (old != null) {
+				old.close();
+			}
+			lock.lock();
+			try {
+				journal.recycleBefore(mark);
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+	}
+
+	/**
+	 * Takes a checkpoint if a transaction committed since the last one, so that the pages
+	 * the pin held can be reused.
+	 * @return whether one was taken
+	 */
+	boolean checkpointIfBehind() {
+		if (this.engine.committedSequence() == this.checkpointSequence) {
+			return false;
+		}
+		checkpoint(false);
+		return true;
+	}
+
+	private FileChannel data() throws IOException {
+		if (this.data == null) {
+			this.data = FileChannel.open(this.engine.directory().resolve(DataFileCheck.DATA_FILE),
+					StandardOpenOption.READ);
+		}
+		return this.data;
+	}
+
+	/** Stops the thread, waiting for a checkpoint in progress. */
+	void stop() {
+		this.stopping = true;
+		synchronized (this.signal) {
+			this.signal.notifyAll();
+		}
+		Thread running = this.thread;
+		if (running != null) {
+			try {
+				running.join(TimeUnit.SECONDS.toMillis(30));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** Ends the pin and closes the data file; before the environment closes. */
+	void unpin() {
+		synchronized (this.checkpointing) {
+			if (this.pin != null) {
+				this.pin.close();
+				this.pin = null;
+			}
+			if (this.data != null) {
+				try {
+					this.data.close();
+				}
+				catch (IOException ex) {
+					// closing
+				}
+				this.data = null;
+			}
+		}
+	}
+
+}

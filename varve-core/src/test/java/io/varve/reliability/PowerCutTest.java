@@ -1,0 +1,288 @@
+package io.varve.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.varve.EventData;
+import io.varve.ExpectedVersion;
+import io.varve.RecordedEvent;
+import io.varve.Varve;
+import io.varve.core.durability.Flushes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Power cuts, simulated: a flush observer keeps, for every file of a store, what it held
+ * when its last flush began (what a power cut cannot take). At random moments while one
+ * thread appends, the store's files are composed as a power cut could leave them: the
+ * flushed content, with each 512-byte sector written since taken or not at random, and
+ * now and then torn. That image is opened as a store; every acknowledged event must be
+ * back byte for byte, nothing of an unacknowledged append may be there in part, and
+ * positions must be gapless. Runs {@value #DEFAULT_CUTS} cuts by default
+ * ({@code -Dvarve.powercut.cuts=N} for more).
+ */
+class PowerCutTest {
+
+	static final int DEFAULT_CUTS = 1000;
+
+	private static final int SECTOR = 512;
+
+	@TempDir
+	Path dir;
+
+	record Noted(String text, long n) {
+	}
+
+	@AfterEach
+	void stopObserving() {
+		Flushes.observe(null);
+	}
+
+	@Test
+	void afterEveryPowerCutEveryAcknowledgedEventIsBackAndNoAppendIsHalfThere() throws Exception {
+		int cuts = Integer.getInteger("varve.powercut.cuts", DEFAULT_CUTS);
+		long seed = Long.getLong("varve.powercut.seed", System.nanoTime());
+		Path store = this.dir.resolve("store");
+		Path images = Files.isDirectory(Path.of("/dev/shm")) ? Files.createTempDirectory(Path.of("/dev/shm"), "cuts")
+				: this.dir.resolve("cuts");
+		Files.createDirectories(images);
+		Harness harness = new Harness(store, images, new Random(seed), cuts);
+		Flushes.observe(harness);
+		Random appends = new Random(seed + 1);
+		try (Varve varve = Varve.builder().path(store).preallocate(false).eventTypes(Noted.class).open()) {
+			harness.active = true;
+			long n = 0;
+			for (int append = 0; harness.taken < cuts && append < cuts * 3; append++) {
+				int count = 1 + appends.nextInt(3);
+				List<EventData> events = new ArrayList<>();
+				for (int i = 0; i < count; i++) {
+					events.add(EventData.of(new Noted("note " + n + " " + "x".repeat(appends.nextInt(400)), n++))
+						.withId(UUID.randomUUID()));
+				}
+				harness.inFlight = count;
+				varve.append("note-" + appends.nextInt(20), ExpectedVersion.any(), events);
+				harness.acknowledged(varve, count);
+			}
+			harness.active = false;
+		}
+		finally {
+			Flushes.observe(null);
+			delete(images);
+		}
+		assertThat(harness.failures).as("seed %d", seed).isEmpty();
+		assertThat(harness.taken).as("cuts taken (seed %d)", seed).isGreaterThanOrEqualTo(cuts);
+	}
+
+	/** Keeps the flushed content of every file and takes cuts. */
+	static final class Harness implements Flushes.Observer {
+
+		private final Path store;
+
+		private final Path images;
+
+		private final Random random;
+
+		private final int wanted;
+
+		private final Map<Path, byte[]> pending = new HashMap<>();
+
+		private final Map<Path, byte[]> flushed = new HashMap<>();
+
+		/** Envelopes of the acknowledged events, in position order. */
+		private final List<byte[]> expected = new ArrayList<>();
+
+		final List<String> failures = new ArrayList<>();
+
+		volatile boolean active;
+
+		/** Events in the append being made. */
+		volatile int inFlight;
+
+		int taken;
+
+		private boolean cutting;
+
+		Harness(Path store, Path images, Random random, int wanted) {
+			this.store = store;
+			this.images = images;
+			this.random = random;
+			this.wanted = wanted;
+		}
+
+		synchronized void acknowledged(Varve varve, int count) {
+			long head = varve.headPosition();
+			for (long position = head - count + 1; position <= head; position++) {
+				this.expected.add(varve.readEvent(position).orElseThrow().envelope());
+			}
+		}
+
+		@Override
+		public synchronized void beforeFlush(Path file) {
+			if (!file.startsWith(this.store) || this.cutting) {
+				return;
+			}
+			if (this.active && this.taken < this.wanted && this.random.nextInt(10) < 9) {
+				this.cutting = true;
+				try {
+					cut();
+				}
+				finally {
+					this.cutting = false;
+				}
+			}
+			this.pending.put(file, read(file));
+		}
+
+		@Override
+		public synchronized void afterFlush(Path file) {
+			byte[] content = this.pending.remove(file);
+			if (content != null && file.startsWith(this.store)) {
+				this.flushed.put(file, content);
+			}
+		}
+
+		private void cut() {
+			int acknowledged = this.expected.size();
+			Path image = this.images.resolve("cut-" + this.taken);
+			this.taken++;
+			try {
+				Files.createDirectories(image);
+				Files.setPosixFilePermissions(image, PosixFilePermissions.fromString("rwx------"));
+				try (Stream<Path> files = Files.list(this.store)) {
+					for (Path file : files.toList()) {
+						String name = file.getFileName().toString();
+						if (name.equals("data.mdb") || name.equals("checkpoint") || name.startsWith("journal-")) {
+							byte[] after = compose(this.flushed.get(file), read(file));
+							if (after != null) {
+								Path copy = Files.write(image.resolve(name), after);
+								Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+							}
+						}
+					}
+				}
+				verify(image, acknowledged);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			finally {
+				delete(image);
+			}
+		}
+
+		/**
+		 * What a power cut leaves of a file: its flushed content and some of what came
+		 * since.
+		 */
+		private byte[] compose(byte[] base, byte[] now) {
+			if (base == null && this.random.nextBoolean()) {
+				return null;
+			}
+			byte[] before = (base != null) ? base : new byte[0];
+			int length = (before.length == now.length || this.random.nextBoolean()) ? now.length : before.length;
+			byte[] result = Arrays.copyOf(before, length);
+			for (int at = 0; at < length; at += SECTOR) {
+				int end = Math.min(length, at + SECTOR);
+				boolean differs = false;
+				for (int i = at; i < end && !differs; i++) {
+					differs = byteAt(before, i) != byteAt(now, i);
+				}
+				if (!differs) {
+					continue;
+				}
+				int choice = this.random.nextInt(20);
+				int until = (choice < 9) ? end : (choice < 18) ? at : at + this.random.nextInt(end - at);
+				for (int i = at; i < until; i++) {
+					result[i] = byteAt(now, i);
+				}
+			}
+			return result;
+		}
+
+		private void verify(Path image, int acknowledged) {
+			try (Varve reopened = Varve.open(image)) {
+				List<RecordedEvent> events = new ArrayList<>();
+				reopened.scanAll(0, io.varve.EventFilter.all()).forEach(events::add);
+				String where = "cut " + (this.taken - 1) + " with " + acknowledged + " acknowledged events";
+				if (events.size() < acknowledged) {
+					this.failures.add(where + ": only " + events.size() + " events came back");
+					return;
+				}
+				for (int i = 0; i < events.size(); i++) {
+					RecordedEvent event = events.get(i);
+					if (event.position() != i + 1) {
+						this.failures.add(where + ": event " + i + " has position " + event.position());
+						return;
+					}
+					if (i < acknowledged && !Arrays.equals(event.envelope(), this.expected.get(i))) {
+						this.failures.add(where + ": the event at position " + (i + 1) + " changed");
+						return;
+					}
+				}
+				int extra = events.size() - acknowledged;
+				if (extra != 0 && extra != this.inFlight) {
+					this.failures.add(where + ": " + extra + " events beyond them, but the append in flight has "
+							+ this.inFlight);
+				}
+				if (extra > 0) {
+					// The append in flight: whole (its events decode) or not at all.
+					for (int i = acknowledged; i < events.size(); i++) {
+						events.get(i).dataAs(Noted.class);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				this.failures.add("cut " + (this.taken - 1) + ": " + ex);
+			}
+		}
+
+		private static byte byteAt(byte[] bytes, int i) {
+			return (i < bytes.length) ? bytes[i] : 0;
+		}
+
+		private static byte[] read(Path file) {
+			try {
+				return Files.readAllBytes(file);
+			}
+			catch (IOException ex) {
+				return new byte[0];
+			}
+		}
+
+	}
+
+	static void delete(Path directory) {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> files = Files.walk(directory)) {
+			files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach((file) -> {
+				try {
+					Files.deleteIfExists(file);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
