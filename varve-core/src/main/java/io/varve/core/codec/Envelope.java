@@ -32,13 +32,16 @@ import io.varve.CorruptDataException;
  *   .     T   type name, UTF-8
  *   .     S   stream name, UTF-8
  *   .     P   Smile payload
+ *   .     4   CRC32C of everything before it (little-endian), added when stored
  * </pre>
  *
  * Position, version, timestamp and previous position sit at fixed offsets so that the
  * writer can stamp an envelope that the caller's thread encoded, and so that scans can
  * read them without parsing the variable part. The previous position chains a stream's
  * events backwards, so the positions of a stream's newest events need no index of their
- * own.
+ * own. The checksum is added by the writer once the envelope is stamped ({@link #seal}),
+ * and checked whenever an event is read ({@link #checksumProblem}): a damaged byte
+ * anywhere in a stored event is found, not returned.
  */
 public final class Envelope {
 
@@ -73,6 +76,9 @@ public final class Envelope {
 
 	/** Size of the fixed header. */
 	public static final int HEADER = 56;
+
+	/** Size of the checksum that ends a stored envelope. */
+	public static final int CHECKSUM = 4;
 
 	private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
 
@@ -214,6 +220,39 @@ public final class Envelope {
 	}
 
 	/**
+	 * Writes the checksum of a stored envelope: CRC32C of its stamped bytes.
+	 * @param target where the envelope was stored, {@code length + CHECKSUM} bytes
+	 * @param source the envelope as encoded (not yet stamped)
+	 * @param offset where it starts in {@code source}
+	 * @param length its length without the checksum
+	 */
+	public static void seal(MutableDirectBuffer target, byte[] source, int offset, int length) {
+		byte[] header = new byte[HEADER];
+		target.getBytes(0, header);
+		java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+		crc.update(header, 0, HEADER);
+		crc.update(source, offset + HEADER, length - HEADER);
+		target.putInt(length, (int) crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+	}
+
+	/**
+	 * Whether a stored envelope's checksum holds.
+	 * @param bytes the stored envelope, checksum last
+	 * @return what is wrong, or null when it holds
+	 */
+	public static @Nullable String checksumProblem(byte[] bytes) {
+		int length = bytes.length - CHECKSUM;
+		if (length < HEADER) {
+			return "it is too short to carry a checksum";
+		}
+		java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+		crc.update(bytes, 0, length);
+		int stored = (bytes[length] & 0xff) | (bytes[length + 1] & 0xff) << 8 | (bytes[length + 2] & 0xff) << 16
+				| (bytes[length + 3] & 0xff) << 24;
+		return ((int) crc.getValue() == stored) ? null : "its checksum does not match its bytes";
+	}
+
+	/**
 	 * Checks that the bytes form a structurally valid envelope: format, flags and lengths
 	 * add up to the buffer's length exactly.
 	 * @param buffer the envelope, starting at offset 0 and {@code buffer.capacity()} long
@@ -267,7 +306,7 @@ public final class Envelope {
 			}
 			expected += 4 + metadataLength;
 		}
-		expected += offset - HEADER;
+		expected += offset - HEADER + CHECKSUM;
 		if (expected != length) {
 			return "its fields add up to " + expected + " bytes but it is " + length;
 		}

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.agrona.DirectBuffer;
@@ -14,6 +13,7 @@ import org.lmdbjava.Txn;
 import io.varve.StorageException;
 import io.varve.core.durability.CheckpointFile;
 import io.varve.core.durability.Journal;
+import io.varve.core.util.Threads;
 
 /**
  * Checkpoints of a writable store: LMDB's commits are not flushed (the journal makes them
@@ -118,6 +118,20 @@ final class Checkpoints {
 	 */
 	void checkpoint(boolean clean) {
 		synchronized (this.checkpointing) {
+			// Shared use of the map for the whole checkpoint: closing (and growing) waits
+			// for it, so the environment is never freed under it.
+			long stamp = this.engine.mapShared();
+			try {
+				checkpointHoldingMap(clean);
+			}
+			finally {
+				this.engine.mapReleased(stamp);
+			}
+		}
+	}
+
+	private void checkpointHoldingMap(boolean clean) {
+		{
 			ReentrantLock lock = this.engine.writeLock();
 			Journal journal = this.engine.journalFile();
 			long txnId;
@@ -145,7 +159,7 @@ final class Checkpoints {
 				lock.unlock();
 			}
 			try {
-				this.engine.flushData();
+				this.engine.flushDataHoldingMap();
 				CheckpointFile.write(this.engine.directory(), new CheckpointFile.Checkpoint(this.counter + 1, txnId,
 						sequence, this.generation, pageSize, meta, clean), this.engine.groupAccess());
 			}
@@ -199,12 +213,7 @@ final class Checkpoints {
 		}
 		Thread running = this.thread;
 		if (running != null) {
-			try {
-				running.join(TimeUnit.SECONDS.toMillis(30));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			Threads.joinUninterruptibly(running);
 		}
 	}
 

@@ -65,9 +65,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	static final int PARKED = 7;
 
-	/** The key of the meta table that holds the last journal record in the tables. */
-	static final byte[] JOURNAL_KEY = "journal".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
 	private final StorageConfig config;
 
 	private final StoreLock lock;
@@ -186,7 +183,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 	private void recover(CheckpointFile.@Nullable Checkpoint checkpoint) {
 		Journal opened = Journal.open(directory(), this.commitSync == CommitSync.FLUSH, this.config.groupAccess());
 		this.journal = opened;
-		long held = journalSequence();
+		// An unclean store was put back to its checkpoint, which holds every record up to
+		// the checkpoint's; a clean one holds every record.
+		long held = (checkpoint != null) ? checkpoint.journalSequence() : 0;
 		int generation = (checkpoint != null) ? checkpoint.generation() : 0;
 		long last = held;
 		if (checkpoint != null && !checkpoint.clean()) {
@@ -195,7 +194,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 				boolean ok = false;
 				try {
 					JournalRecord.replay(body, txn, "record " + sequence);
-					putJournalSequence(txn.txn, sequence);
 					txn.commit();
 					ok = true;
 				}
@@ -217,42 +215,34 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.checkpoints.start(checkpoint, generation + 1);
 	}
 
-	/** The last journal record the tables hold, as of the newest commit. */
-	private long journalSequence() {
-		try (Txn<DirectBuffer> txn = this.env.txnRead()) {
-			DirectBuffer value = dbi(META).get(txn, journalKey());
-			return (value != null && value.capacity() == 8) ? value.getLong(0, ByteOrder.LITTLE_ENDIAN) : 0;
-		}
-	}
-
-	private static DirectBuffer journalKey() {
-		return new UnsafeBuffer(ByteBuffer.allocateDirect(JOURNAL_KEY.length).put(JOURNAL_KEY).flip());
-	}
-
-	private void putJournalSequence(Txn<DirectBuffer> txn, long sequence) {
-		UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
-		value.putLong(0, sequence, ByteOrder.LITTLE_ENDIAN);
-		dbi(META).put(txn, journalKey(), value);
-	}
-
 	/**
 	 * Appends a write transaction's record to the journal (flushed if the durability
-	 * asks), after recording in the transaction which record it is.
+	 * asks). Which record the tables hold last needs no write of its own per commit: the
+	 * checkpoint records it, and recovery starts from the checkpoint.
 	 * @return the record's sequence number
 	 */
-	long journal(Txn<DirectBuffer> txn, JournalRecord.Builder changes) {
+	long journal(JournalRecord.Builder changes) {
 		Journal target = this.journal;
 		long sequence = target.nextSequence();
-		putJournalSequence(txn, sequence);
 		int length = changes.finish(sequence, target.generation());
 		target.append(changes.bytes(), length);
 		this.checkpoints.written(length);
 		return sequence;
 	}
 
-	/** Flushes the data file (a checkpoint's one flush of LMDB's pages). */
-	void flushData() {
-		long stamp = this.mapGuard.shared();
+	long mapShared() {
+		return this.mapGuard.shared();
+	}
+
+	void mapReleased(long stamp) {
+		this.mapGuard.releaseShared(stamp);
+	}
+
+	/**
+	 * Flushes the data file (a checkpoint's one flush of LMDB's pages); the caller holds
+	 * the map guard shared.
+	 */
+	void flushDataHoldingMap() {
 		try {
 			checkOpen();
 			Path data = directory().resolve(DataFileCheck.DATA_FILE);
@@ -262,9 +252,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translateWrite(ex, "flush for a checkpoint", directory(), directory());
-		}
-		finally {
-			this.mapGuard.releaseShared(stamp);
 		}
 	}
 

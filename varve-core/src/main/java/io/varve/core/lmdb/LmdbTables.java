@@ -31,7 +31,7 @@ final class LmdbTables {
 	 * envelopes record their stream's previous position and stream heads are a fixed 48
 	 * bytes.
 	 */
-	static final int FORMAT_VERSION = 2;
+	static final int FORMAT_VERSION = 3;
 
 	static final byte[] MAGIC = "VARVE\0".getBytes(StandardCharsets.US_ASCII);
 
@@ -120,7 +120,12 @@ final class LmdbTables {
 		if (version != FORMAT_VERSION) {
 			throw new IncompatibleFormatException("The store at " + directory + " uses Varve on-disk format version "
 					+ version + " but this Varve reads version " + FORMAT_VERSION
-					+ "; open it with the Varve release that wrote it, or migrate it");
+					+ ((version < FORMAT_VERSION)
+							? " (every event now carries a checksum, and writes go through a journal). Move its "
+									+ "events: open it with the Varve release that wrote it and append every event, "
+									+ "in position order with its id, to a new store opened with this one (see "
+									+ "'Moving events to a new format' in the README); the old store is left as it is"
+							: "; open it with the Varve release that wrote it"));
 		}
 	}
 

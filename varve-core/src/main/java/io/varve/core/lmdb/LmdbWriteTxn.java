@@ -72,9 +72,10 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			// each
 			// append neither sets up a cursor nor searches (mdb_put would do both).
 			MutableDirectBuffer target = (MutableDirectBuffer) cursor(LmdbStorageEngine.LOG)
-				.reserve(longKey(this.key, position), length, PutFlags.MDB_APPEND);
+				.reserve(longKey(this.key, position), length + Envelope.CHECKSUM, PutFlags.MDB_APPEND);
 			target.putBytes(0, envelopes, offset, length);
 			Envelope.stamp(target, position, version, timestampMicros, previousPosition);
+			Envelope.seal(target, envelopes, offset, length);
 			if (this.record != null) {
 				this.record.appendEvent(position, envelopes, offset, length, version, timestampMicros,
 						previousPosition);
@@ -228,7 +229,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 		long journaled = -1;
 		try {
 			if (this.record != null) {
-				journaled = this.engine.journal(this.txn, this.record);
+				journaled = this.engine.journal(this.record);
 			}
 			this.txn.commit();
 			this.txn.close();

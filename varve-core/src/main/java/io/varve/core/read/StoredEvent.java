@@ -54,6 +54,12 @@ public final class StoredEvent implements RecordedEvent {
 		this.codec = codec;
 		this.registry = registry;
 		Envelope.validate(this.buffer);
+		String damage = Envelope.checksumProblem(envelope);
+		if (damage != null) {
+			throw new CorruptDataException(
+					"The stored event at position " + Envelope.position(this.buffer) + " is " + "damaged: " + damage
+							+ ". The store file is damaged; restore it from a backup (see Varve.backup)");
+		}
 	}
 
 	@Override

@@ -132,6 +132,7 @@ class PreallocatorTest {
 		try (Varve varve = Varve.builder()
 			.path(this.dir)
 			.durability(Durability.SYNC)
+			.preallocate(true)
 			.mapSize(max)
 			.maxMapSize(max)
 			.eventTypes(Filled.class)
@@ -153,7 +154,11 @@ class PreallocatorTest {
 	void addsNoZerosOnAFullDiskAndCarriesOnOnceThereIsRoomAgain() throws Exception {
 		Path mounts = Files.createDirectories(this.dir.resolve("mounts"));
 		try (SmallDisk disk = SmallDisk.mount(mounts, "ext4", 24);
-				Varve varve = Varve.builder().path(disk.root().resolve("store")).eventTypes(Filled.class).open()) {
+				Varve varve = Varve.builder()
+					.path(disk.root().resolve("store"))
+					.preallocate(true)
+					.eventTypes(Filled.class)
+					.open()) {
 			Preallocator zeros = ((LmdbStorageEngine) ((DefaultVarve) varve).storage()).preallocator();
 			assertThat(zeros.awaitFirstFill(TIMEOUT_MILLIS)).isTrue();
 			Path ballast = disk.fillLeaving(2L << 20);
@@ -179,7 +184,12 @@ class PreallocatorTest {
 	}
 
 	private Varve open() {
-		return Varve.builder().path(this.dir).durability(Durability.SYNC).eventTypes(Filled.class).open();
+		return Varve.builder()
+			.path(this.dir)
+			.durability(Durability.SYNC)
+			.preallocate(true)
+			.eventTypes(Filled.class)
+			.open();
 	}
 
 	private StorageConfig config(Durability durability, boolean readOnly) {

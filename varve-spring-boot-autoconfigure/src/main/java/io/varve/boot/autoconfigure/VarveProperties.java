@@ -64,11 +64,11 @@ public class VarveProperties {
 	private Duration syncInterval;
 
 	/**
-	 * Whether to keep zeroed space ahead of the data file so that durable commits do not
-	 * grow it (with 'sync' or 'no-meta-sync' on ext4 or XFS): a quarter of the store's
-	 * size, at least 256 KiB, at most 16 MiB.
+	 * Whether to keep zeroed space ahead of the data file (with 'sync' or 'no-meta-sync'
+	 * on ext4 or XFS): a quarter of the store's size, at least 256 KiB, at most 16 MiB.
+	 * Commits are made durable by the journal, so this rarely pays.
 	 */
-	private boolean preallocate = true;
+	private boolean preallocate;
 
 	/**
 	 * Whether users of the store owner's group may read the store. A new store is private
