@@ -39,9 +39,9 @@ import io.varve.CorruptDataException;
  * writer can stamp an envelope that the caller's thread encoded, and so that scans can
  * read them without parsing the variable part. The previous position chains a stream's
  * events backwards, so the positions of a stream's newest events need no index of their
- * own. The checksum is added by the writer once the envelope is stamped ({@link #seal}),
- * and checked whenever an event is read ({@link #checksumProblem}): a damaged byte
- * anywhere in a stored event is found, not returned.
+ * own. The checksum is added by the writer once the envelope is stamped, and checked
+ * whenever an event is read ({@link EnvelopeChecksum}): a damaged byte anywhere in a
+ * stored event is found, not returned.
  */
 public final class Envelope {
 
@@ -217,39 +217,6 @@ public final class Envelope {
 		buffer.putLong(OFFSET_VERSION, version, ORDER);
 		buffer.putLong(OFFSET_TIMESTAMP, timestampMicros, ORDER);
 		buffer.putLong(OFFSET_PREVIOUS, previousPosition, ORDER);
-	}
-
-	/**
-	 * Writes the checksum of a stored envelope: CRC32C of its stamped bytes.
-	 * @param target where the envelope was stored, {@code length + CHECKSUM} bytes
-	 * @param source the envelope as encoded (not yet stamped)
-	 * @param offset where it starts in {@code source}
-	 * @param length its length without the checksum
-	 */
-	public static void seal(MutableDirectBuffer target, byte[] source, int offset, int length) {
-		byte[] header = new byte[HEADER];
-		target.getBytes(0, header);
-		java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-		crc.update(header, 0, HEADER);
-		crc.update(source, offset + HEADER, length - HEADER);
-		target.putInt(length, (int) crc.getValue(), ByteOrder.LITTLE_ENDIAN);
-	}
-
-	/**
-	 * Whether a stored envelope's checksum holds.
-	 * @param bytes the stored envelope, checksum last
-	 * @return what is wrong, or null when it holds
-	 */
-	public static @Nullable String checksumProblem(byte[] bytes) {
-		int length = bytes.length - CHECKSUM;
-		if (length < HEADER) {
-			return "it is too short to carry a checksum";
-		}
-		java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-		crc.update(bytes, 0, length);
-		int stored = (bytes[length] & 0xff) | (bytes[length + 1] & 0xff) << 8 | (bytes[length + 2] & 0xff) << 16
-				| (bytes[length + 3] & 0xff) << 24;
-		return ((int) crc.getValue() == stored) ? null : "its checksum does not match its bytes";
 	}
 
 	/**

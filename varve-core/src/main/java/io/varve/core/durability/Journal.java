@@ -55,9 +55,9 @@ public final class Journal implements AutoCloseable {
 
 	private final boolean groupAccess;
 
-	private final List<Segment> segments = new ArrayList<>();
+	private final List<JournalSegment> segments = new ArrayList<>();
 
-	private Segment current;
+	private JournalSegment current;
 
 	private long position;
 
@@ -89,7 +89,7 @@ public final class Journal implements AutoCloseable {
 			files.forEach((file) -> {
 				Matcher matcher = NAME.matcher(file.getFileName().toString());
 				if (matcher.matches()) {
-					journal.segments.add(new Segment(file, Long.parseLong(matcher.group(1))));
+					journal.segments.add(new JournalSegment(file, Long.parseLong(matcher.group(1))));
 				}
 			});
 		}
@@ -108,44 +108,7 @@ public final class Journal implements AutoCloseable {
 	 * @return the last sequence number read (or {@code after} when none)
 	 */
 	public long replayAfter(long after, int generation, RecordVisitor visitor) {
-		long expected = after + 1;
-		for (Segment segment : this.segments) {
-			try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-				long size = channel.size();
-				long at = 0;
-				long previous = Long.MIN_VALUE;
-				ByteBuffer header = ByteBuffer.allocate(JournalRecord.HEADER).order(JournalRecord.ORDER);
-				while (at + JournalRecord.HEADER <= size) {
-					header.clear();
-					readFully(channel, header, at);
-					int magic = header.getInt(0);
-					int bodyLength = header.getInt(4);
-					long sequence = header.getLong(8);
-					if (magic != JournalRecord.MAGIC || bodyLength < 0 || at + JournalRecord.HEADER + bodyLength > size
-							|| sequence <= previous || header.getInt(16) != generation) {
-						break;
-					}
-					byte[] record = new byte[JournalRecord.HEADER + bodyLength];
-					readFully(channel, ByteBuffer.wrap(record), at);
-					if (JournalRecord.checksum(record, 0, bodyLength) != header.getInt(20)) {
-						break;
-					}
-					previous = sequence;
-					if (sequence > after) {
-						if (sequence != expected) {
-							return expected - 1;
-						}
-						visitor.record(sequence, new UnsafeBuffer(record, JournalRecord.HEADER, bodyLength));
-						expected++;
-					}
-					at += record.length;
-				}
-			}
-			catch (IOException ex) {
-				throw failure("read the journal segment " + segment.file.getFileName() + " of", this.directory, ex);
-			}
-		}
-		return expected - 1;
+		return JournalReader.replayAfter(this.segments, this.directory, after, generation, visitor);
 	}
 
 	/**
@@ -187,7 +150,7 @@ public final class Journal implements AutoCloseable {
 		if (this.position + length > this.current.size) {
 			next(length);
 		}
-		Segment segment = this.current;
+		JournalSegment segment = this.current;
 		long at = this.position;
 		try {
 			uninterrupted(() -> {
@@ -217,7 +180,7 @@ public final class Journal implements AutoCloseable {
 	 * by an interrupt is opened again and the I/O repeated; the interrupt is kept for the
 	 * caller.
 	 */
-	private static void uninterrupted(IoAction action, Segment segment) throws IOException {
+	private static void uninterrupted(IoAction action, JournalSegment segment) throws IOException {
 		boolean interrupted = Thread.interrupted();
 		try {
 			for (int attempt = 1;; attempt++) {
@@ -260,7 +223,7 @@ public final class Journal implements AutoCloseable {
 		this.position = this.lastStart;
 		this.lastStart = -1;
 		this.nextSequence--;
-		Segment segment = this.current;
+		JournalSegment segment = this.current;
 		try {
 			uninterrupted(() -> force(segment), segment);
 		}
@@ -274,7 +237,7 @@ public final class Journal implements AutoCloseable {
 		if (this.current == null) {
 			return;
 		}
-		Segment segment = this.current;
+		JournalSegment segment = this.current;
 		try {
 			uninterrupted(() -> force(segment), segment);
 		}
@@ -301,7 +264,7 @@ public final class Journal implements AutoCloseable {
 	public void recycleBefore(long mark) {
 		while (this.segments.size() > 1 && this.segments.get(0).number != mark
 				&& this.segments.get(0) != this.current) {
-			Segment old = this.segments.remove(0);
+			JournalSegment old = this.segments.remove(0);
 			long number = this.segments.get(this.segments.size() - 1).number + 1;
 			Path renamed = this.directory.resolve(name(number));
 			try {
@@ -311,7 +274,7 @@ public final class Journal implements AutoCloseable {
 			catch (IOException ex) {
 				throw failure("reuse a journal segment of", this.directory, ex);
 			}
-			this.segments.add(new Segment(renamed, number, old.size));
+			this.segments.add(new JournalSegment(renamed, number, old.size));
 		}
 	}
 
@@ -324,7 +287,7 @@ public final class Journal implements AutoCloseable {
 
 	private void next(int length) {
 		int index = this.segments.indexOf(this.current);
-		Segment following = (index + 1 < this.segments.size()) ? this.segments.get(index + 1) : null;
+		JournalSegment following = (index + 1 < this.segments.size()) ? this.segments.get(index + 1) : null;
 		if (following == null || following.size < length) {
 			long size = Math.max(Math.min(MAX_SEGMENT, this.current.size * 2), length);
 			long number = this.segments.get(this.segments.size() - 1).number + 1;
@@ -336,7 +299,7 @@ public final class Journal implements AutoCloseable {
 		this.lastStart = -1;
 	}
 
-	private Segment create(long number, long size) {
+	private JournalSegment create(long number, long size) {
 		Path file = this.directory.resolve(name(number));
 		try (FileChannel channel = FileChannel.open(file,
 				java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -364,7 +327,7 @@ public final class Journal implements AutoCloseable {
 			throw failure("create the journal segment " + file.getFileName() + " of", this.directory, ex);
 		}
 		syncDirectory();
-		return new Segment(file, number, size);
+		return new JournalSegment(file, number, size);
 	}
 
 	private void syncDirectory() {
@@ -376,14 +339,14 @@ public final class Journal implements AutoCloseable {
 		}
 	}
 
-	private static void force(Segment segment) throws IOException {
+	private static void force(JournalSegment segment) throws IOException {
 		Flushes.before(segment.file);
 		segment.channel().force(false);
 		Flushes.after(segment.file);
 	}
 
 	private void erase(long at) {
-		Segment segment = this.current;
+		JournalSegment segment = this.current;
 		try {
 			uninterrupted(() -> segment.channel().write(ByteBuffer.allocate(JournalRecord.HEADER), at), segment);
 		}
@@ -399,29 +362,17 @@ public final class Journal implements AutoCloseable {
 		return this.direct.clear();
 	}
 
-	private static void readFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
-		long from = at;
-		while (buffer.hasRemaining()) {
-			int read = channel.read(buffer, from);
-			if (read < 0) {
-				throw new IOException("unexpected end of file at byte " + from);
-			}
-			from += read;
-		}
-		buffer.flip();
-	}
-
 	private static String name(long number) {
 		return String.format("journal-%010d", number);
 	}
 
-	private static StorageException failure(String what, Path directory, IOException ex) {
+	static StorageException failure(String what, Path directory, IOException ex) {
 		return new StorageException("Could not " + what + " the store at " + directory + ": " + ex, ex);
 	}
 
 	@Override
 	public void close() {
-		for (Segment segment : this.segments) {
+		for (JournalSegment segment : this.segments) {
 			segment.close();
 		}
 	}
@@ -435,59 +386,6 @@ public final class Journal implements AutoCloseable {
 		 * @param body its body
 		 */
 		void record(long sequence, UnsafeBuffer body);
-
-	}
-
-	private static final class Segment {
-
-		final Path file;
-
-		final long number;
-
-		long size;
-
-		private FileChannel channel;
-
-		Segment(Path file, long number) {
-			this.file = file;
-			this.number = number;
-			try {
-				this.size = Files.size(file);
-			}
-			catch (IOException ex) {
-				this.size = 0;
-			}
-		}
-
-		Segment(Path file, long number, long size) {
-			this.file = file;
-			this.number = number;
-			this.size = size;
-		}
-
-		FileChannel channel() throws IOException {
-			if (this.channel == null) {
-				this.channel = FileChannel.open(this.file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-			}
-			return this.channel;
-		}
-
-		void reopen() throws IOException {
-			this.channel = null;
-			channel();
-		}
-
-		void close() {
-			if (this.channel != null) {
-				try {
-					this.channel.close();
-				}
-				catch (IOException ex) {
-					// closing
-				}
-				this.channel = null;
-			}
-		}
 
 	}
 

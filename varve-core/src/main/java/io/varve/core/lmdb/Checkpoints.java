@@ -3,6 +3,7 @@ package io.varve.core.lmdb;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -12,6 +13,7 @@ import org.lmdbjava.Txn;
 
 import io.varve.StorageException;
 import io.varve.core.durability.CheckpointFile;
+import io.varve.core.durability.Flushes;
 import io.varve.core.durability.Journal;
 import io.varve.core.util.Threads;
 
@@ -120,12 +122,12 @@ final class Checkpoints {
 		synchronized (this.checkpointing) {
 			// Shared use of the map for the whole checkpoint: closing (and growing) waits
 			// for it, so the environment is never freed under it.
-			long stamp = this.engine.mapShared();
+			long stamp = this.engine.mapGuard().shared();
 			try {
 				checkpointHoldingMap(clean);
 			}
 			finally {
-				this.engine.mapReleased(stamp);
+				this.engine.mapGuard().releaseShared(stamp);
 			}
 		}
 	}
@@ -159,7 +161,7 @@ final class Checkpoints {
 				lock.unlock();
 			}
 			try {
-				this.engine.flushDataHoldingMap();
+				flushData();
 				CheckpointFile.write(this.engine.directory(), new CheckpointFile.Checkpoint(this.counter + 1, txnId,
 						sequence, this.generation, pageSize, meta, clean), this.engine.groupAccess());
 			}
@@ -195,6 +197,21 @@ final class Checkpoints {
 		}
 		checkpoint(false);
 		return true;
+	}
+
+	/** The checkpoint's one flush of LMDB's pages; the map guard is held. */
+	private void flushData() {
+		Path file = this.engine.directory().resolve(DataFileCheck.DATA_FILE);
+		try {
+			this.engine.checkOpen();
+			Flushes.before(file);
+			this.engine.env().sync(true);
+			Flushes.after(file);
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translateWrite(ex, "flush for a checkpoint", this.engine.directory(),
+					this.engine.directory());
+		}
 	}
 
 	private FileChannel data() throws IOException {

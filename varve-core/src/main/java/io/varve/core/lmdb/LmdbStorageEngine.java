@@ -20,9 +20,7 @@ import org.lmdbjava.Txn;
 import io.varve.StorageException;
 import io.varve.VarveClosedException;
 import io.varve.core.durability.CheckpointFile;
-import io.varve.core.durability.Flushes;
 import io.varve.core.durability.Journal;
-import io.varve.core.durability.JournalRecord;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.CommitSync;
 import io.varve.core.storage.ReadTxn;
@@ -81,13 +79,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private volatile boolean closed;
 
-	/** The map size; changed only under the exclusive map guard. */
-	private volatile long mapSize;
-
-	/**
-	 * The data in the file as last seen: only grows, refreshed when a value exceeds it.
-	 */
-	private volatile long dataBytes;
+	private final MapBounds map;
 
 	// Owned by the committing thread (the writer's, or a caller's under its commit lock).
 	private long lastIdHigh;
@@ -97,17 +89,12 @@ public final class LmdbStorageEngine implements StorageEngine {
 	/** Held from the start of a write transaction to its end, and by checkpoints. */
 	private final ReentrantLock writeLock = new ReentrantLock();
 
-	/** The journal, for a writable store. */
-	private @Nullable Journal journal;
-
-	private final JournalRecord.Builder record = new JournalRecord.Builder();
+	/** The journal side, for a writable store. */
+	private @Nullable Journaling journaling;
 
 	private final CommitSync commitSync;
 
 	private final Checkpoints checkpoints;
-
-	/** The last journal record LMDB holds; under the write lock. */
-	private long committedSequence;
 
 	private LmdbStorageEngine(StorageConfig config, StoreLock lock, Env<DirectBuffer> env,
 			List<Dbi<DirectBuffer>> dbis) {
@@ -119,8 +106,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		EnvInfo info = env.info();
 		// A writer keeps one reader slot for its checkpoint's pin.
 		this.reads = new LmdbReads(this, env, this.mapGuard, info.maxReaders - (config.readOnly() ? 0 : 1));
-		this.mapSize = info.mapSize;
-		this.dataBytes = (info.lastPageNumber + 1) * env.stat().pageSize;
+		this.map = new MapBounds(this, info.mapSize, (info.lastPageNumber + 1) * env.stat().pageSize);
 		this.preallocator = Preallocator.start(this, lock.directory().resolve(DataFileCheck.DATA_FILE),
 				config.preallocate() && !config.readOnly());
 		this.commitSync = config.commitSync();
@@ -141,7 +127,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 				// Only a writer needs it; and a read-only open would have to adopt a map
 				// that the writing process grew since the tables were opened.
 				engine.loadWriterState();
-				engine.recover(opened.checkpoint());
+				Journaling.recover(engine, opened.checkpoint(), config.commitSync() == CommitSync.FLUSH,
+						config.groupAccess());
 			}
 			return engine;
 		}
@@ -150,8 +137,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 				engine.checkpoints.stop();
 				engine.preallocator.stop();
 				engine.reads.close();
-				if (engine.journal != null) {
-					engine.journal.close();
+				if (engine.journaling != null) {
+					engine.journaling.journal().close();
 				}
 			}
 			opened.env().close();
@@ -175,89 +162,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 		}
 	}
 
-	/**
-	 * Brings the tables up to date from the journal (the records after the one LMDB
-	 * holds, in order, up to where the journal ends), then takes a checkpoint with a new
-	 * journal generation and starts the journal afresh.
-	 */
-	private void recover(CheckpointFile.@Nullable Checkpoint checkpoint) {
-		Journal opened = Journal.open(directory(), this.commitSync == CommitSync.FLUSH, this.config.groupAccess());
-		this.journal = opened;
-		// An unclean store was put back to its checkpoint, which holds every record up to
-		// the checkpoint's; a clean one holds every record.
-		long held = (checkpoint != null) ? checkpoint.journalSequence() : 0;
-		int generation = (checkpoint != null) ? checkpoint.generation() : 0;
-		long last = held;
-		if (checkpoint != null && !checkpoint.clean()) {
-			last = opened.replayAfter(held, generation, (sequence, body) -> {
-				LmdbWriteTxn txn = beginWrite(false);
-				boolean ok = false;
-				try {
-					JournalRecord.replay(body, txn, "record " + sequence);
-					txn.commit();
-					ok = true;
-				}
-				finally {
-					if (!ok) {
-						txn.close();
-					}
-				}
-			});
-		}
-		if (last > held) {
-			LOGGER.log(Level.INFO, "Varve store " + directory() + ": replayed " + (last - held)
-					+ " journal record(s) that the data file did not hold");
-		}
-		this.committedSequence = last;
-		// The journal starts over before the checkpoint that says so: until that is
-		// written, the old checkpoint and the untouched old records still hold.
-		opened.startAfter(last, generation + 1);
-		this.checkpoints.start(checkpoint, generation + 1);
-	}
-
-	/**
-	 * Appends a write transaction's record to the journal (flushed if the durability
-	 * asks). Which record the tables hold last needs no write of its own per commit: the
-	 * checkpoint records it, and recovery starts from the checkpoint.
-	 * @return the record's sequence number
-	 */
-	long journal(JournalRecord.Builder changes) {
-		Journal target = this.journal;
-		long sequence = target.nextSequence();
-		int length = changes.finish(sequence, target.generation());
-		target.append(changes.bytes(), length);
-		this.checkpoints.written(length);
-		return sequence;
-	}
-
-	long mapShared() {
-		return this.mapGuard.shared();
-	}
-
-	void mapReleased(long stamp) {
-		this.mapGuard.releaseShared(stamp);
-	}
-
-	/**
-	 * Flushes the data file (a checkpoint's one flush of LMDB's pages); the caller holds
-	 * the map guard shared.
-	 */
-	void flushDataHoldingMap() {
-		try {
-			checkOpen();
-			Path data = directory().resolve(DataFileCheck.DATA_FILE);
-			Flushes.before(data);
-			this.env.sync(true);
-			Flushes.after(data);
-		}
-		catch (RuntimeException ex) {
-			throw LmdbErrors.translateWrite(ex, "flush for a checkpoint", directory(), directory());
-		}
-	}
-
-	/** Takes back the record of a transaction whose LMDB commit failed. */
-	void cancelJournal() {
-		this.journal.cancelLast();
+	MapGuard mapGuard() {
+		return this.mapGuard;
 	}
 
 	boolean groupAccess() {
@@ -273,11 +179,30 @@ public final class LmdbStorageEngine implements StorageEngine {
 	}
 
 	@Nullable Journal journalFile() {
-		return this.journal;
+		return (this.journaling != null) ? this.journaling.journal() : null;
 	}
 
 	long committedSequence() {
-		return this.committedSequence;
+		return (this.journaling != null) ? this.journaling.committedSequence() : 0;
+	}
+
+	/** The journal side of a writable store, or null read-only. */
+	@Nullable Journaling journaling() {
+		return this.journaling;
+	}
+
+	Checkpoints checkpoints() {
+		return this.checkpoints;
+	}
+
+	/** From now on, commits go through the journal. */
+	void useJournaling(Journaling journaling) {
+		this.journaling = journaling;
+	}
+
+	/** A write transaction for replaying the journal: not journaled itself. */
+	LmdbWriteTxn beginReplay() {
+		return beginWrite(false);
 	}
 
 	/** The store directory. */
@@ -285,31 +210,17 @@ public final class LmdbStorageEngine implements StorageEngine {
 		return this.lock.directory();
 	}
 
-	/**
-	 * What is wrong with the length of a value LMDB returned, if anything. A length is
-	 * read from the file, so before anything is sized by it, it must fit the data the
-	 * file holds (for a write transaction, which may read pages it has not written yet,
-	 * the map).
-	 * @param value the value
-	 * @param inWrite whether a write transaction read it
-	 * @return the problem, or null
-	 */
 	@Nullable String lengthProblem(DirectBuffer value, boolean inWrite) {
-		long length = value.capacity();
-		long bound = inWrite ? this.mapSize : this.dataBytes;
-		if (length >= 0 && length <= bound) {
-			return null;
-		}
-		if (length >= 0 && !inWrite) {
-			// The writer may have added data since: look again.
-			EnvInfo info = this.env.info();
-			bound = (info.lastPageNumber + 1) * this.env.stat().pageSize;
-			this.dataBytes = bound;
-			if (length <= bound) {
-				return null;
-			}
-		}
-		return "its length of " + length + " bytes does not fit the " + bound + " bytes of data in the file";
+		return this.map.lengthProblem(value, inWrite);
+	}
+
+	void adoptWriterMapSize() {
+		this.map.adoptWriterMapSize();
+	}
+
+	@Override
+	public boolean grow() {
+		return this.map.grow(this.config.maxMapSize(), this.journaling != null);
 	}
 
 	int dbiCount() {
@@ -338,25 +249,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 		return this.reads.begin();
 	}
 
-	/**
-	 * Adopts the larger map the writing process grew to (read-only stores); waits for
-	 * this process's snapshots to end first.
-	 */
-	void adoptWriterMapSize() {
-		long stamp = this.mapGuard.exclusive("adopt the writer's larger map");
-		try {
-			checkOpen();
-			this.env.setMapSize(0);
-			this.mapSize = this.env.info().mapSize;
-		}
-		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "adopt the writer's map size", directory());
-		}
-		finally {
-			this.mapGuard.releaseExclusive(stamp);
-		}
-	}
-
 	void release(LmdbReadTxn txn, long stamp) {
 		this.reads.release(txn, stamp);
 	}
@@ -375,7 +267,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.preallocator.beginWrite();
 		try {
 			return new LmdbWriteTxn(this, this.env.txnWrite(), this.lastIdHigh, this.lastIdLow,
-					(journaled && this.journal != null) ? this.record : null);
+					(journaled && this.journaling != null) ? this.journaling.record() : null);
 		}
 		catch (RuntimeException ex) {
 			this.preallocator.endWrite();
@@ -402,39 +294,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 	void committed(long lastIdHigh, long lastIdLow, long journaled) {
 		this.lastIdHigh = lastIdHigh;
 		this.lastIdLow = lastIdLow;
-		if (journaled >= 0) {
-			this.committedSequence = journaled;
+		if (journaled >= 0 && this.journaling != null) {
+			this.journaling.committed(journaled);
 		}
-	}
-
-	@Override
-	public boolean grow() {
-		// Only the committing thread (under the writer's lock) changes the map size here,
-		// so reading it is safe.
-		long current = this.env.info().mapSize;
-		long max = LmdbEnvironment.align(this.config.maxMapSize());
-		if (current >= max) {
-			// Pages freed since the last checkpoint stay pinned until the next one: take
-			// it,
-			// and the write is tried again in the space it frees.
-			return this.journal != null && this.checkpoints.checkpointIfBehind();
-		}
-		long next = Math.min(max, LmdbEnvironment.align(current * 2));
-		long stamp = this.mapGuard.exclusive("grow the map");
-		try {
-			checkOpen();
-			this.env.setMapSize(next);
-			this.mapSize = this.env.info().mapSize;
-		}
-		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "grow the map to " + next + " bytes", directory());
-		}
-		finally {
-			this.mapGuard.releaseExclusive(stamp);
-		}
-		LOGGER.log(Level.DEBUG,
-				() -> "Grew the map of Varve store " + this.lock.directory() + " to " + next + " bytes");
-		return true;
 	}
 
 	/**
@@ -447,14 +309,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 		long stamp = this.mapGuard.shared();
 		try {
 			checkOpen();
-			if (this.journal != null) {
-				this.writeLock.lock();
-				try {
-					this.journal.flush();
-				}
-				finally {
-					this.writeLock.unlock();
-				}
+			if (this.journaling != null) {
+				this.journaling.flush();
 			}
 		}
 		catch (RuntimeException ex) {
@@ -507,15 +363,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 		// Before the map goes: its thread reads the store's size.
 		this.preallocator.stop();
 		this.checkpoints.stop();
-		if (this.journal != null) {
-			try {
-				// A clean close leaves nothing to replay.
-				this.checkpoints.checkpoint(true);
-			}
-			catch (RuntimeException ex) {
-				LOGGER.log(Level.WARNING, "The last checkpoint of Varve store " + directory()
-						+ " failed; the next open replays its journal", ex);
-			}
+		if (this.journaling != null) {
+			this.journaling.lastCheckpoint();
 		}
 		long stamp = this.mapGuard.exclusive("close");
 		try {
@@ -524,8 +373,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 			}
 			this.closed = true;
 			this.checkpoints.unpin();
-			if (this.journal != null) {
-				this.journal.close();
+			if (this.journaling != null) {
+				this.journaling.journal().close();
 			}
 			this.reads.close();
 			this.env.close();

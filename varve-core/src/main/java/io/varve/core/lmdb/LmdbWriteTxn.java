@@ -13,6 +13,7 @@ import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
 import io.varve.core.codec.Envelope;
+import io.varve.core.codec.EnvelopeChecksum;
 import io.varve.core.durability.JournalRecord;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.Keys;
@@ -75,7 +76,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 				.reserve(longKey(this.key, position), length + Envelope.CHECKSUM, PutFlags.MDB_APPEND);
 			target.putBytes(0, envelopes, offset, length);
 			Envelope.stamp(target, position, version, timestampMicros, previousPosition);
-			Envelope.seal(target, envelopes, offset, length);
+			EnvelopeChecksum.seal(target, envelopes, offset, length);
 			if (this.record != null) {
 				this.record.appendEvent(position, envelopes, offset, length, version, timestampMicros,
 						previousPosition);
@@ -229,7 +230,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 		long journaled = -1;
 		try {
 			if (this.record != null) {
-				journaled = this.engine.journal(this.record);
+				journaled = this.engine.journaling().append(this.record);
 			}
 			this.txn.commit();
 			this.txn.close();
@@ -238,7 +239,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 		catch (RuntimeException ex) {
 			this.txn.close();
 			if (journaled >= 0) {
-				this.engine.cancelJournal();
+				this.engine.journaling().journal().cancelLast();
 			}
 			throw LmdbErrors.translateWrite(ex, "commit", this.engine.directory(), this.engine.directory());
 		}

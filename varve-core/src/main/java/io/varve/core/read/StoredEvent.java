@@ -16,6 +16,7 @@ import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
 import io.varve.UnknownEventTypeException;
 import io.varve.core.codec.Envelope;
+import io.varve.core.codec.EnvelopeChecksum;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
@@ -54,7 +55,7 @@ public final class StoredEvent implements RecordedEvent {
 		this.codec = codec;
 		this.registry = registry;
 		Envelope.validate(this.buffer);
-		String damage = Envelope.checksumProblem(envelope);
+		String damage = EnvelopeChecksum.checksumProblem(envelope);
 		if (damage != null) {
 			throw new CorruptDataException(
 					"The stored event at position " + Envelope.position(this.buffer) + " is " + "damaged: " + damage

@@ -1,0 +1,143 @@
+package io.varve.core.lmdb;
+
+import java.lang.System.Logger.Level;
+
+import org.jspecify.annotations.Nullable;
+
+import io.varve.core.durability.CheckpointFile;
+import io.varve.core.durability.Journal;
+import io.varve.core.durability.JournalRecord;
+
+/**
+ * The journal side of a writable store: recovery at open (the journal's records after the
+ * checkpoint replayed into the tables), and each commit's record appended before LMDB
+ * commits. Which record the tables hold last needs no write of its own per commit: the
+ * checkpoint records it, and recovery starts from the checkpoint.
+ */
+final class Journaling {
+
+	private static final System.Logger LOGGER = System.getLogger(Journaling.class.getName());
+
+	private final LmdbStorageEngine engine;
+
+	private final Journal journal;
+
+	private final JournalRecord.Builder record = new JournalRecord.Builder();
+
+	/** The last journal record LMDB holds; under the engine's write lock. */
+	private long committedSequence;
+
+	private Journaling(LmdbStorageEngine engine, Journal journal) {
+		this.engine = engine;
+		this.journal = journal;
+	}
+
+	/**
+	 * Opens the journal and brings the tables up to date from it (the records after the
+	 * checkpoint's, in order, up to where the journal ends) if the store did not close
+	 * cleanly, then starts the journal afresh with a new generation and takes the first
+	 * checkpoint, which records it.
+	 * @param engine the engine, its tables open
+	 * @param checkpoint the last checkpoint, or null for a new store (or a backup)
+	 * @param flushEachRecord whether each record is flushed (the durability)
+	 * @param groupAccess whether the owner's group may read the store's files
+	 * @return the journal side
+	 */
+	static Journaling recover(LmdbStorageEngine engine, CheckpointFile.@Nullable Checkpoint checkpoint,
+			boolean flushEachRecord, boolean groupAccess) {
+		Journal journal = Journal.open(engine.directory(), flushEachRecord, groupAccess);
+		Journaling journaling = new Journaling(engine, journal);
+		// An unclean store was put back to its checkpoint, which holds every record up to
+		// the checkpoint's; a clean one holds every record.
+		long held = (checkpoint != null) ? checkpoint.journalSequence() : 0;
+		int generation = (checkpoint != null) ? checkpoint.generation() : 0;
+		long last = held;
+		if (checkpoint != null && !checkpoint.clean()) {
+			last = journal.replayAfter(held, generation, (sequence, body) -> {
+				LmdbWriteTxn txn = engine.beginReplay();
+				boolean ok = false;
+				try {
+					JournalRecord.replay(body, txn, "record " + sequence);
+					txn.commit();
+					ok = true;
+				}
+				finally {
+					if (!ok) {
+						txn.close();
+					}
+				}
+			});
+		}
+		if (last > held) {
+			long replayed = last - held;
+			LOGGER.log(Level.INFO, () -> "Varve store " + engine.directory() + ": replayed " + replayed
+					+ " journal record(s) that the data file did not hold");
+		}
+		journaling.committedSequence = last;
+		engine.useJournaling(journaling);
+		// The journal starts over before the checkpoint that says so: until that is
+		// written, the old checkpoint and the untouched old records still hold.
+		journal.startAfter(last, generation + 1);
+		engine.checkpoints().start(checkpoint, generation + 1);
+		return journaling;
+	}
+
+	Journal journal() {
+		return this.journal;
+	}
+
+	/**
+	 * The builder write transactions record their changes into (one writer at a time).
+	 */
+	JournalRecord.Builder record() {
+		return this.record;
+	}
+
+	/** Flushes every record written so far (between commits). */
+	void flush() {
+		this.engine.writeLock().lock();
+		try {
+			this.journal.flush();
+		}
+		finally {
+			this.engine.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * The checkpoint of a clean close: the next open rolls nothing back and replays
+	 * nothing.
+	 */
+	void lastCheckpoint() {
+		try {
+			this.engine.checkpoints().checkpoint(true);
+		}
+		catch (RuntimeException ex) {
+			LOGGER.log(Level.WARNING, "The last checkpoint of Varve store " + this.engine.directory()
+					+ " failed; the next open replays its journal", ex);
+		}
+	}
+
+	long committedSequence() {
+		return this.committedSequence;
+	}
+
+	void committed(long sequence) {
+		this.committedSequence = sequence;
+	}
+
+	/**
+	 * Appends a write transaction's record to the journal (flushed if the durability
+	 * asks); called under the engine's write lock, before LMDB commits.
+	 * @param changes the transaction's changes
+	 * @return the record's sequence number
+	 */
+	long append(JournalRecord.Builder changes) {
+		long sequence = this.journal.nextSequence();
+		int length = changes.finish(sequence, this.journal.generation());
+		this.journal.append(changes.bytes(), length);
+		this.engine.checkpoints().written(length);
+		return sequence;
+	}
+
+}
