@@ -127,8 +127,13 @@ public final class LmdbStorageEngine implements StorageEngine {
 				// Only a writer needs it; and a read-only open would have to adopt a map
 				// that the writing process grew since the tables were opened.
 				engine.loadWriterState();
+				// Recovery runs whatever the durability: the last run may have been
+				// durable.
 				Journaling.recover(engine, opened.checkpoint(), config.commitSync() == CommitSync.FLUSH,
 						config.groupAccess());
+				if (config.commitSync() == CommitSync.NONE) {
+					engine.stopJournaling();
+				}
 			}
 			return engine;
 		}
@@ -193,6 +198,19 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	Checkpoints checkpoints() {
 		return this.checkpoints;
+	}
+
+	/**
+	 * Without durability asked for, commits skip the journal altogether (as LMDB's own
+	 * no-sync commits did): a clean checkpoint first, so that the next durable open rolls
+	 * nothing back.
+	 */
+	private void stopJournaling() {
+		this.checkpoints.stop();
+		this.journaling.lastCheckpoint();
+		this.checkpoints.unpin();
+		this.journaling.journal().close();
+		this.journaling = null;
 	}
 
 	/** From now on, commits go through the journal. */
@@ -300,8 +318,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 	}
 
 	/**
-	 * Makes every commit so far durable: for a writer, one flush of the journal (a
-	 * checkpoint follows in the background); read-only, nothing to do.
+	 * Makes every commit so far durable: for a journaled writer, one flush of the journal
+	 * (a checkpoint follows in the background); without the journal, a flush of the data
+	 * file; read-only, nothing to do.
 	 */
 	@Override
 	public void sync() {
@@ -311,6 +330,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 			checkOpen();
 			if (this.journaling != null) {
 				this.journaling.flush();
+			}
+			else if (!this.config.readOnly()) {
+				this.env.sync(true);
 			}
 		}
 		catch (RuntimeException ex) {

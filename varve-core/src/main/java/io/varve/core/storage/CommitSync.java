@@ -13,8 +13,8 @@ public enum CommitSync {
 	FLUSH,
 
 	/**
-	 * Commits are not flushed when they return; the periodic sync and checkpoints flush
-	 * them later.
+	 * Commits are not flushed, and skip the journal: the operating system writes the
+	 * pages back when it likes, and the periodic sync flushes them.
 	 */
 	NONE
 
