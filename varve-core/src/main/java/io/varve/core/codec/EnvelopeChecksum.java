@@ -23,10 +23,11 @@ public final class EnvelopeChecksum {
 	 * @param source the envelope as encoded (not yet stamped)
 	 * @param offset where it starts in {@code source}
 	 * @param length its length without the checksum
+	 * @param header scratch of at least {@link Envelope#HEADER} bytes for the stamped
+	 * header (the writer's own, so that nothing is allocated per event)
 	 */
-	public static void seal(MutableDirectBuffer target, byte[] source, int offset, int length) {
-		byte[] header = new byte[Envelope.HEADER];
-		target.getBytes(0, header);
+	public static void seal(MutableDirectBuffer target, byte[] source, int offset, int length, byte[] header) {
+		target.getBytes(0, header, 0, Envelope.HEADER);
 		CRC32C crc = new CRC32C();
 		crc.update(header, 0, Envelope.HEADER);
 		crc.update(source, offset + Envelope.HEADER, length - Envelope.HEADER);

@@ -278,13 +278,6 @@ public final class Journal implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Bytes the journal has written since {@link #startAfter} or the last segment switch.
-	 */
-	public long position() {
-		return this.position;
-	}
-
 	private void next(int length) {
 		int index = this.segments.indexOf(this.current);
 		JournalSegment following = (index + 1 < this.segments.size()) ? this.segments.get(index + 1) : null;

@@ -77,11 +77,6 @@ public final class JournalRecord {
 			this.length = HEADER;
 		}
 
-		/** Whether nothing was recorded since the last reset. */
-		public boolean isEmpty() {
-			return this.length == HEADER;
-		}
-
 		public void appendEvent(long position, byte[] envelopes, int offset, int length, long version,
 				long timestampMicros, long previousPosition) {
 			op(APPEND_EVENT);

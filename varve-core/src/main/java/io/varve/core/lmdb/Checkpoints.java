@@ -133,56 +133,54 @@ final class Checkpoints {
 	}
 
 	private void checkpointHoldingMap(boolean clean) {
-		{
-			ReentrantLock lock = this.engine.writeLock();
-			Journal journal = this.engine.journalFile();
-			long txnId;
-			byte[] meta;
-			long sequence;
-			int pageSize;
-			long mark;
-			Txn<DirectBuffer> newPin;
-			lock.lock();
-			try {
-				this.engine.checkOpen();
-				txnId = this.engine.env().info().lastTransactionId;
-				pageSize = this.engine.env().stat().pageSize;
-				meta = MetaPages.read(data(), txnId, pageSize);
-				sequence = this.engine.committedSequence();
-				mark = journal.mark();
-				newPin = ReaderSlots.whenTableHasRoom(this.engine.env()::txnRead, this.engine.directory());
-				this.bytesSince = 0;
-			}
-			catch (IOException ex) {
-				throw new StorageException("Could not read the meta page of the store at " + this.engine.directory()
-						+ " for a checkpoint: " + ex, ex);
-			}
-			finally {
-				lock.unlock();
-			}
-			try {
-				flushData();
-				CheckpointFile.write(this.engine.directory(), new CheckpointFile.Checkpoint(this.counter + 1, txnId,
-						sequence, this.generation, pageSize, meta, clean), this.engine.groupAccess());
-			}
-			catch (RuntimeException ex) {
-				newPin.close();
-				throw ex;
-			}
-			this.counter++;
-			this.checkpointSequence = sequence;
-			Txn<DirectBuffer> old = this.pin;
-			this.pin = newPin;
-			if (old != null) {
-				old.close();
-			}
-			lock.lock();
-			try {
-				journal.recycleBefore(mark);
-			}
-			finally {
-				lock.unlock();
-			}
+		ReentrantLock lock = this.engine.writeLock();
+		Journal journal = this.engine.journalFile();
+		long txnId;
+		byte[] meta;
+		long sequence;
+		int pageSize;
+		long mark;
+		Txn<DirectBuffer> newPin;
+		lock.lock();
+		try {
+			this.engine.checkOpen();
+			txnId = this.engine.env().info().lastTransactionId;
+			pageSize = this.engine.env().stat().pageSize;
+			meta = MetaPages.read(data(), txnId, pageSize);
+			sequence = this.engine.committedSequence();
+			mark = journal.mark();
+			newPin = ReaderSlots.whenTableHasRoom(this.engine.env()::txnRead, this.engine.directory());
+			this.bytesSince = 0;
+		}
+		catch (IOException ex) {
+			throw new StorageException("Could not read the meta page of the store at " + this.engine.directory()
+					+ " for a checkpoint: " + ex, ex);
+		}
+		finally {
+			lock.unlock();
+		}
+		try {
+			flushData();
+			CheckpointFile.write(this.engine.directory(), new CheckpointFile.Checkpoint(this.counter + 1, txnId,
+					sequence, this.generation, pageSize, meta, clean), this.engine.groupAccess());
+		}
+		catch (RuntimeException ex) {
+			newPin.close();
+			throw ex;
+		}
+		this.counter++;
+		this.checkpointSequence = sequence;
+		Txn<DirectBuffer> old = this.pin;
+		this.pin = newPin;
+		if (old != null) {
+			old.close();
+		}
+		lock.lock();
+		try {
+			journal.recycleBefore(mark);
+		}
+		finally {
+			lock.unlock();
 		}
 	}
 

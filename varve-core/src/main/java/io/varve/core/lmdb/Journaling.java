@@ -24,8 +24,11 @@ final class Journaling {
 
 	private final JournalRecord.Builder record = new JournalRecord.Builder();
 
-	/** The last journal record LMDB holds; under the engine's write lock. */
-	private long committedSequence;
+	/**
+	 * The last journal record LMDB holds: written under the engine's write lock, read by
+	 * the checkpoint thread.
+	 */
+	private volatile long committedSequence;
 
 	private Journaling(LmdbStorageEngine engine, Journal journal) {
 		this.engine = engine;

@@ -1,7 +1,5 @@
 package io.varve.core.lmdb;
 
-import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +8,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Env;
@@ -41,8 +38,6 @@ import io.varve.core.storage.WriteTxn;
  * map) never pulls it from under a reader.
  */
 public final class LmdbStorageEngine implements StorageEngine {
-
-	private static final System.Logger LOGGER = System.getLogger(LmdbStorageEngine.class.getName());
 
 	/** Format version written to new stores and required of existing ones. */
 	public static final int FORMAT_VERSION = LmdbTables.FORMAT_VERSION;
@@ -92,8 +87,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 	/** The journal side, for a writable store. */
 	private @Nullable Journaling journaling;
 
-	private final CommitSync commitSync;
-
 	private final Checkpoints checkpoints;
 
 	private LmdbStorageEngine(StorageConfig config, StoreLock lock, Env<DirectBuffer> env,
@@ -109,7 +102,6 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.map = new MapBounds(this, info.mapSize, (info.lastPageNumber + 1) * env.stat().pageSize);
 		this.preallocator = Preallocator.start(this, lock.directory().resolve(DataFileCheck.DATA_FILE),
 				config.preallocate() && !config.readOnly());
-		this.commitSync = config.commitSync();
 		this.checkpoints = new Checkpoints(this);
 	}
 
@@ -127,12 +119,15 @@ public final class LmdbStorageEngine implements StorageEngine {
 				// Only a writer needs it; and a read-only open would have to adopt a map
 				// that the writing process grew since the tables were opened.
 				engine.loadWriterState();
-				// Recovery runs whatever the durability: the last run may have been
-				// durable.
-				Journaling.recover(engine, opened.checkpoint(), config.commitSync() == CommitSync.FLUSH,
-						config.groupAccess());
-				if (config.commitSync() == CommitSync.NONE) {
-					engine.stopJournaling();
+				CheckpointFile.Checkpoint checkpoint = opened.checkpoint();
+				boolean durable = config.commitSync() == CommitSync.FLUSH;
+				// Without durability there is no journal, unless an unclean durable run
+				// left one to replay first.
+				if (durable || (checkpoint != null && !checkpoint.clean())) {
+					Journaling.recover(engine, checkpoint, durable, config.groupAccess());
+					if (!durable) {
+						engine.stopJournaling();
+					}
 				}
 			}
 			return engine;

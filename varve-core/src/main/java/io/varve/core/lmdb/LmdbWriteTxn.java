@@ -42,6 +42,8 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 
 	private boolean done;
 
+	private final byte[] stampedHeader = new byte[Envelope.HEADER];
+
 	/**
 	 * Records every change for the journal, or null when this transaction is not
 	 * journaled.
@@ -76,7 +78,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 				.reserve(longKey(this.key, position), length + Envelope.CHECKSUM, PutFlags.MDB_APPEND);
 			target.putBytes(0, envelopes, offset, length);
 			Envelope.stamp(target, position, version, timestampMicros, previousPosition);
-			EnvelopeChecksum.seal(target, envelopes, offset, length);
+			EnvelopeChecksum.seal(target, envelopes, offset, length, this.stampedHeader);
 			if (this.record != null) {
 				this.record.appendEvent(position, envelopes, offset, length, version, timestampMicros,
 						previousPosition);

@@ -40,12 +40,9 @@ final class MetaPages {
 	 * @return the meta page's first {@link DataFileCheck#META_BYTES} bytes
 	 */
 	static byte[] read(FileChannel data, long txnId, int pageSize) throws IOException {
-		ByteBuffer page = ByteBuffer.allocate(DataFileCheck.META_BYTES).order(ORDER);
-		long at = (txnId & 1) * pageSize;
-		while (page.hasRemaining()) {
-			if (data.read(page, at + page.position()) < 0) {
-				throw new IOException("the data file ends inside its meta page " + (txnId & 1));
-			}
+		ByteBuffer page = readPage(data, (txnId & 1) * pageSize);
+		if (page == null) {
+			throw new IOException("the data file ends inside its meta page " + (txnId & 1));
 		}
 		long found = page.getLong(DataFileCheck.OFFSET_TXN_ID);
 		if (found != txnId) {
@@ -73,13 +70,15 @@ final class MetaPages {
 			ByteBuffer mine = ByteBuffer.wrap(checkpoint.meta().clone()).order(ORDER);
 			ByteBuffer other = ByteBuffer.wrap(checkpoint.meta().clone()).order(ORDER);
 			long slot = txnId & 1;
-			if (matches(data, slot * pageSize, mine) && olderOrInvalid(data, (1 - slot) * pageSize, txnId)) {
+			ByteBuffer current = readPage(data, slot * pageSize);
+			long otherTxnId = txnIdOf(readPage(data, (1 - slot) * pageSize));
+			if (mine.equals(current) && otherTxnId < txnId) {
 				return false;
 			}
 			// After a crash the slots hold the checkpoint's transaction, its neighbours
 			// or
 			// newer ones (or a torn page): never both older than the one before it.
-			long newest = Math.max(txnIdAt(data, 0), txnIdAt(data, pageSize));
+			long newest = Math.max(txnIdOf(current), otherTxnId);
 			if (newest < txnId - 1) {
 				throw new CorruptDataException("The data file of the store at " + directory
 						+ " is older than the store's last checkpoint (transaction " + newest + ", checkpoint " + txnId
@@ -100,36 +99,23 @@ final class MetaPages {
 		}
 	}
 
-	private static boolean matches(FileChannel data, long at, ByteBuffer expected) throws IOException {
-		ByteBuffer actual = ByteBuffer.allocate(expected.capacity());
-		while (actual.hasRemaining()) {
-			if (data.read(actual, at + actual.position()) < 0) {
-				return false;
-			}
-		}
-		return actual.flip().equals(expected.duplicate().clear());
-	}
-
-	private static boolean olderOrInvalid(FileChannel data, long at, long txnId) throws IOException {
+	/**
+	 * The first {@link DataFileCheck#META_BYTES} bytes of a page, or null past the file's
+	 * end.
+	 */
+	private static @Nullable ByteBuffer readPage(FileChannel data, long at) throws IOException {
 		ByteBuffer page = ByteBuffer.allocate(DataFileCheck.META_BYTES).order(ORDER);
 		while (page.hasRemaining()) {
 			if (data.read(page, at + page.position()) < 0) {
-				return true;
+				return null;
 			}
 		}
-		boolean meta = page.getInt(DataFileCheck.OFFSET_MAGIC) == DataFileCheck.MAGIC;
-		return !meta || page.getLong(DataFileCheck.OFFSET_TXN_ID) < txnId;
+		return page.flip();
 	}
 
-	/** The transaction id of a meta page, or -1 when it is not one. */
-	private static long txnIdAt(FileChannel data, long at) throws IOException {
-		ByteBuffer page = ByteBuffer.allocate(DataFileCheck.META_BYTES).order(ORDER);
-		while (page.hasRemaining()) {
-			if (data.read(page, at + page.position()) < 0) {
-				return -1;
-			}
-		}
-		return (page.getInt(DataFileCheck.OFFSET_MAGIC) == DataFileCheck.MAGIC)
+	/** The transaction id of a meta page, or -1 when it is none (or missing). */
+	private static long txnIdOf(@Nullable ByteBuffer page) {
+		return (page != null && page.getInt(DataFileCheck.OFFSET_MAGIC) == DataFileCheck.MAGIC)
 				? page.getLong(DataFileCheck.OFFSET_TXN_ID) : -1;
 	}
 

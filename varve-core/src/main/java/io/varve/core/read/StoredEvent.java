@@ -58,7 +58,7 @@ public final class StoredEvent implements RecordedEvent {
 		String damage = EnvelopeChecksum.checksumProblem(envelope);
 		if (damage != null) {
 			throw new CorruptDataException(
-					"The stored event at position " + Envelope.position(this.buffer) + " is " + "damaged: " + damage
+					"The stored event at position " + Envelope.position(this.buffer) + " is damaged: " + damage
 							+ ". The store file is damaged; restore it from a backup (see Varve.backup)");
 		}
 	}
