@@ -11,6 +11,7 @@ import io.varve.benchmarks.support.CpuTime;
 import io.varve.benchmarks.support.DeviceStats;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.FlushCeiling;
+import io.varve.benchmarks.support.GroupFlushFloor;
 import io.varve.benchmarks.support.GroupSizes;
 import io.varve.benchmarks.support.Load;
 import io.varve.benchmarks.support.LoadThreads;
@@ -175,6 +176,39 @@ final class DurableLoads {
 	}
 
 	/**
+	 * The group-flush floor from several threads: each append hands an encoded event to
+	 * one thread that flushes whatever is queued as one record ({@link GroupFlushFloor}).
+	 * @param settings the run's settings
+	 * @param writers the number of threads
+	 * @return the measurement, its CPU time and average group
+	 */
+	static FloorRun groupFlushFloor(Settings settings, int writers) {
+		Path directory = Stores.freshDirectory(settings.workDir(), "group-flush-floor");
+		Measurement measurement;
+		CpuTime[] cpuAt = new CpuTime[2];
+		int[] counts = new int[4];
+		try (GroupFlushFloor floor = new GroupFlushFloor(
+				FlushCeiling.create(directory.resolve("records"), CEILING_FILE_BYTES))) {
+			long[] versions = new long[writers];
+			measurement = Load.run(writers, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+				floor.append(Events.encode(Events.event(worker, versions[worker]++)));
+				return 1;
+			}, () -> {
+				counts[0] = floor.groups();
+				counts[1] = floor.events();
+				cpuAt[0] = CpuTime.now();
+			}, () -> {
+				cpuAt[1] = CpuTime.now();
+				counts[2] = floor.groups();
+				counts[3] = floor.events();
+			});
+		}
+		Stores.delete(directory);
+		double group = (double) (counts[3] - counts[1]) / Math.max(1, counts[2] - counts[0]);
+		return new FloorRun(measurement, cpuAt[1].since(cpuAt[0]), group);
+	}
+
+	/**
 	 * Device flushes per unit as the notes show them.
 	 * @param perUnit flushes per append or event, NaN when the system does not tell
 	 * @return the text
@@ -207,6 +241,17 @@ final class DurableLoads {
 	 * @param cpu the process's CPU time over the measured window
 	 */
 	record RawRun(Measurement measurement, double bytesPerCommit, CpuTime cpu) {
+
+	}
+
+	/**
+	 * A group-flush floor load.
+	 *
+	 * @param measurement the load's measurement
+	 * @param cpu the process's CPU time over the measured window
+	 * @param averageGroup events per flush
+	 */
+	record FloorRun(Measurement measurement, CpuTime cpu, double averageGroup) {
 
 	}
 
