@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,10 +14,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.varve.AppendResult;
+import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.StoreLockedException;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
+import io.varve.core.durability.Flushes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -170,6 +175,71 @@ class SingleWriterTest {
 			assertThat(appendFailure.get()).as("appends while the inspector opened").isNull();
 			inspector.send("exit");
 			assertThat(inspector.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	@Test
+	void aReadOnlyProcessNeverSeesAGroupBeforeItsJournalRecordIsFlushed() throws Exception {
+		Path store = this.dir.resolve("store");
+		CountDownLatch flushing = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean armed = new AtomicBoolean();
+		Flushes.observe(new Flushes.Observer() {
+			@Override
+			public void beforeFlush(Path file) {
+				// Hold the armed group's journal flush: its append is not acknowledged
+				// yet.
+				if (file.getFileName().toString().startsWith("journal-") && armed.compareAndSet(true, false)) {
+					flushing.countDown();
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			}
+
+			@Override
+			public void afterFlush(Path file) {
+			}
+		});
+		try (Varve owner = Varve.builder().path(store).durability(Durability.SYNC).open();
+				ChildJvm inspector = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			append(owner, 0, 20, 100);
+			inspector.send("open " + store + " read");
+			inspector.await("OPENED", TIMEOUT);
+			armed.set(true);
+			CompletableFuture<AppendResult> held = owner.appendAsync("held-1", ExpectedVersion.noStream(),
+					Filler.of(20, 100));
+			assertThat(flushing.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("journal flush reached").isTrue();
+			try {
+				// Written to the journal and applied in the writer's transaction, not yet
+				// flushed: no reader in this process or another may see it.
+				assertThat(held).isNotDone();
+				assertThat(owner.headPosition()).isEqualTo(20);
+				assertThat(owner.readStream("held-1", 1, 10)).isEmpty();
+				inspector.send("head");
+				assertThat(inspector.await("HEAD", TIMEOUT)).isEqualTo("HEAD 20");
+				inspector.send("verify");
+				assertThat(inspector.await("VERIFIED", TIMEOUT)).isEqualTo("VERIFIED 20");
+			}
+			finally {
+				release.countDown();
+			}
+			assertThat(held.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).lastPosition()).isEqualTo(21);
+			// Acknowledged: visible at once, here and in the other process.
+			assertThat(owner.headPosition()).isEqualTo(21);
+			inspector.send("head");
+			assertThat(inspector.await("HEAD", TIMEOUT)).isEqualTo("HEAD 21");
+			inspector.send("verify");
+			assertThat(inspector.await("VERIFIED", TIMEOUT)).isEqualTo("VERIFIED 21");
+			inspector.send("exit");
+			assertThat(inspector.waitFor(TIMEOUT)).isZero();
+		}
+		finally {
+			release.countDown();
+			Flushes.observe(null);
 		}
 	}
 
