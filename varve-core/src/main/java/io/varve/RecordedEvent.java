@@ -47,8 +47,20 @@ public interface RecordedEvent {
 	/** The causation id, or null. */
 	@Nullable UUID causationId();
 
-	/** The event type name (see {@link EventType}). */
+	/**
+	 * The event type name (see {@link EventType}): the current name when the event was
+	 * stored under a former one ({@link EventType#aliases()}), or the one its
+	 * {@link Upcaster}s gave it.
+	 */
 	String type();
+
+	/**
+	 * The schema version of the event as read: the version its class had when it was
+	 * written (1 for events written before versions existed), or the version its
+	 * {@link Upcaster}s brought it to.
+	 * @return the version, at least 1
+	 */
+	int schemaVersion();
 
 	/** The stream the event belongs to. */
 	String stream();

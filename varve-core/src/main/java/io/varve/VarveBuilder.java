@@ -66,6 +66,8 @@ public final class VarveBuilder {
 
 	private final List<Class<?>> eventTypes = new ArrayList<>();
 
+	private final List<Upcaster> upcasters = new ArrayList<>();
+
 	private @Nullable SmileMapper mapper;
 
 	private boolean readOnly;
@@ -303,6 +305,34 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * Registers upcasters, which bring stored events of older schema versions up to the
+	 * current ones as they are read (see {@link Upcaster}). Checked when the store opens:
+	 * two upcasters for one type and version, a chain with a gap, or stored events no
+	 * chain leads from fail {@link #open()} with {@link EventSchemaException}.
+	 * @param upcasters the upcasters
+	 * @return this builder
+	 */
+	public VarveBuilder upcasters(Upcaster... upcasters) {
+		if (upcasters == null) {
+			throw new InvalidArgumentException("Upcasters must not be null");
+		}
+		return upcasters(Arrays.asList(upcasters));
+	}
+
+	/**
+	 * Registers upcasters.
+	 * @param upcasters the upcasters
+	 * @return this builder
+	 */
+	public VarveBuilder upcasters(List<? extends Upcaster> upcasters) {
+		if (upcasters == null || upcasters.contains(null)) {
+			throw new InvalidArgumentException("Upcasters must not be null");
+		}
+		this.upcasters.addAll(upcasters);
+		return this;
+	}
+
+	/**
 	 * The clock that stamps commits. For tests.
 	 * @param clock the clock
 	 * @return this builder
@@ -322,6 +352,8 @@ public final class VarveBuilder {
 	 * @throws IncompatibleFormatException if it holds something Varve cannot read
 	 * @throws EventSerializationException if values of a registered event class cannot be
 	 * stored
+	 * @throws EventSchemaException if the upcasters cannot bring every stored event up to
+	 * its class's version
 	 */
 	public Varve open() {
 		if (this.path == null) {
@@ -339,7 +371,8 @@ public final class VarveBuilder {
 		}
 		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
 				this.maxEventSize, this.maxReaders, this.syncInterval, this.preallocate, List.copyOf(this.eventTypes),
-				this.mapper, this.readOnly, this.clock, this.groupAccess, List.copyOf(this.listeners)));
+				this.mapper, this.readOnly, this.clock, this.groupAccess, List.copyOf(this.listeners),
+				List.copyOf(this.upcasters)));
 	}
 
 }

@@ -154,6 +154,9 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		StreamRecord updated = new StreamRecord(streamId, version, (head != null) ? head.firstPosition() : first,
 				previous, (head != null) ? head.createdMicros() : micros, micros);
 		txn.putStream(part.streamName(), updated);
+		if (part.newSchemas() != null) {
+			part.newSchemas().record(txn, context);
+		}
 		return new AppendResult(part.stream(), first, previous, version);
 	}
 

@@ -30,6 +30,8 @@ import io.varve.core.durability.PeriodicSync;
 import io.varve.core.listen.Listeners;
 import io.varve.core.lmdb.LmdbStorageEngine;
 import io.varve.core.processor.DefaultProcessorRegistry;
+import io.varve.core.evolve.Evolution;
+import io.varve.core.evolve.StoredSchemas;
 import io.varve.core.read.EventReader;
 import io.varve.core.read.StoreReads;
 import io.varve.core.storage.ReadTxn;
@@ -62,6 +64,8 @@ public final class DefaultVarve implements Varve {
 
 	private final EventReader reader;
 
+	private final Evolution evolution;
+
 	private final StoreReads reads;
 
 	private final @Nullable GroupCommitWriter writer;
@@ -87,6 +91,9 @@ public final class DefaultVarve implements Varve {
 		this.codec = codec;
 		this.listeners = new Listeners(config.listeners());
 		this.reader = new EventReader(engine, codec, registry);
+		StoredSchemas schemas = StoredSchemas.load(engine, config.readOnly());
+		this.evolution = new Evolution(registry, codec, config.upcasters(), schemas);
+		this.reader.expandWith(this.evolution);
 		this.reads = new StoreReads(engine, this.reader, this::checkOpen);
 		if (config.readOnly()) {
 			this.writer = null;
@@ -101,7 +108,7 @@ public final class DefaultVarve implements Varve {
 			}
 			this.periodicSync = PeriodicSync.startIfNeeded(durability, engine, config.path());
 		}
-		this.appends = new Appends(new EventEncoder(codec, registry, config.maxEventSize()), this.writer,
+		this.appends = new Appends(new EventEncoder(codec, registry, schemas, config.maxEventSize()), this.writer,
 				this.listeners, codec, config.path(), this::checkOpen);
 	}
 

@@ -1,5 +1,7 @@
 package io.varve.core;
 
+import io.varve.core.evolve.StoredSchemas;
+
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -43,14 +45,17 @@ final class EventEncoder {
 
 	private final EventTypeRegistry registry;
 
+	private final StoredSchemas schemas;
+
 	private final int maxEventSize;
 
 	/** Average envelope size of the last append, to size the next one's buffer. */
 	private volatile int averageSize = 256;
 
-	EventEncoder(PayloadCodec codec, EventTypeRegistry registry, int maxEventSize) {
+	EventEncoder(PayloadCodec codec, EventTypeRegistry registry, StoredSchemas schemas, int maxEventSize) {
 		this.codec = codec;
 		this.registry = registry;
+		this.schemas = schemas;
 		this.maxEventSize = maxEventSize;
 	}
 
@@ -89,11 +94,14 @@ final class EventEncoder {
 		int count = events.size();
 		EventData[] data = events.toArray(new EventData[0]);
 		byte[][] types = new byte[count][];
+		int[] versions = new int[count];
 		UUID[] ids = new UUID[count];
 		EventIds.Generator generator = EventIds.generator();
 		boolean explicitIds = false;
 		Class<?> lastType = null;
 		byte[] lastTypeName = null;
+		int lastVersion = 1;
+		StoredSchemas.Pending newSchemas = null;
 		for (int i = 0; i < count; i++) {
 			if (data[i] == null) {
 				throw new InvalidArgumentException("Event " + i + " of the append to '" + stream + "' is null");
@@ -101,9 +109,12 @@ final class EventEncoder {
 			Class<?> type = data[i].event().getClass();
 			if (type != lastType) {
 				lastTypeName = this.registry.registerForAppend(type);
+				lastVersion = EventTypeRegistry.versionOf(type);
+				newSchemas = this.schemas.check(type, newSchemas);
 				lastType = type;
 			}
 			types[i] = lastTypeName;
+			versions[i] = lastVersion;
 			UUID id = data[i].id();
 			if (id != null) {
 				explicitIds = true;
@@ -119,8 +130,9 @@ final class EventEncoder {
 		}
 		long estimate = (long) count * this.averageSize;
 		EnvelopeBuffer envelopes = new EnvelopeBuffer(count, (int) Math.min(1 << 20, estimate));
-		return new Pending(new PreparedAppend(stream, streamName, expected, envelopes, ids, explicitIds, estimate),
-				data, types);
+		return new Pending(
+				new PreparedAppend(stream, streamName, expected, envelopes, ids, explicitIds, estimate, newSchemas),
+				data, types, versions);
 	}
 
 	/**
@@ -145,7 +157,7 @@ final class EventEncoder {
 				int index = i;
 				EventData event = pending.data()[i];
 				int length = envelopes.add(this.codec, part.ids()[i], event.correlationId(), event.causationId(),
-						pending.types()[i], part.streamName(), event.metadata(), event.event(),
+						pending.types()[i], pending.versions()[i], part.streamName(), event.metadata(), event.event(),
 						() -> "event " + index + " of the append to '" + stream + "'");
 				if (length > this.maxEventSize) {
 					throw tooLarge(stream, i, event, envelopes);
@@ -190,8 +202,9 @@ final class EventEncoder {
 	 * @param part the part, with an empty envelope buffer
 	 * @param data the events
 	 * @param types their type names in UTF-8
+	 * @param versions their schema versions
 	 */
-	record Pending(PreparedAppend part, EventData[] data, byte[][] types) {
+	record Pending(PreparedAppend part, EventData[] data, byte[][] types, int[] versions) {
 
 	}
 

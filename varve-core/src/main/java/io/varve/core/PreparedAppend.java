@@ -1,5 +1,9 @@
 package io.varve.core;
 
+import org.jspecify.annotations.Nullable;
+
+import io.varve.core.evolve.StoredSchemas;
+
 import java.util.UUID;
 
 import io.varve.ExpectedVersion;
@@ -17,8 +21,10 @@ import io.varve.core.codec.EnvelopeBuffer;
  * @param ids the event ids, in order
  * @param explicitIds whether any id was given by the caller (only those can be retries)
  * @param bytes the envelopes' size as estimated before encoding, for sizing groups
+ * @param newSchemas (type, schema version) pairs of its events that the store had not
+ * recorded when it was checked (almost always none), to record with its events
  */
 record PreparedAppend(String stream, byte[] streamName, ExpectedVersion expected, EnvelopeBuffer envelopes, UUID[] ids,
-		boolean explicitIds, long bytes) {
+		boolean explicitIds, long bytes, StoredSchemas.@Nullable Pending newSchemas) {
 
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.Durability;
+import io.varve.Upcaster;
 import io.varve.VarveListener;
 
 /**
@@ -28,9 +29,10 @@ import io.varve.VarveListener;
  * @param clock the clock stamping commits
  * @param groupAccess whether the owner's group may read the store's files
  * @param listeners the listeners, in the order they are told
+ * @param upcasters the upcasters
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
 		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
-		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners) {
+		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners, List<Upcaster> upcasters) {
 
 }

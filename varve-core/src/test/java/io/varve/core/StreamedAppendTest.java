@@ -24,6 +24,7 @@ import io.varve.RecordedEvent;
 import io.varve.Varve;
 import io.varve.VarveBuilder;
 import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.evolve.StoredSchemas;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.write.CommitListener.Commit;
 
@@ -129,7 +130,7 @@ class StreamedAppendTest {
 			// Driven through the encoder, which queues the append after its first slice
 			// whatever the writer is doing (Varve itself does so only when it is idle).
 			EventEncoder encoder = new EventEncoder(new PayloadCodec(PayloadCodec.defaultMapper()),
-					new EventTypeRegistry(), VarveBuilder.DEFAULT_MAX_EVENT_SIZE);
+					new EventTypeRegistry(), StoredSchemas.empty(), VarveBuilder.DEFAULT_MAX_EVENT_SIZE);
 			EventEncoder.Pending pending = encoder.check("large", ExpectedVersion.noStream(), events, new HashSet<>());
 			AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false);
 			FutureTask<Void> large = new FutureTask<>(

@@ -153,8 +153,9 @@ class EnvelopeDecodingFuzzTest {
 		byte[] envelope = Envelope.encode(new UUID(random.nextLong(), random.nextLong()),
 				random.nextBoolean() ? new UUID(random.nextLong(), random.nextLong()) : null,
 				random.nextBoolean() ? new UUID(random.nextLong(), random.nextLong()) : null,
-				type.getBytes(StandardCharsets.UTF_8), ("stream-" + random.nextInt(5)).getBytes(StandardCharsets.UTF_8),
-				metadata, this.codec.encode(payload, () -> "payload"));
+				type.getBytes(StandardCharsets.UTF_8), random.nextBoolean() ? 1 : 2 + random.nextInt(5),
+				("stream-" + random.nextInt(5)).getBytes(StandardCharsets.UTF_8), metadata,
+				this.codec.encode(payload, () -> "payload"));
 		long position = 2 + random.nextInt(1000);
 		long version = 1 + random.nextInt(100);
 		long previous = (version == 1) ? 0 : 1 + random.nextInt((int) position - 1);

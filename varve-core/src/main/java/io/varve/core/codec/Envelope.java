@@ -17,7 +17,7 @@ import io.varve.CorruptDataException;
  * <pre>
  * offset size field
  *   0     1   format (1)
- *   1     1   flags: 1 = correlation id, 2 = causation id, 4 = metadata
+ *   1     1   flags: 1 = correlation id, 2 = causation id, 4 = metadata, 8 = schema version
  *   2     1   type name length T (1..255)
  *   3     1   stream name length S (1..255)
  *   4     4   payload length P
@@ -28,6 +28,7 @@ import io.varve.CorruptDataException;
  *  40    16   event id
  *  56   [16]  correlation id, if flagged
  *   .   [16]  causation id, if flagged
+ *   .   [4]   schema version (2 or more), if flagged; without it the event is version 1
  *   .   [4+M] metadata length M and Smile metadata, if flagged
  *   .     T   type name, UTF-8
  *   .     S   stream name, UTF-8
@@ -54,7 +55,9 @@ public final class Envelope {
 
 	public static final int FLAG_METADATA = 4;
 
-	private static final int KNOWN_FLAGS = FLAG_CORRELATION | FLAG_CAUSATION | FLAG_METADATA;
+	public static final int FLAG_SCHEMA_VERSION = 8;
+
+	private static final int KNOWN_FLAGS = FLAG_CORRELATION | FLAG_CAUSATION | FLAG_METADATA | FLAG_SCHEMA_VERSION;
 
 	static final int OFFSET_FLAGS = 1;
 
@@ -92,17 +95,18 @@ public final class Envelope {
 	 * @param correlationId the correlation id or null
 	 * @param causationId the causation id or null
 	 * @param type the type name in UTF-8
+	 * @param schemaVersion the schema version, at least 1
 	 * @param stream the stream name in UTF-8
 	 * @param metadata Smile metadata or null
 	 * @param payload Smile payload
 	 * @return the envelope bytes
 	 */
-	public static byte[] encode(UUID id, UUID correlationId, UUID causationId, byte[] type, byte[] stream,
-			byte[] metadata, byte[] payload) {
-		int size = variableStart(flags(correlationId, causationId, metadata != null)) + type.length + stream.length
-				+ payload.length + ((metadata != null) ? 4 + metadata.length : 0);
+	public static byte[] encode(UUID id, UUID correlationId, UUID causationId, byte[] type, int schemaVersion,
+			byte[] stream, byte[] metadata, byte[] payload) {
+		int size = variableStart(flags(correlationId, causationId, metadata != null, schemaVersion)) + type.length
+				+ stream.length + payload.length + ((metadata != null) ? 4 + metadata.length : 0);
 		byte[] bytes = new byte[size];
-		int offset = writeHeader(bytes, 0, id, correlationId, causationId, metadata != null, type.length,
+		int offset = writeHeader(bytes, 0, id, correlationId, causationId, schemaVersion, metadata != null, type.length,
 				stream.length);
 		if (metadata != null) {
 			putInt(bytes, offset, metadata.length);
@@ -123,10 +127,11 @@ public final class Envelope {
 	 * no metadata, the type name) starts.
 	 * @param correlationId the correlation id or null
 	 * @param causationId the causation id or null
+	 * @param schemaVersion the schema version, at least 1
 	 * @return the size in bytes
 	 */
-	public static int idsEnd(UUID correlationId, UUID causationId) {
-		return variableStart(flags(correlationId, causationId, false));
+	public static int idsEnd(UUID correlationId, UUID causationId, int schemaVersion) {
+		return variableStart(flags(correlationId, causationId, false, schemaVersion));
 	}
 
 	/**
@@ -138,14 +143,15 @@ public final class Envelope {
 	 * @param id the event id
 	 * @param correlationId the correlation id or null
 	 * @param causationId the causation id or null
+	 * @param schemaVersion the schema version, at least 1 (written only when above 1)
 	 * @param hasMetadata whether metadata follows the ids
 	 * @param typeLength the type name's length in bytes, 1 to 255
 	 * @param streamLength the stream name's length in bytes, 1 to 255
 	 * @return the offset after the ids
 	 */
 	public static int writeHeader(byte[] bytes, int start, UUID id, UUID correlationId, UUID causationId,
-			boolean hasMetadata, int typeLength, int streamLength) {
-		int flags = flags(correlationId, causationId, hasMetadata);
+			int schemaVersion, boolean hasMetadata, int typeLength, int streamLength) {
+		int flags = flags(correlationId, causationId, hasMetadata, schemaVersion);
 		Arrays.fill(bytes, start, start + HEADER, (byte) 0);
 		bytes[start] = FORMAT;
 		bytes[start + OFFSET_FLAGS] = (byte) flags;
@@ -160,6 +166,10 @@ public final class Envelope {
 		if (causationId != null) {
 			putUuid(bytes, offset, causationId);
 			offset += 16;
+		}
+		if (schemaVersion > 1) {
+			putInt(bytes, offset, schemaVersion);
+			offset += 4;
 		}
 		return offset;
 	}
@@ -187,8 +197,8 @@ public final class Envelope {
 		bytes[offset + 3] = (byte) value;
 	}
 
-	private static int flags(UUID correlationId, UUID causationId, boolean hasMetadata) {
-		int flags = 0;
+	private static int flags(UUID correlationId, UUID causationId, boolean hasMetadata, int schemaVersion) {
+		int flags = (schemaVersion > 1) ? FLAG_SCHEMA_VERSION : 0;
 		if (correlationId != null) {
 			flags |= FLAG_CORRELATION;
 		}
@@ -263,6 +273,9 @@ public final class Envelope {
 		}
 		long expected = HEADER + typeLength + streamLength + payloadLength;
 		int offset = variableStart(flags);
+		if ((flags & FLAG_SCHEMA_VERSION) != 0 && (offset > length || buffer.getInt(offset - 4, ORDER) < 2)) {
+			return "its schema version is missing or below 2";
+		}
 		if ((flags & FLAG_METADATA) != 0) {
 			if (offset + 4 > length) {
 				return "its metadata length lies past its end";
@@ -346,6 +359,12 @@ public final class Envelope {
 		return uuid(buffer, HEADER + (((flags & FLAG_CORRELATION) != 0) ? 16 : 0));
 	}
 
+	/** The schema version the event was written with: 1 unless flagged. */
+	public static int schemaVersion(DirectBuffer buffer) {
+		int flags = flags(buffer);
+		return ((flags & FLAG_SCHEMA_VERSION) != 0) ? buffer.getInt(variableStart(flags) - 4, ORDER) : 1;
+	}
+
 	/** Offset of the metadata bytes (after their length), or -1 when there is none. */
 	public static int metadataOffset(DirectBuffer buffer) {
 		int flags = flags(buffer);
@@ -393,6 +412,9 @@ public final class Envelope {
 		}
 		if ((flags & FLAG_CAUSATION) != 0) {
 			offset += 16;
+		}
+		if ((flags & FLAG_SCHEMA_VERSION) != 0) {
+			offset += 4;
 		}
 		return offset;
 	}

@@ -74,6 +74,7 @@ public final class EnvelopeBuffer {
 	 * @param correlationId the correlation id or null
 	 * @param causationId the causation id or null
 	 * @param type the type name in UTF-8
+	 * @param schemaVersion the type's schema version, at least 1
 	 * @param stream the stream name in UTF-8
 	 * @param metadata the metadata or null
 	 * @param payload the event
@@ -81,12 +82,12 @@ public final class EnvelopeBuffer {
 	 * @return the envelope's size in bytes
 	 * @throws io.varve.EventSerializationException if Jackson cannot encode either
 	 */
-	public int add(PayloadCodec codec, UUID id, UUID correlationId, UUID causationId, byte[] type, byte[] stream,
-			Object metadata, Object payload, Supplier<String> what) {
+	public int add(PayloadCodec codec, UUID id, UUID correlationId, UUID causationId, byte[] type, int schemaVersion,
+			byte[] stream, Object metadata, Object payload, Supplier<String> what) {
 		this.start = this.size;
-		ensure(Envelope.idsEnd(correlationId, causationId) + 4);
-		this.size = Envelope.writeHeader(this.bytes, this.start, id, correlationId, causationId, metadata != null,
-				type.length, stream.length);
+		ensure(Envelope.idsEnd(correlationId, causationId, schemaVersion) + 4);
+		this.size = Envelope.writeHeader(this.bytes, this.start, id, correlationId, causationId, schemaVersion,
+				metadata != null, type.length, stream.length);
 		if (metadata != null) {
 			int lengthAt = this.size - this.start;
 			this.size += 4;

@@ -1,11 +1,17 @@
 package io.varve.core.codec;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
 
 import org.agrona.DirectBuffer;
 
 import io.varve.EventFilter;
+import io.varve.RecordedEvent;
 
 /**
  * An {@link EventFilter} compiled to byte comparisons on stored envelopes, so that a scan
@@ -13,7 +19,7 @@ import io.varve.EventFilter;
  */
 public final class EnvelopeFilter {
 
-	private static final EnvelopeFilter ALL = new EnvelopeFilter(new byte[0][], new byte[0][], new byte[0][]);
+	private static final EnvelopeFilter ALL = new EnvelopeFilter(new byte[0][], new byte[0][], new byte[0][], null);
 
 	private final byte[][] categories;
 
@@ -21,26 +27,74 @@ public final class EnvelopeFilter {
 
 	private final byte[][] types;
 
-	private EnvelopeFilter(byte[][] categories, byte[][] streams, byte[][] types) {
+	/**
+	 * The filter's type names, checked on the events read when reading may change types.
+	 */
+	private final @Nullable Set<String> readTypes;
+
+	private EnvelopeFilter(byte[][] categories, byte[][] streams, byte[][] types, @Nullable Set<String> readTypes) {
 		this.categories = categories;
 		this.streams = streams;
 		this.types = types;
+		this.readTypes = readTypes;
+	}
+
+	/**
+	 * Compiles a filter whose types match stored names exactly.
+	 * @param filter the filter
+	 * @return the compiled form
+	 */
+	public static EnvelopeFilter of(EventFilter filter) {
+		return of(filter, Set::of, false);
 	}
 
 	/**
 	 * Compiles a filter.
 	 * @param filter the filter
+	 * @param storedNamesOf the stored type names that may read as a type (itself, its
+	 * former names, the names upcasters read)
+	 * @param checkTypesAfter whether the events read must be checked by type too
+	 * (upcasters may change an event's type)
 	 * @return the compiled form
 	 */
-	public static EnvelopeFilter of(EventFilter filter) {
+	public static EnvelopeFilter of(EventFilter filter, Function<String, Set<String>> storedNamesOf,
+			boolean checkTypesAfter) {
 		if (filter.isAll()) {
 			return ALL;
 		}
-		return new EnvelopeFilter(utf8(filter.categories()), utf8(filter.streams()), utf8(filter.eventTypes()));
+		Set<String> stored = new LinkedHashSet<>();
+		for (String type : filter.eventTypes()) {
+			stored.addAll(storedNamesOf.apply(type));
+		}
+		boolean checks = checkTypesAfter && !filter.eventTypes().isEmpty();
+		return new EnvelopeFilter(utf8(filter.categories()), utf8(filter.streams()), utf8(stored),
+				checks ? Set.copyOf(filter.eventTypes()) : null);
 	}
 
 	private static byte[][] utf8(Set<String> values) {
 		return values.stream().map((value) -> value.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+	}
+
+	/** Whether the events read from a matching envelope must be checked by type too. */
+	public boolean checksTypes() {
+		return this.readTypes != null;
+	}
+
+	/**
+	 * Removes the events read from one envelope whose type the filter does not take.
+	 * @param events the events read so far
+	 * @param from where the envelope's events start
+	 */
+	public void keepMatching(List<RecordedEvent> events, int from) {
+		Set<String> wanted = this.readTypes;
+		if (wanted == null) {
+			return;
+		}
+		for (int i = events.size() - 1; i >= from; i--) {
+			if (!wanted.contains(events.get(i).type())) {
+				events.remove(i);
+			}
+		}
 	}
 
 	/** Whether every event passes. */

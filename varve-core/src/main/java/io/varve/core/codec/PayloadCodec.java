@@ -10,6 +10,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.smile.SmileMapper;
 
@@ -161,6 +162,55 @@ public final class PayloadCodec {
 			throw new EventDecodingException("Cannot decode " + what.get() + " as " + type.getName() + ": "
 					+ message(ex) + ". Check that the class matches what was written, or read the raw bytes", ex);
 		}
+	}
+
+	/**
+	 * Decodes bytes into a tree, with no class (Smile is self-describing).
+	 * @param bytes the buffer
+	 * @param offset start of the Smile data
+	 * @param length its length
+	 * @param what what the bytes are, for the message
+	 * @return the tree
+	 * @throws EventDecodingException if the bytes are not Smile
+	 */
+	public JsonNode decodeTree(byte[] bytes, int offset, int length, Supplier<String> what) {
+		try {
+			try (JsonParser parser = parser(bytes, offset, length)) {
+				JsonNode tree = this.mapper.readTree(parser);
+				return (tree != null) ? tree : this.mapper.missingNode();
+			}
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			throw new EventDecodingException("Cannot decode " + what.get() + " as a tree: " + message(ex), ex);
+		}
+	}
+
+	/**
+	 * Turns a tree (an upcast payload or metadata) into a class.
+	 * @param <T> the class
+	 * @param tree the tree
+	 * @param type the class
+	 * @param what what the tree is, for the message
+	 * @return the value
+	 * @throws EventDecodingException if the tree does not fit the class
+	 */
+	public <T> T convert(JsonNode tree, Class<T> type, Supplier<String> what) {
+		try {
+			return this.mapper.treeToValue(tree, type);
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			throw new EventDecodingException("Cannot decode " + what.get() + " as " + type.getName() + ": "
+					+ message(ex) + ". Check that the class and the upcasters match what was written", ex);
+		}
+	}
+
+	/**
+	 * Turns a value (metadata entries) into a tree.
+	 * @param value the value
+	 * @return the tree
+	 */
+	public JsonNode toTree(Object value) {
+		return this.mapper.valueToTree(value);
 	}
 
 	/**

@@ -58,6 +58,10 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	static final int PARKED = 7;
 
+	static final int EVENT_TYPES = 8;
+
+	static final int SNAPSHOTS = 9;
+
 	private final StorageConfig config;
 
 	private final StoreLock lock;
@@ -249,6 +253,8 @@ public final class LmdbStorageEngine implements StorageEngine {
 			case CHECKPOINTS -> CHECKPOINTS;
 			case PROJECTIONS -> PROJECTIONS;
 			case PARKED -> PARKED;
+			case EVENT_TYPES -> EVENT_TYPES;
+			case SNAPSHOTS -> SNAPSHOTS;
 		};
 	}
 

@@ -39,7 +39,7 @@ final class LmdbTables {
 
 	/** Table names, in the order of the engine's table indexes. */
 	static final String[] NAMES = { "meta", "log", "streams", "stream-index", "event-ids", "checkpoints", "projections",
-			"parked" };
+			"parked", "event-types", "snapshots" };
 
 	private LmdbTables() {
 	}

@@ -1,5 +1,6 @@
 package io.varve.core.processor;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.varve.InvalidArgumentException;
@@ -47,11 +48,19 @@ final class ParkedOperations {
 		if (parked == null) {
 			throw notParked(position);
 		}
-		RecordedEvent event = this.services.read((txn) -> {
+		// What the stored event reads as now: itself, or the events its upcasters make of
+		// it
+		// (handled together, as the processor's batch did; none when they drop it).
+		List<RecordedEvent> events = this.services.read((txn) -> {
 			var envelope = txn.event(position);
-			return (envelope != null) ? this.services.reader().recorded(envelope) : null;
+			if (envelope == null) {
+				return null;
+			}
+			List<RecordedEvent> read = new ArrayList<>(1);
+			this.services.reader().read(envelope, read);
+			return read;
 		});
-		if (event == null) {
+		if (events == null) {
 			throw new InvalidArgumentException("The event at position " + position + " parked by processor '"
 					+ this.name + "' is not in the log; discard it with discardParked");
 		}
@@ -61,9 +70,13 @@ final class ParkedOperations {
 		int attempt = parked.attempts() + 1;
 		context.attempt(attempt);
 		byte[] key = ProcessorKeys.parked(this.name, position);
+		RecordedEvent event = null;
 		try {
-			this.services.handle(this.definition, event, context);
-			buffer.acceptEvent();
+			for (RecordedEvent each : events) {
+				event = each;
+				this.services.handle(this.definition, event, context);
+				buffer.acceptEvent();
+			}
 		}
 		catch (Throwable ex) {
 			ProcessorError error = this.counters.recordError(ex, event, attempt);

@@ -63,7 +63,7 @@ final class ProcessorLoop implements Runnable {
 			WorkerSignals signals, CheckpointTracker checkpoints, ProcessorCounters counters,
 			ProcessorProgress progress) {
 		this.definition = definition;
-		this.filter = EnvelopeFilter.of(definition.filter());
+		this.filter = services.reader().compile(definition.filter());
 		this.services = services;
 		this.lifecycle = lifecycle;
 		this.signals = signals;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -45,6 +46,8 @@ public final class EventReader {
 
 	private final EventTypeRegistry registry;
 
+	private volatile Expander expander = Expander.NONE;
+
 	public EventReader(StorageEngine engine, PayloadCodec codec, EventTypeRegistry registry) {
 		this.engine = engine;
 		this.codec = codec;
@@ -52,33 +55,85 @@ public final class EventReader {
 	}
 
 	/**
-	 * Copies a stored envelope into an event.
+	 * Sets what stored events read as (schema evolution); until then each reads as
+	 * itself.
+	 * @param newExpander the expander
+	 */
+	public void expandWith(Expander newExpander) {
+		this.expander = newExpander;
+	}
+
+	/**
+	 * Copies a stored envelope into an event, as it is stored.
 	 * @param envelope the stored envelope, valid only during the call
 	 * @return the event
 	 */
-	public RecordedEvent recorded(DirectBuffer envelope) {
+	public StoredEvent stored(DirectBuffer envelope) {
 		byte[] bytes = new byte[envelope.capacity()];
 		envelope.getBytes(0, bytes);
 		return new StoredEvent(bytes, this.codec, this.registry);
 	}
 
-	public @Nullable RecordedEvent event(ReadTxn txn, long position) {
-		DirectBuffer envelope = txn.event(position);
-		return (envelope != null) ? recorded(envelope) : null;
+	/**
+	 * Adds what a stored envelope reads as: the event, or what upcasters make of it.
+	 * @param envelope the stored envelope, valid only during the call
+	 * @param out where the events go
+	 */
+	public void read(DirectBuffer envelope, List<RecordedEvent> out) {
+		this.expander.read(stored(envelope), out);
 	}
 
+	/**
+	 * The event at a position as it reads: the first event its upcasters make of it, or
+	 * null when there is none there or they dropped it.
+	 * @param txn the snapshot
+	 * @param position the position
+	 * @return the event or null
+	 */
+	public @Nullable RecordedEvent event(ReadTxn txn, long position) {
+		DirectBuffer envelope = txn.event(position);
+		if (envelope == null) {
+			return null;
+		}
+		List<RecordedEvent> events = new ArrayList<>(1);
+		read(envelope, events);
+		return events.isEmpty() ? null : events.get(0);
+	}
+
+	/**
+	 * Reads a stream's events from a version: at least {@code maxCount} of them unless
+	 * the stream ends first (events upcasters drop are skipped; the events one stored
+	 * event splits into are never separated, so a page may hold a few more).
+	 */
 	public List<RecordedEvent> readStream(ReadTxn txn, byte[] name, long fromVersion, int maxCount, boolean forward) {
+		return readStreamPage(txn, name, fromVersion, maxCount, forward).events();
+	}
+
+	private StreamPage readStreamPage(ReadTxn txn, byte[] name, long fromVersion, int maxCount, boolean forward) {
 		StreamRecord record = txn.stream(name);
 		if (record == null || (forward && fromVersion > record.version())) {
-			return List.of();
+			return new StreamPage(List.of(), fromVersion - 1);
 		}
 		long available = forward ? record.version() - fromVersion + 1 : Math.min(fromVersion, record.version());
 		List<RecordedEvent> events = new ArrayList<>((int) Math.min(maxCount, available));
+		long[] last = { fromVersion - 1 };
 		txn.scanStream(name, record, fromVersion, forward, (position, envelope) -> {
-			events.add(recorded(envelope));
+			last[0] = Envelope.version(envelope);
+			read(envelope, events);
 			return events.size() < maxCount;
 		});
-		return events;
+		return new StreamPage(events, last[0]);
+	}
+
+	/**
+	 * Compiles a filter for log scans: with aliases and upcasters, the stored names that
+	 * may read as the filter's types pass the envelope check, and the events they read as
+	 * are checked by type after.
+	 * @param filter the filter
+	 * @return the compiled filter
+	 */
+	public EnvelopeFilter compile(EventFilter filter) {
+		return EnvelopeFilter.of(filter, this.expander::storedNamesOf, this.expander.changesTypes());
 	}
 
 	/**
@@ -90,7 +145,7 @@ public final class EventReader {
 	 * @return the events
 	 */
 	public List<RecordedEvent> readAll(long fromPosition, int maxEvents, EventFilter filter) {
-		EnvelopeFilter compiled = EnvelopeFilter.of(filter);
+		EnvelopeFilter compiled = compile(filter);
 		List<RecordedEvent> events = new ArrayList<>(Math.min(maxEvents, CHUNK));
 		long next = Math.max(1, fromPosition);
 		while (events.size() < maxEvents) {
@@ -137,7 +192,14 @@ public final class EventReader {
 			state[1]++;
 			// The storage layer checked the envelope, so the filter may read its lengths.
 			if (filter.matches(envelope)) {
-				events.add(recorded(envelope));
+				if (filter.checksTypes()) {
+					int before = events.size();
+					read(envelope, events);
+					filter.keepMatching(events, before);
+				}
+				else {
+					read(envelope, events);
+				}
 			}
 			if (events.size() >= maxEvents || state[1] >= maxScanned) {
 				state[2] = 0;
@@ -155,17 +217,25 @@ public final class EventReader {
 
 			@Override
 			public List<RecordedEvent> nextChunk() {
-				try (ReadTxn txn = EventReader.this.engine.beginRead()) {
-					List<RecordedEvent> chunk = readStream(txn, name, this.nextVersion, CHUNK, true);
-					this.nextVersion += chunk.size();
-					return chunk;
+				while (true) {
+					StreamPage page;
+					try (ReadTxn txn = EventReader.this.engine.beginRead()) {
+						page = readStreamPage(txn, name, this.nextVersion, CHUNK, true);
+					}
+					if (page.lastVersion() < this.nextVersion) {
+						return List.of();
+					}
+					this.nextVersion = page.lastVersion() + 1;
+					if (!page.events().isEmpty()) {
+						return page.events();
+					}
 				}
 			}
 		});
 	}
 
 	public Stream<RecordedEvent> scanAll(long fromPosition, EventFilter filter) {
-		EnvelopeFilter compiled = EnvelopeFilter.of(filter);
+		EnvelopeFilter compiled = compile(filter);
 		return lazily(new ChunkSource() {
 			private long next = Math.max(1, fromPosition);
 
@@ -261,6 +331,44 @@ public final class EventReader {
 	private interface ChunkSource {
 
 		List<RecordedEvent> nextChunk();
+
+	}
+
+	/**
+	 * What stored events read as: the hook of schema evolution.
+	 */
+	public interface Expander {
+
+		/** Each stored event reads as itself. */
+		Expander NONE = new Expander() {
+		};
+
+		/**
+		 * Adds what a stored event reads as.
+		 * @param event the stored event
+		 * @param out where the events go
+		 */
+		default void read(StoredEvent event, List<RecordedEvent> out) {
+			out.add(event);
+		}
+
+		/**
+		 * The stored type names that may read as a type.
+		 * @param type the type name
+		 * @return the stored names
+		 */
+		default Set<String> storedNamesOf(String type) {
+			return Set.of(type);
+		}
+
+		/** Whether reading may change an event's type (so filters check types after). */
+		default boolean changesTypes() {
+			return false;
+		}
+
+	}
+
+	private record StreamPage(List<RecordedEvent> events, long lastVersion) {
 
 	}
 

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import tools.jackson.databind.JsonNode;
+
 import io.varve.CorruptDataException;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
@@ -99,14 +101,37 @@ public final class StoredEvent implements RecordedEvent {
 		return Envelope.causationId(this.buffer);
 	}
 
-	@Override
-	public String type() {
+	/**
+	 * The type name as stored; {@link #type()} is the current name, which differs when a
+	 * class lists the stored name among its aliases.
+	 * @return the stored type name
+	 */
+	public String storedType() {
 		String result = this.type;
 		if (result == null) {
 			result = text(Envelope.typeOffset(this.buffer), Envelope.typeLength(this.buffer), "type name");
 			this.type = result;
 		}
 		return result;
+	}
+
+	@Override
+	public String type() {
+		return this.registry.currentName(storedType());
+	}
+
+	@Override
+	public int schemaVersion() {
+		return Envelope.schemaVersion(this.buffer);
+	}
+
+	/**
+	 * The payload decoded as a tree, with no class.
+	 * @return the tree
+	 */
+	public JsonNode payloadTree() {
+		return this.codec.decodeTree(this.envelope, Envelope.payloadOffset(this.buffer),
+				Envelope.payloadLength(this.buffer), () -> describe("payload"));
 	}
 
 	@Override
@@ -210,7 +235,7 @@ public final class StoredEvent implements RecordedEvent {
 	@Override
 	public String toString() {
 		return "RecordedEvent[position=" + position() + ", stream=" + stream() + ", version=" + version() + ", type="
-				+ type() + ", id=" + id() + "]";
+				+ type() + ((schemaVersion() > 1) ? ", schemaVersion=" + schemaVersion() : "") + ", id=" + id() + "]";
 	}
 
 }

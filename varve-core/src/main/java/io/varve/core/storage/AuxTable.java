@@ -14,6 +14,12 @@ public enum AuxTable {
 	PROJECTIONS,
 
 	/** Processor name and position to the parked event's error. */
-	PARKED
+	PARKED,
+
+	/** The (type name, schema version) pairs of the stored events. */
+	EVENT_TYPES,
+
+	/** Aggregate snapshots by stream and version. */
+	SNAPSHOTS
 
 }

@@ -136,6 +136,7 @@ final class GroupTransaction {
 				return;
 			}
 			this.headPosition = context.head();
+			context.committed();
 			notifyListeners(group, context, System.nanoTime() - started, applied - started);
 			this.finisher.finish(group, null);
 			return;

@@ -1,5 +1,10 @@
 package io.varve.core.write;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
 import io.varve.core.storage.WriteTxn;
 
 /**
@@ -13,6 +18,8 @@ public final class WriteContext {
 	private final long timestampMicros;
 
 	private long head;
+
+	private @Nullable List<Runnable> afterCommit;
 
 	WriteContext(WriteTxn txn, long head, long timestampMicros) {
 		this.txn = txn;
@@ -36,6 +43,24 @@ public final class WriteContext {
 	 */
 	public long nextPosition() {
 		return ++this.head;
+	}
+
+	/**
+	 * Runs an action once this group's transaction has committed (never if it is aborted,
+	 * or applied again after a retry: then the new attempt's context asks again).
+	 * @param action the action, run on the committing thread
+	 */
+	public void afterCommit(Runnable action) {
+		if (this.afterCommit == null) {
+			this.afterCommit = new ArrayList<>(2);
+		}
+		this.afterCommit.add(action);
+	}
+
+	void committed() {
+		if (this.afterCommit != null) {
+			this.afterCommit.forEach(Runnable::run);
+		}
 	}
 
 	/** The commit time of the group, in microseconds since the epoch. */

@@ -56,9 +56,10 @@ class EnvelopeBufferTest {
 					List.of(random.nextInt(), i));
 			byte[] type = ("type-" + (i % 7)).getBytes(StandardCharsets.UTF_8);
 			byte[] stream = ("stream-" + i).getBytes(StandardCharsets.UTF_8);
-			int length = buffer.add(this.codec, id, correlation, causation, type, stream, metadata, payload,
-					() -> "note");
-			expected[i] = Envelope.encode(id, correlation, causation, type, stream,
+			int schemaVersion = (i % 5 == 0) ? 2 + i : 1;
+			int length = buffer.add(this.codec, id, correlation, causation, type, schemaVersion, stream, metadata,
+					payload, () -> "note");
+			expected[i] = Envelope.encode(id, correlation, causation, type, schemaVersion, stream,
 					(metadata != null) ? this.codec.encode(metadata, () -> "metadata") : null,
 					this.codec.encode(payload, () -> "note"));
 			assertThat(length).isEqualTo(expected[i].length);
@@ -92,8 +93,9 @@ class EnvelopeBufferTest {
 		for (int i = 0; i < count; i++) {
 			UUID id = new UUID(i, i);
 			Note payload = new Note("n".repeat(i % 500), List.of(i));
-			buffer.add(this.codec, id, null, null, new byte[] { 'N' }, new byte[] { 's' }, null, payload, () -> "note");
-			expected[i] = Envelope.encode(id, null, null, new byte[] { 'N' }, new byte[] { 's' }, null,
+			buffer.add(this.codec, id, null, null, new byte[] { 'N' }, 1, new byte[] { 's' }, null, payload,
+					() -> "note");
+			expected[i] = Envelope.encode(id, null, null, new byte[] { 'N' }, 1, new byte[] { 's' }, null,
 					this.codec.encode(payload, () -> "note"));
 			if (i % 7 == 0) {
 				buffer.publish();
@@ -110,7 +112,7 @@ class EnvelopeBufferTest {
 	@Test
 	void aWaitingReaderGetsTheEncodingFailure() throws Exception {
 		EnvelopeBuffer buffer = new EnvelopeBuffer(2, 64);
-		buffer.add(this.codec, new UUID(1, 1), null, null, new byte[] { 'N' }, new byte[] { 's' }, null,
+		buffer.add(this.codec, new UUID(1, 1), null, null, new byte[] { 'N' }, 1, new byte[] { 's' }, null,
 				new Note("a", List.of()), () -> "note");
 		buffer.publish();
 		FutureTask<Void> reader = new FutureTask<>(() -> {
@@ -129,7 +131,7 @@ class EnvelopeBufferTest {
 	void aPayloadJacksonCannotWriteFailsWithItsDescription() {
 		EnvelopeBuffer buffer = new EnvelopeBuffer(1, 64);
 		Unreadable unserialisable = new Unreadable();
-		assertThatThrownBy(() -> buffer.add(this.codec, UUID.randomUUID(), null, null, new byte[] { 'T' },
+		assertThatThrownBy(() -> buffer.add(this.codec, UUID.randomUUID(), null, null, new byte[] { 'T' }, 1,
 				new byte[] { 's' }, null, unserialisable, () -> "event 0 of the append to 's'"))
 			.isInstanceOf(EventSerializationException.class)
 			.hasMessageContaining("event 0 of the append to 's'")

@@ -18,6 +18,7 @@ import org.springframework.core.io.ResourceLoader;
 
 import io.varve.Varve;
 import io.varve.VarveBuilder;
+import io.varve.Upcaster;
 import io.varve.VarveListener;
 
 /**
@@ -32,7 +33,8 @@ import io.varve.VarveListener;
  * defines none).
  * <p>
  * Every {@link VarveListener} bean is registered on the store, in bean order (metrics and
- * observations use this), before the {@link VarveBuilderCustomizer}s run.
+ * observations use this), and every {@link Upcaster} bean, before the
+ * {@link VarveBuilderCustomizer}s run.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(VarveProperties.class)
@@ -61,8 +63,8 @@ public final class VarveAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Varve varve(VarveProperties properties, SmileMapper mapper, ObjectProvider<VarveBuilderCustomizer> customizers,
-			ObjectProvider<VarveListener> listeners, BeanFactory beanFactory, Environment environment,
-			ResourceLoader resourceLoader) {
+			ObjectProvider<VarveListener> listeners, ObjectProvider<Upcaster> upcasters, BeanFactory beanFactory,
+			Environment environment, ResourceLoader resourceLoader) {
 		VarveBuilder builder = Varve.builder()
 			.path(properties.getPath())
 			.mapper(mapper)
@@ -84,6 +86,7 @@ public final class VarveAutoConfiguration {
 		}
 		builder.eventTypes(new EventTypeScanner(environment, resourceLoader).scan(packages));
 		listeners.orderedStream().forEach(builder::listener);
+		builder.upcasters(upcasters.orderedStream().toList());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.open();
 	}

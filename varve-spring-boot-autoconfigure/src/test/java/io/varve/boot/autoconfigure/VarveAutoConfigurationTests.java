@@ -27,6 +27,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.varve.Durability;
 import io.varve.ExpectedVersion;
+import io.varve.EventType;
+import io.varve.Upcaster;
 import io.varve.ReadOnlyStoreException;
 import io.varve.RecordedEvent;
 import io.varve.StoreInfo;
@@ -58,6 +60,31 @@ class VarveAutoConfigurationTests {
 			varve.append("account-1", ExpectedVersion.noStream(), new Opened("alice"));
 			assertThat(varve.readStream("account-1", 1, 10)).hasSize(1);
 		});
+	}
+
+	@Test
+	void upcasterBeansAreRegisteredOnTheStore() {
+		Path store = this.dir.resolve("evolving");
+		try (Varve first = Varve.open(store)) {
+			first.append("account-1", ExpectedVersion.noStream(), new RenamedV1("alice"));
+		}
+		this.contextRunner.withPropertyValues("varve.path=" + store)
+			.withBean(Upcaster.class,
+					() -> Upcaster.of("renamed", 1, (data) -> data.put("fullName", data.remove("name").asString())))
+			.run((context) -> {
+				Varve varve = context.getBean(Varve.class);
+				RecordedEvent event = varve.readStream("account-1", 1, 10).get(0);
+				assertThat(event.dataAs(RenamedV2.class)).isEqualTo(new RenamedV2("alice"));
+				assertThat(event.schemaVersion()).isEqualTo(2);
+			});
+	}
+
+	@EventType("renamed")
+	record RenamedV1(String name) {
+	}
+
+	@EventType(value = "renamed", version = 2)
+	record RenamedV2(String fullName) {
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.varve.EventType;
 import io.varve.ExpectedVersion;
 import io.varve.StorePathException;
 import io.varve.Varve;
@@ -125,6 +126,18 @@ class VarveFailureAnalyzersTests {
 			.doesNotContain("Property: varve.path");
 	}
 
+	@Test
+	void storedEventsNoUpcasterReadsNameTheTypeVersionAndTheUpcasterToWrite(CapturedOutput output) {
+		try (Varve first = Varve.open(this.dir)) {
+			first.append("account-1", ExpectedVersion.noStream(), new Credited(5));
+		}
+		failToStart(EvolvedApplication.class, "--varve.path=" + this.dir);
+		assertThat(report(output)).contains("cannot read every event in its store")
+			.contains("The store holds events of 'credited' version 1")
+			.contains("Register an Upcaster for it (type \"credited\", fromVersion 1)")
+			.contains("Declare an io.varve.Upcaster bean");
+	}
+
 	private static void failToStart(Class<?> application, String... args) {
 		SpringApplication spring = new SpringApplication(application);
 		spring.setWebApplicationType(WebApplicationType.NONE);
@@ -186,6 +199,26 @@ class VarveFailureAnalyzersTests {
 	}
 
 	record Bulk(byte[] data) {
+	}
+
+	@EventType("credited")
+	record Credited(long amount) {
+	}
+
+	@EventType(value = "credited", version = 2)
+	record CreditedInCents(long cents) {
+	}
+
+	/** Its event class is version 2 and no upcaster reads the stored version 1. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(VarveAutoConfiguration.class)
+	static class EvolvedApplication {
+
+		@Bean
+		ApplicationRunner credit(Varve varve) {
+			return (args) -> varve.append("account-1", ExpectedVersion.exact(1), new CreditedInCents(500));
+		}
+
 	}
 
 	/** An event that holds itself: Jackson cannot write it. */

@@ -1,0 +1,142 @@
+package io.varve.core.evolve;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+
+import io.varve.EventDecodingException;
+import io.varve.RecordedEvent;
+import io.varve.Upcaster;
+import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.PayloadCodec;
+import io.varve.core.read.EventReader;
+import io.varve.core.read.StoredEvent;
+
+/**
+ * Schema evolution for one store: checks at open and at each class's registration that
+ * every stored version can be read, and upcasts stored events as they are read. With no
+ * upcaster registered, reading costs nothing more than before.
+ */
+public final class Evolution implements EventReader.Expander {
+
+	private final EventTypeRegistry registry;
+
+	private final PayloadCodec codec;
+
+	private final Upcasters upcasters;
+
+	private final StoredSchemas schemas;
+
+	/**
+	 * Creates the evolution of a store and checks the classes registered so far.
+	 * @param registry the event classes
+	 * @param codec the payload codec
+	 * @param upcasters the registered upcasters
+	 * @param schemas the store's (type, version) pairs
+	 * @throws io.varve.EventSchemaException if a stored version cannot be read
+	 */
+	public Evolution(EventTypeRegistry registry, PayloadCodec codec, List<Upcaster> upcasters, StoredSchemas schemas) {
+		this.registry = registry;
+		this.codec = codec;
+		this.upcasters = new Upcasters(upcasters, registry);
+		this.schemas = schemas;
+		this.upcasters.check(schemas.all(), null);
+		registry.onRegister((type) -> this.upcasters.check(schemas.all(), EventTypeRegistry.nameOf(type)));
+	}
+
+	/** The store's (type, version) pairs. */
+	public StoredSchemas schemas() {
+		return this.schemas;
+	}
+
+	/**
+	 * The stored type names whose events may become events of a type when read: the name
+	 * itself, its class's aliases, and, where upcasters are registered, every name they
+	 * read (their results are filtered by type after upcasting).
+	 * @param type a current type name
+	 * @return the stored names to let through a filter
+	 */
+	@Override
+	public Set<String> storedNamesOf(String type) {
+		Set<String> names = new LinkedHashSet<>();
+		names.add(type);
+		names.addAll(this.registry.aliasesOf(type));
+		names.addAll(this.upcasters.types());
+		for (String upcast : this.upcasters.types()) {
+			names.addAll(this.registry.aliasesOf(upcast));
+		}
+		return names;
+	}
+
+	@Override
+	public boolean changesTypes() {
+		return !this.upcasters.isEmpty();
+	}
+
+	/**
+	 * Adds what a stored event reads as: itself, or what its upcasters make of it (none,
+	 * one or several events).
+	 * @param event the stored event
+	 * @param out where the events go
+	 */
+	@Override
+	public void read(StoredEvent event, List<RecordedEvent> out) {
+		if (this.upcasters.isEmpty() || !this.upcasters.upcasts(event.storedType())
+				|| this.upcasters.find(event.storedType(), event.schemaVersion()) == null) {
+			out.add(event);
+			return;
+		}
+		JsonNode tree = event.payloadTree();
+		Deque<Upcaster.Event> work = new ArrayDeque<>();
+		work.add(new Upcaster.Event(event.type(), event.schemaVersion(), tree, event.metadata()));
+		List<Upcaster.Event> done = new ArrayList<>(1);
+		int steps = 0;
+		while (!work.isEmpty()) {
+			Upcaster.Event next = work.removeFirst();
+			Upcaster upcaster = this.upcasters.find(next.type(), next.version());
+			if (upcaster == null) {
+				done.add(next);
+				continue;
+			}
+			if (++steps > Upcasters.MAX_STEPS) {
+				throw new EventDecodingException("Upcasting the event at position " + event.position()
+						+ " took more than " + Upcasters.MAX_STEPS + " steps; its upcasters loop");
+			}
+			List<Upcaster.Event> results;
+			try {
+				results = upcaster.upcast(next.withData(next.data().deepCopy()));
+			}
+			catch (RuntimeException ex) {
+				throw new EventDecodingException("The upcaster " + upcaster + " failed on the event at position "
+						+ event.position() + " (stream '" + event.stream() + "'): " + ex, ex);
+			}
+			if (results == null) {
+				throw new EventDecodingException("The upcaster " + upcaster + " returned null for the event at "
+						+ "position " + event.position() + "; return List.of() to drop an event");
+			}
+			List<Upcaster.Event> checked = new ArrayList<>(results.size());
+			for (Upcaster.Event result : results) {
+				Upcaster.Event renamed = (result != null) ? result.withType(this.registry.currentName(result.type()))
+						: null;
+				if (renamed == null || (renamed.type().equals(next.type()) && renamed.version() <= next.version())) {
+					throw new EventDecodingException("The upcaster " + upcaster + " made " + result + " of the event "
+							+ "at position " + event.position() + "; a result of the same type must be a higher "
+							+ "version than " + next.version());
+				}
+				checked.add(renamed);
+			}
+			for (int i = checked.size() - 1; i >= 0; i--) {
+				work.addFirst(checked.get(i));
+			}
+		}
+		for (int i = 0; i < done.size(); i++) {
+			out.add(new EvolvedEvent(event, i, done.get(i), this.codec, this.registry));
+		}
+	}
+
+}
