@@ -266,6 +266,13 @@ public interface Varve extends AutoCloseable {
 	 */
 	io.varve.processor.ProcessorRegistry processors();
 
+	/**
+	 * The store's snapshots of aggregate state, which {@link AggregateRepository} writes
+	 * and reads.
+	 * @return the snapshot store, one per store
+	 */
+	SnapshotStore snapshots();
+
 	// Operations
 
 	/** The store directory. */

@@ -142,7 +142,12 @@ final class Appends {
 		return this.encoder.prepare(stream, expected, events, seen);
 	}
 
-	private GroupCommitWriter writer() {
+	/**
+	 * The writer, for writes other than appends.
+	 * @return the writer
+	 * @throws ReadOnlyStoreException if the store is open read-only
+	 */
+	GroupCommitWriter writer() {
 		this.openCheck.run();
 		if (this.writer == null) {
 			throw new ReadOnlyStoreException(

@@ -17,6 +17,7 @@ import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
 import io.varve.StoreInfo;
+import io.varve.SnapshotStore;
 import io.varve.StoreOverview;
 import io.varve.StreamAppend;
 import io.varve.StreamInfo;
@@ -33,6 +34,7 @@ import io.varve.core.processor.DefaultProcessorRegistry;
 import io.varve.core.evolve.Evolution;
 import io.varve.core.evolve.StoredSchemas;
 import io.varve.core.read.EventReader;
+import io.varve.core.snapshot.DefaultSnapshotStore;
 import io.varve.core.read.StoreReads;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageConfig;
@@ -65,6 +67,8 @@ public final class DefaultVarve implements Varve {
 	private final EventReader reader;
 
 	private final Evolution evolution;
+
+	private final DefaultSnapshotStore snapshots;
 
 	private final StoreReads reads;
 
@@ -110,6 +114,7 @@ public final class DefaultVarve implements Varve {
 		}
 		this.appends = new Appends(new EventEncoder(codec, registry, schemas, config.maxEventSize()), this.writer,
 				this.listeners, codec, config.path(), this::checkOpen);
+		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);
 	}
 
 	/**
@@ -256,6 +261,12 @@ public final class DefaultVarve implements Varve {
 		}
 		checkOpen();
 		this.engine.backup(target);
+	}
+
+	@Override
+	public SnapshotStore snapshots() {
+		checkOpen();
+		return this.snapshots;
 	}
 
 	@Override

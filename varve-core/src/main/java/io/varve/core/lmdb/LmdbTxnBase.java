@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.GetOp;
 import org.lmdbjava.LmdbException;
+import org.lmdbjava.Stat;
 import org.lmdbjava.Txn;
 
 import io.varve.CorruptDataException;
@@ -364,6 +365,18 @@ abstract class LmdbTxnBase implements ReadTxn {
 			}
 		}
 		return value;
+	}
+
+	@Override
+	public long[] tableSize(AuxTable table) {
+		try {
+			Stat stat = this.engine.dbi(LmdbStorageEngine.auxDbi(table)).stat(this.txn);
+			long pages = stat.branchPages + stat.leafPages + stat.overflowPages;
+			return new long[] { stat.entries, pages * stat.pageSize };
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "measure table " + table);
+		}
 	}
 
 	@Override

@@ -102,6 +102,13 @@ public interface ReadTxn extends AutoCloseable {
 	 */
 	void scan(AuxTable table, byte[] fromKey, EntryVisitor visitor);
 
+	/**
+	 * How much a table holds.
+	 * @param table the table
+	 * @return its number of entries and the bytes of its pages
+	 */
+	long[] tableSize(AuxTable table);
+
 	/** Ends the snapshot. Idempotent. */
 	@Override
 	void close();

@@ -55,6 +55,7 @@ class ReadmeJavaBlocksCompileTests {
 			import io.varve.boot.autoconfigure.*;
 			import org.springframework.context.annotation.*;
 			import tools.jackson.databind.cfg.*;
+			import tools.jackson.databind.node.*;
 			""";
 
 	@TempDir

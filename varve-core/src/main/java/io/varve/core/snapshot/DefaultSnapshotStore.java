@@ -1,0 +1,125 @@
+package io.varve.core.snapshot;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import org.agrona.DirectBuffer;
+
+import io.varve.InvalidArgumentException;
+import io.varve.Snapshot;
+import io.varve.SnapshotStore;
+import io.varve.core.codec.Names;
+import io.varve.core.codec.PayloadCodec;
+import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.Keys;
+import io.varve.core.storage.ReadTxn;
+import io.varve.core.storage.StorageEngine;
+import io.varve.core.write.GroupCommitWriter;
+
+/**
+ * The snapshot table of a store: reads in their own snapshots of the storage engine,
+ * writes through the group commit writer.
+ */
+public final class DefaultSnapshotStore implements SnapshotStore {
+
+	private final StorageEngine engine;
+
+	private final Supplier<GroupCommitWriter> writer;
+
+	private final Runnable openCheck;
+
+	private final PayloadCodec codec;
+
+	/**
+	 * @param engine the storage engine
+	 * @param codec encodes and decodes states
+	 * @param writer the writer (throws if the store is read-only)
+	 * @param openCheck throws if the store is closed
+	 */
+	public DefaultSnapshotStore(StorageEngine engine, PayloadCodec codec, Supplier<GroupCommitWriter> writer,
+			Runnable openCheck) {
+		this.engine = engine;
+		this.codec = codec;
+		this.writer = writer;
+		this.openCheck = openCheck;
+	}
+
+	@Override
+	public Optional<Snapshot> latest(String stream) {
+		byte[] name = Names.streamName(stream);
+		byte[] prefix = SnapshotKeys.prefix(name);
+		this.openCheck.run();
+		try (ReadTxn txn = this.engine.beginRead()) {
+			Snapshot[] found = new Snapshot[1];
+			txn.scan(AuxTable.SNAPSHOTS, prefix, (key, value) -> {
+				if (!Keys.startsWith(key, prefix)) {
+					return false;
+				}
+				if (SnapshotKeys.isOf(key, prefix) && value.capacity() >= 4) {
+					found[0] = snapshot(stream, key, value);
+				}
+				return true;
+			});
+			return Optional.ofNullable(found[0]);
+		}
+	}
+
+	private static Snapshot snapshot(String stream, DirectBuffer key, DirectBuffer value) {
+		byte[] data = new byte[value.capacity() - 4];
+		value.getBytes(4, data);
+		return new Snapshot(stream, SnapshotKeys.version(key), value.getInt(0, java.nio.ByteOrder.BIG_ENDIAN), data);
+	}
+
+	@Override
+	public <T> T decode(Snapshot snapshot, Class<T> type) {
+		if (snapshot == null || type == null) {
+			throw new InvalidArgumentException("Snapshot and class must not be null");
+		}
+		byte[] data = snapshot.data();
+		return this.codec.decode(data, 0, data.length, type,
+				() -> "the snapshot of stream '" + snapshot.stream() + "' at version " + snapshot.version());
+	}
+
+	@Override
+	public CompletableFuture<Void> save(String stream, long version, int schemaVersion, Object state, int keepLast) {
+		if (state == null) {
+			throw new InvalidArgumentException("Snapshot state must not be null");
+		}
+		if (keepLast < 1) {
+			throw new InvalidArgumentException("keepLast must be at least 1, got " + keepLast);
+		}
+		byte[] name = Names.streamName(stream);
+		this.openCheck.run();
+		GroupCommitWriter target = this.writer.get();
+		byte[] data = this.codec.encode(state, () -> "the snapshot of stream '" + stream + "'");
+		new Snapshot(stream, version, schemaVersion, data);
+		return target.submit(new SnapshotWrite(name, version, SnapshotKeys.value(schemaVersion, data), keepLast))
+			.thenApply((removed) -> null);
+	}
+
+	@Override
+	public long delete(String stream) {
+		byte[] name = Names.streamName(stream);
+		this.openCheck.run();
+		return this.writer.get().submit(new SnapshotWrite(name)).join();
+	}
+
+	@Override
+	public long count() {
+		return size()[0];
+	}
+
+	@Override
+	public long bytes() {
+		return size()[1];
+	}
+
+	private long[] size() {
+		this.openCheck.run();
+		try (ReadTxn txn = this.engine.beginRead()) {
+			return txn.tableSize(AuxTable.SNAPSHOTS);
+		}
+	}
+
+}

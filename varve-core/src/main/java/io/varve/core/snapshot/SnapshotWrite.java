@@ -1,0 +1,81 @@
+package io.varve.core.snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.WriteTxn;
+import io.varve.core.write.WriteContext;
+import io.varve.core.write.WriteRequest;
+
+/**
+ * Stores one snapshot and removes the stream's older ones beyond the newest
+ * {@code keepLast}, or (with no snapshot) removes all of a stream's snapshots. The result
+ * is the number removed.
+ */
+final class SnapshotWrite extends WriteRequest<Long> {
+
+	private final byte[] prefix;
+
+	private final byte[] key;
+
+	private final byte[] value;
+
+	private final int keepLast;
+
+	/** A save. */
+	SnapshotWrite(byte[] stream, long version, byte[] value, int keepLast) {
+		super(true);
+		this.prefix = SnapshotKeys.prefix(stream);
+		this.key = SnapshotKeys.key(stream, version);
+		this.value = value;
+		this.keepLast = keepLast;
+	}
+
+	/** A removal of all of a stream's snapshots. */
+	SnapshotWrite(byte[] stream) {
+		super(false);
+		this.prefix = SnapshotKeys.prefix(stream);
+		this.key = null;
+		this.value = null;
+		this.keepLast = 0;
+	}
+
+	@Override
+	protected Long apply(WriteContext context) {
+		WriteTxn txn = context.txn();
+		if (this.key != null) {
+			txn.put(AuxTable.SNAPSHOTS, this.key, this.value);
+		}
+		List<byte[]> keys = new ArrayList<>();
+		txn.scan(AuxTable.SNAPSHOTS, this.prefix, (key, value) -> {
+			if (!io.varve.core.storage.Keys.startsWith(key, this.prefix)) {
+				return false;
+			}
+			if (SnapshotKeys.isOf(key, this.prefix)) {
+				byte[] copy = new byte[key.capacity()];
+				key.getBytes(0, copy);
+				keys.add(copy);
+			}
+			return true;
+		});
+		long removed = 0;
+		for (int i = 0; i < keys.size() - this.keepLast; i++) {
+			if (txn.delete(AuxTable.SNAPSHOTS, keys.get(i))) {
+				removed++;
+			}
+		}
+		return removed;
+	}
+
+	@Override
+	protected int eventCount() {
+		return 0;
+	}
+
+	@Override
+	protected long byteSize() {
+		return (this.value != null) ? this.key.length + this.value.length : this.prefix.length;
+	}
+
+}
