@@ -17,9 +17,20 @@ import io.varve.StoreInfo;
  * gapless
  * @param storage the storage file's settings and sizes
  * @param processors every registered processor, in name order
+ * @param snapshots the aggregate snapshots the store holds
  */
 public record VarveDescriptor(long headPosition, long streamCount, long eventCount, StorageDescriptor storage,
-		List<ProcessorDescriptor> processors) implements OperationResponseBody {
+		List<ProcessorDescriptor> processors, SnapshotsDescriptor snapshots) implements OperationResponseBody {
+
+	/**
+	 * The aggregate snapshots in the store (see {@code AggregateRepository}).
+	 *
+	 * @param count how many snapshots the store holds
+	 * @param bytes the space their table takes
+	 */
+	public record SnapshotsDescriptor(long count, long bytes) {
+
+	}
 
 	/**
 	 * The storage file: where it is, how it syncs and how full it is.

@@ -16,11 +16,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import io.varve.InvalidStreamNameException;
 import io.varve.RecordedEvent;
+import io.varve.SnapshotStore;
 import io.varve.StoreOverview;
 import io.varve.StreamInfo;
 import io.varve.Varve;
 import io.varve.boot.actuate.ProcessorDetailDescriptor.ParkedEventDescriptor;
 import io.varve.boot.actuate.StreamsDescriptor.StreamHeadDescriptor;
+import io.varve.boot.actuate.VarveDescriptor.SnapshotsDescriptor;
 import io.varve.boot.actuate.VarveDescriptor.StorageDescriptor;
 import io.varve.processor.ParkedEvent;
 import io.varve.processor.ProcessorDetail;
@@ -81,8 +83,9 @@ public class VarveEndpoint {
 	public VarveDescriptor varve() {
 		StoreOverview overview = this.varve.overview();
 		long head = overview.headPosition();
+		SnapshotStore snapshots = this.varve.snapshots();
 		return new VarveDescriptor(head, overview.streamCount(), head, StorageDescriptor.of(overview.storeInfo()),
-				describe(overview.processors()));
+				describe(overview.processors()), new SnapshotsDescriptor(snapshots.count(), snapshots.bytes()));
 	}
 
 	/**

@@ -68,6 +68,11 @@ class VarveEndpointTests {
 		assertThat(throughApi.headPosition()).isEqualTo(direct.headPosition()).isEqualTo(3);
 		assertThat(throughApi.streamCount()).isEqualTo(direct.streamCount()).isEqualTo(2);
 		assertThat(throughApi.storage()).isEqualTo(direct.storage());
+		assertThat(throughApi.snapshots()).isEqualTo(direct.snapshots());
+		assertThat(direct.snapshots().count()).isZero();
+		this.varve.snapshots().save("note-1", 2, 1, new Noted("state"), 1).join();
+		assertThat(new VarveEndpoint(decorated).varve().snapshots().count()).isEqualTo(1);
+		assertThat(new VarveEndpoint(decorated).varve().snapshots().bytes()).isPositive();
 		assertThat(throughApi.processors()).hasSize(1);
 		assertThat(throughApi.processors().get(0).checkpoint()).isEqualTo(3);
 		assertThat(throughApi.processors().get(0).lag()).isZero();

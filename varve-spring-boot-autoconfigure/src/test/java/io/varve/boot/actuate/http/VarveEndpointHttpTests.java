@@ -83,6 +83,8 @@ class VarveEndpointHttpTests {
 		assertThat(overview.path("headPosition").asLong()).isEqualTo(Scenario.HEAD);
 		assertThat(overview.path("eventCount").asLong()).isEqualTo(Scenario.HEAD);
 		assertThat(overview.path("streamCount").asLong()).isEqualTo(5);
+		assertThat(overview.path("snapshots").path("count").isNumber()).isTrue();
+		assertThat(overview.path("snapshots").path("bytes").isNumber()).isTrue();
 		JsonNode storage = overview.path("storage");
 		assertThat(storage.path("path").asString()).isEqualTo(dir.toString());
 		assertThat(storage.path("durability").asString()).isEqualTo("NO_SYNC");
