@@ -171,16 +171,16 @@ public final class AggregateRepository<S> {
 	 * @param stream the stream
 	 * @param decide the decision: the events to append for the current state (none to
 	 * append nothing)
-	 * @return the state and version after the appended events
+	 * @return the state and version after the appended events, and where they went
 	 * @throws WrongExpectedVersionException if other writers kept getting there first
 	 */
-	public Loaded<S> update(String stream, Function<? super S, ? extends List<?>> decide) {
+	public Updated<S> update(String stream, Function<? super S, ? extends List<?>> decide) {
 		Objects.requireNonNull(decide, "decide");
 		for (int attempt = 0;; attempt++) {
 			Loaded<S> loaded = load(stream);
 			List<?> events = decide.apply(loaded.state());
 			if (events == null || events.isEmpty()) {
-				return loaded;
+				return new Updated<>(loaded.state(), loaded.version(), null);
 			}
 			AppendResult result;
 			try {
@@ -198,7 +198,7 @@ public final class AggregateRepository<S> {
 			}
 			long snapshotVersion = snapshotOf(stream).map(Snapshot::version).orElse(0L);
 			snapshotIfDue(stream, state, result.version(), snapshotVersion, 0);
-			return new Loaded<>(state, result.version());
+			return new Updated<>(state, result.version(), result);
 		}
 	}
 
@@ -291,6 +291,19 @@ public final class AggregateRepository<S> {
 	 * @param version the stream version (0 for a stream with no events)
 	 */
 	public record Loaded<S>(S state, long version) {
+
+	}
+
+	/**
+	 * A stream's state after an update, the stream version it includes, and where the
+	 * update's events went.
+	 *
+	 * @param <S> the state
+	 * @param state the state after the appended events
+	 * @param version the stream version after them
+	 * @param appended where they went, or null when the decision appended nothing
+	 */
+	public record Updated<S>(S state, long version, @Nullable AppendResult appended) {
 
 	}
 

@@ -72,15 +72,19 @@ class AggregateRepositoryTest {
 		try (Varve varve = open()) {
 			AggregateRepository<Account> accounts = AggregateRepository.of(varve, Account.EMPTY, Account::apply);
 			assertThat(accounts.load("account-1")).isEqualTo(new AggregateRepository.Loaded<>(Account.EMPTY, 0));
-			AggregateRepository.Loaded<Account> after = accounts.update("account-1",
+			AggregateRepository.Updated<Account> updated = accounts.update("account-1",
 					(account) -> List.of(new Deposited(100), new Withdrawn(30)));
+			assertThat(updated.state()).isEqualTo(new Account(70, 2));
+			assertThat(updated.version()).isEqualTo(2);
+			assertThat(updated.appended().lastPosition()).isEqualTo(2);
+			AggregateRepository.Loaded<Account> after = accounts.load("account-1");
 			assertThat(after).isEqualTo(new AggregateRepository.Loaded<>(new Account(70, 2), 2));
-			assertThat(accounts.load("account-1")).isEqualTo(after);
 			// A decision that refuses appends nothing.
 			assertThatThrownBy(() -> accounts.update("account-1", (account) -> {
 				throw new IllegalStateException("insufficient funds");
 			})).hasMessage("insufficient funds");
-			assertThat(accounts.update("account-1", (account) -> List.of())).isEqualTo(after);
+			assertThat(accounts.update("account-1", (account) -> List.of()))
+				.isEqualTo(new AggregateRepository.Updated<>(after.state(), 2, null));
 			assertThat(varve.readStream("account-1", 1, 10)).hasSize(2);
 			accounts.append("account-1", 2, new Deposited(5));
 			assertThatThrownBy(() -> accounts.append("account-1", 2, new Deposited(5)))
@@ -94,7 +98,7 @@ class AggregateRepositoryTest {
 			AggregateRepository<Account> accounts = AggregateRepository.of(varve, Account.EMPTY, Account::apply);
 			accounts.update("account-1", (account) -> List.of(new Deposited(10)));
 			AtomicInteger decisions = new AtomicInteger();
-			AggregateRepository.Loaded<Account> result = accounts.update("account-1", (account) -> {
+			AggregateRepository.Updated<Account> result = accounts.update("account-1", (account) -> {
 				if (decisions.getAndIncrement() == 0) {
 					// Another writer appends between this load and its append.
 					varve.append("account-1", ExpectedVersion.exact(1), new Deposited(1));
@@ -102,7 +106,8 @@ class AggregateRepositoryTest {
 				return List.of(new Withdrawn(account.balance()));
 			});
 			assertThat(decisions).hasValue(2);
-			assertThat(result).isEqualTo(new AggregateRepository.Loaded<>(new Account(0, 3), 3));
+			assertThat(result.state()).isEqualTo(new Account(0, 3));
+			assertThat(result.version()).isEqualTo(3);
 
 			AggregateRepository<Account> impatient = AggregateRepository.builder(varve, Account.EMPTY, Account::apply)
 				.maxRetries(0)

@@ -1,8 +1,5 @@
 package io.varve.sample.account;
 
-import java.util.List;
-
-import io.varve.RecordedEvent;
 import io.varve.sample.account.AccountEvents.AccountOpened;
 import io.varve.sample.account.AccountEvents.MoneyDeposited;
 import io.varve.sample.account.AccountEvents.MoneyWithdrawn;
@@ -10,8 +7,8 @@ import io.varve.sample.account.AccountEvents.TransferReceived;
 import io.varve.sample.account.AccountEvents.TransferSent;
 
 /**
- * An account's state, folded from its stream. The version is the stream's version, used
- * as the expected version of the next append.
+ * An account as the API shows it. The version is the stream's version, used as the
+ * expected version of the next append.
  *
  * @param id the account id
  * @param owner the owner
@@ -25,32 +22,41 @@ public record Account(String id, String owner, long balance, long version) {
 		return "account-" + id;
 	}
 
-	static Account replay(String id, List<RecordedEvent> history) {
-		Account account = null;
-		for (RecordedEvent event : history) {
-			account = apply(account, id, event.data(), event.version());
-		}
-		return account;
-	}
+	/**
+	 * An account's state as its events fold it ({@link #apply}): what the
+	 * {@code AggregateRepository} loads and snapshots.
+	 *
+	 * @param owner the owner, or null before the account is opened
+	 * @param balance the balance in cents
+	 */
+	record State(String owner, long balance) {
 
-	static Account apply(Account account, String id, Object event, long version) {
-		if (event instanceof AccountOpened opened) {
-			return new Account(id, opened.owner(), 0, version);
+		/** A stream with no events: no account. */
+		static final State NONE = new State(null, 0);
+
+		boolean exists() {
+			return this.owner != null;
 		}
-		long delta = 0;
-		if (event instanceof MoneyDeposited deposited) {
-			delta = deposited.amount();
+
+		static State apply(State state, Object event) {
+			if (event instanceof AccountOpened opened) {
+				return new State(opened.owner(), 0);
+			}
+			if (event instanceof MoneyDeposited deposited) {
+				return new State(state.owner(), state.balance() + deposited.amount());
+			}
+			if (event instanceof MoneyWithdrawn withdrawn) {
+				return new State(state.owner(), state.balance() - withdrawn.amount());
+			}
+			if (event instanceof TransferSent sent) {
+				return new State(state.owner(), state.balance() - sent.amount());
+			}
+			if (event instanceof TransferReceived received) {
+				return new State(state.owner(), state.balance() + received.amount());
+			}
+			return state;
 		}
-		else if (event instanceof MoneyWithdrawn withdrawn) {
-			delta = -withdrawn.amount();
-		}
-		else if (event instanceof TransferSent sent) {
-			delta = -sent.amount();
-		}
-		else if (event instanceof TransferReceived received) {
-			delta = received.amount();
-		}
-		return new Account(id, account.owner(), account.balance() + delta, version);
+
 	}
 
 }

@@ -6,8 +6,10 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
+import io.varve.AggregateRepository;
 import io.varve.AppendResult;
 import io.varve.ExpectedVersion;
+import io.varve.SnapshotPolicy;
 import io.varve.StreamAppend;
 import io.varve.TransactionResult;
 import io.varve.Varve;
@@ -19,10 +21,11 @@ import io.varve.sample.account.AccountEvents.TransferReceived;
 import io.varve.sample.account.AccountEvents.TransferSent;
 
 /**
- * The account commands. Each loads the account from its stream, decides, and appends with
- * the loaded version as the expected version: if someone else appended in between, the
- * append fails with {@link WrongExpectedVersionException} and nothing is written. When
- * the caller gives no expected version, the command reloads and decides again a few times
+ * The account commands, on Varve's {@link AggregateRepository}: each loads the account
+ * from its stream (from a snapshot every 100 events), decides, and appends with the
+ * loaded version as the expected version: if someone else appended in between, the append
+ * fails with {@link WrongExpectedVersionException} and nothing is written. When the
+ * caller gives no expected version, the repository reloads and decides again a few times
  * before giving up; when the caller gives one, a mismatch is the caller's conflict (409).
  */
 @Service
@@ -32,8 +35,14 @@ public class AccountService {
 
 	private final Varve varve;
 
+	private final AggregateRepository<Account.State> accounts;
+
 	public AccountService(Varve varve) {
 		this.varve = varve;
+		this.accounts = AggregateRepository.builder(varve, Account.State.NONE, Account.State::apply)
+			.snapshots(Account.State.class, SnapshotPolicy.every(100))
+			.maxRetries(ATTEMPTS - 1)
+			.build();
 	}
 
 	/**
@@ -55,11 +64,11 @@ public class AccountService {
 	 * @throws AccountNotFoundException if it does not exist
 	 */
 	public Account load(String id) {
-		Account account = Account.replay(id, this.varve.scanStream(Account.stream(id), 1).toList());
-		if (account == null) {
+		AggregateRepository.Loaded<Account.State> loaded = this.accounts.load(Account.stream(id));
+		if (!loaded.state().exists()) {
 			throw new AccountNotFoundException(id);
 		}
-		return account;
+		return new Account(id, loaded.state().owner(), loaded.state().balance(), loaded.version());
 	}
 
 	public AppendResult deposit(String id, long amount, Long expectedVersion) {
@@ -109,19 +118,17 @@ public class AccountService {
 	}
 
 	private AppendResult decideAndAppend(String id, Long expectedVersion, Decision decision) {
-		for (int attempt = 1;; attempt++) {
-			Account account = load(id);
-			ExpectedVersion expected = ExpectedVersion
-				.exact((expectedVersion != null) ? expectedVersion : account.version());
-			try {
-				return this.varve.append(Account.stream(id), expected, decision.decide(account));
-			}
-			catch (WrongExpectedVersionException ex) {
-				if (expectedVersion != null || attempt == ATTEMPTS) {
-					throw ex;
-				}
-			}
+		if (expectedVersion != null) {
+			// The caller's version: a mismatch is its conflict, not retried.
+			return this.accounts.append(Account.stream(id), expectedVersion, decision.decide(load(id)));
 		}
+		AggregateRepository.Updated<Account.State> updated = this.accounts.update(Account.stream(id), (state) -> {
+			if (!state.exists()) {
+				throw new AccountNotFoundException(id);
+			}
+			return List.of(decision.decide(new Account(id, state.owner(), state.balance(), 0)));
+		});
+		return updated.appended();
 	}
 
 	/**
