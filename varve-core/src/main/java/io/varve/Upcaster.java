@@ -142,10 +142,43 @@ public interface Upcaster {
 		public Event {
 			Objects.requireNonNull(type, "type");
 			Objects.requireNonNull(data, "data");
-			metadata = (metadata != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : Map.of();
+			if (metadata == null || metadata.isEmpty()) {
+				metadata = Map.of();
+			}
+			else if (!(metadata instanceof ReadOnly)) {
+				metadata = new ReadOnly(metadata);
+			}
 			if (version < 1) {
 				throw new InvalidArgumentException("An event's schema version is at least 1, got " + version);
 			}
+		}
+
+		/**
+		 * An unmodifiable copy of metadata, made once however often an event is rebuilt.
+		 */
+		private static final class ReadOnly extends java.util.AbstractMap<String, Object> {
+
+			private final Map<String, Object> entries;
+
+			ReadOnly(Map<String, Object> source) {
+				this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(source));
+			}
+
+			@Override
+			public java.util.Set<Map.Entry<String, Object>> entrySet() {
+				return this.entries.entrySet();
+			}
+
+			@Override
+			public Object get(Object key) {
+				return this.entries.get(key);
+			}
+
+			@Override
+			public boolean containsKey(Object key) {
+				return this.entries.containsKey(key);
+			}
+
 		}
 
 		/**

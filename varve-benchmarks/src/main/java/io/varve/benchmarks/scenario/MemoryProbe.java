@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.stream.Stream;
 
+import io.varve.AggregateRepository;
 import io.varve.Durability;
 import io.varve.EventFilter;
 import io.varve.RecordedEvent;
@@ -23,10 +24,12 @@ import io.varve.processor.ProcessorRegistry;
  * decoding every event, and prints the heap in use after a full GC at regular points of
  * each pass.
  *
+ * The long stream is also loaded as an aggregate through {@link AggregateRepository}.
+ *
  * <p>
  * Output lines: {@code sample <pass> <events read> <heap bytes>}, {@code rate <pass>
- * <events> <nanos>} and {@code store <bytes>}; the passes are {@code log}, {@code stream}
- * and {@code replay}.
+ * <events> <nanos>} and {@code store <bytes>}; the passes are {@code log},
+ * {@code stream}, {@code aggregate} and {@code replay}.
  */
 public final class MemoryProbe {
 
@@ -55,6 +58,7 @@ public final class MemoryProbe {
 			System.out.println("store " + Stores.size(directory));
 			scan("log", events, varve.scanAll(0, EventFilter.all()));
 			scan("stream", streamEvents, varve.scanStream("cart-0", 1));
+			aggregate(varve, streamEvents);
 			replay(varve, events);
 		}
 		System.out.flush();
@@ -67,6 +71,24 @@ public final class MemoryProbe {
 			while (iterator.hasNext()) {
 				pass.accept(iterator.next().data());
 			}
+		}
+		pass.finish(System.nanoTime());
+	}
+
+	/**
+	 * Loads the longest stream as an aggregate through {@link AggregateRepository}, which
+	 * folds each event into the state as it reads it (here: a count), sampling the heap
+	 * from the fold.
+	 */
+	private static void aggregate(Varve varve, long expected) {
+		Pass pass = new Pass("aggregate", expected);
+		AggregateRepository<Long> carts = AggregateRepository.of(varve, 0L, (count, event) -> {
+			pass.accept(event);
+			return count + 1;
+		});
+		long folded = carts.load("cart-0").state();
+		if (folded != expected) {
+			throw new IllegalStateException("The aggregate folded " + folded + " events, expected " + expected);
 		}
 		pass.finish(System.nanoTime());
 	}

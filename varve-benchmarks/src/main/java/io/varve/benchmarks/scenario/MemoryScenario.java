@@ -37,8 +37,10 @@ public final class MemoryScenario implements Scenario {
 
 	private static final String REPLAY = "replay";
 
+	private static final String AGGREGATE = "aggregate";
+
 	/** The probe's passes, in the order it runs them. */
-	private static final String[] PASSES = { LOG, STREAM, REPLAY };
+	private static final String[] PASSES = { LOG, STREAM, AGGREGATE, REPLAY };
 
 	private String details = "";
 
@@ -104,19 +106,26 @@ public final class MemoryScenario implements Scenario {
 		samples.forEach((pass, list) -> growths.put(pass, growth(list)));
 		boolean flat = growths.values().stream().allMatch((growth) -> growth <= FLAT_BYTES);
 		this.details = details(events, streamEvents, storeBytes, samples, growths, flat);
-		Scenario.progress(String.format("store %,d MiB; heap growth log %,d KiB, stream %,d KiB, replay %,d KiB: %s",
-				storeBytes >> 20, growths.get(LOG) >> 10, growths.get(STREAM) >> 10, growths.get(REPLAY) >> 10,
-				flat ? "flat" : "NOT flat"));
+		Scenario.progress(String.format(
+				"store %,d MiB; heap growth log %,d KiB, stream %,d KiB, aggregate %,d KiB, replay %,d KiB: %s",
+				storeBytes >> 20, growths.get(LOG) >> 10, growths.get(STREAM) >> 10, growths.get(AGGREGATE) >> 10,
+				growths.get(REPLAY) >> 10, flat ? "flat" : "NOT flat"));
 		String verdict = String.format(
 				"Heap after GC grew by at most %,d KiB over the whole-log scan, %,d KiB over the %,d-event stream "
-						+ "scan and %,d KiB over the processor replay, in a %s heap while the store is %,d MiB: %s "
-						+ "(limit %d MiB). Samples below.",
-				growths.get(LOG) >> 10, growths.get(STREAM) >> 10, streamEvents, growths.get(REPLAY) >> 10, HEAP,
-				storeBytes >> 20, flat ? "flat" : "NOT flat", FLAT_BYTES >> 20);
+						+ "scan, %,d KiB loading that stream as an aggregate (AggregateRepository) and %,d KiB over "
+						+ "the processor replay, in a %s heap while the store is %,d MiB: %s (limit %d MiB). Samples "
+						+ "below.",
+				growths.get(LOG) >> 10, growths.get(STREAM) >> 10, streamEvents, growths.get(AGGREGATE) >> 10,
+				growths.get(REPLAY) >> 10, HEAP, storeBytes >> 20, flat ? "flat" : "NOT flat", FLAT_BYTES >> 20);
 		return List.of(
 				new Row(String.format("6. Memory: scan %,d events in -Xmx%s", events, HEAP),
 						"scanAll + data(), heap sampled after GC", measurement(rates.get(LOG)), null, null, Double.NaN,
 						verdict),
+				new Row(String.format("6. Memory: load a %,d-event aggregate in -Xmx%s", streamEvents, HEAP),
+						"AggregateRepository.load, folding each event as it is read, heap sampled after GC",
+						measurement(rates.get(AGGREGATE)), null, null, Double.NaN,
+						"The longest stream loaded through the aggregate helper without snapshots: it never holds "
+								+ "the stream; see the memory section."),
 				new Row(String.format("6. Memory: replay %,d events in -Xmx%s", events, HEAP),
 						"processor from checkpoint 0, handler calls data(), heap sampled after GC",
 						measurement(rates.get(REPLAY)), null, null, Double.NaN,
@@ -142,11 +151,11 @@ public final class MemoryScenario implements Scenario {
 			Map<String, Long> growths, boolean flat) {
 		StringBuilder text = new StringBuilder();
 		text.append(String.format("A child JVM with `-Xmx%s` wrote %,d events (store on disk: %,d MiB), then scanned "
-				+ "the whole log, then its longest stream (%,d events), then replayed the whole log through a "
+				+ "the whole log, then its longest stream (%,d events), then loaded that stream as an aggregate, then replayed the whole log through a "
 				+ "processor from checkpoint 0, decoding every event. Heap in use after `System.gc()`, in KiB:%n%n",
 				HEAP, events, storeBytes >> 20, streamEvents));
-		text.append("| events read | whole log | events read | one stream | events replayed | processor replay |\n"
-				+ "|---:|---:|---:|---:|---:|---:|\n");
+		text.append("| events read | whole log | events read | one stream | events folded | aggregate load "
+				+ "| events replayed | processor replay |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		int rows = samples.values().stream().mapToInt(List::size).max().orElse(0);
 		for (int i = 0; i < rows; i++) {
 			text.append("|");
@@ -158,9 +167,10 @@ public final class MemoryScenario implements Scenario {
 			text.append("\n");
 		}
 		text.append(String.format(
-				"%nGrowth (max - min): whole log %,d KiB, stream %,d KiB, processor replay %,d KiB: **%s** (limit %d MiB).%n",
-				growths.get(LOG) >> 10, growths.get(STREAM) >> 10, growths.get(REPLAY) >> 10,
-				flat ? "flat" : "not flat", FLAT_BYTES >> 20));
+				"%nGrowth (max - min): whole log %,d KiB, stream %,d KiB, aggregate load %,d KiB, processor replay "
+						+ "%,d KiB: **%s** (limit %d MiB).%n",
+				growths.get(LOG) >> 10, growths.get(STREAM) >> 10, growths.get(AGGREGATE) >> 10,
+				growths.get(REPLAY) >> 10, flat ? "flat" : "not flat", FLAT_BYTES >> 20));
 		return text.toString();
 	}
 

@@ -12,6 +12,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.EventDecodingException;
@@ -29,6 +30,14 @@ public final class PayloadCodec {
 	};
 
 	private final ObjectMapper mapper;
+
+	/** A reader per class for trees: resolved once, not on every upcast event. */
+	private final ClassValue<ObjectReader> treeReaders = new ClassValue<>() {
+		@Override
+		protected ObjectReader computeValue(Class<?> type) {
+			return PayloadCodec.this.mapper.readerFor(type);
+		}
+	};
 
 	public PayloadCodec(ObjectMapper mapper) {
 		this.mapper = mapper;
@@ -196,7 +205,7 @@ public final class PayloadCodec {
 	 */
 	public <T> T convert(JsonNode tree, Class<T> type, Supplier<String> what) {
 		try {
-			return this.mapper.treeToValue(tree, type);
+			return this.treeReaders.get(type).readValue(tree);
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			throw new EventDecodingException("Cannot decode " + what.get() + " as " + type.getName() + ": "

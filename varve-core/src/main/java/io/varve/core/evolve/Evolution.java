@@ -109,7 +109,9 @@ public final class Evolution implements EventReader.Expander {
 			}
 			List<Upcaster.Event> results;
 			try {
-				results = upcaster.upcast(next.withData(next.data().deepCopy()));
+				// Each tree belongs to one event: decoded for it, or made by the upcaster
+				// before.
+				results = upcaster.upcast(next);
 			}
 			catch (RuntimeException ex) {
 				throw new EventDecodingException("The upcaster " + upcaster + " failed on the event at position "
@@ -121,8 +123,13 @@ public final class Evolution implements EventReader.Expander {
 			}
 			List<Upcaster.Event> checked = new ArrayList<>(results.size());
 			for (Upcaster.Event result : results) {
-				Upcaster.Event renamed = (result != null) ? result.withType(this.registry.currentName(result.type()))
-						: null;
+				Upcaster.Event renamed = result;
+				if (result != null) {
+					String current = this.registry.currentName(result.type());
+					if (!current.equals(result.type())) {
+						renamed = result.withType(current);
+					}
+				}
 				if (renamed == null || (renamed.type().equals(next.type()) && renamed.version() <= next.version())) {
 					throw new EventDecodingException("The upcaster " + upcaster + " made " + result + " of the event "
 							+ "at position " + event.position() + "; a result of the same type must be a higher "
