@@ -102,10 +102,13 @@ class VarveEndpointAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenTheUserDefinesTheEndpoint() {
-		runner().withPropertyValues("management.endpoints.web.exposure.include=varve")
-			.withBean("myEndpoint", VarveEndpoint.class, () -> new VarveEndpoint(Varve.open(this.dir.resolve("mine"))),
-					(definition) -> definition.setDestroyMethodName(""))
-			.run((context) -> assertThat(context).getBean(VarveEndpoint.class).isSameAs(context.getBean("myEndpoint")));
+		try (Varve mine = Varve.open(this.dir.resolve("mine"))) {
+			runner().withPropertyValues("management.endpoints.web.exposure.include=varve")
+				.withBean("myEndpoint", VarveEndpoint.class, () -> new VarveEndpoint(mine),
+						(definition) -> definition.setDestroyMethodName(""))
+				.run((context) -> assertThat(context).getBean(VarveEndpoint.class)
+					.isSameAs(context.getBean("myEndpoint")));
+		}
 	}
 
 	@Test
