@@ -9,11 +9,11 @@ import org.springframework.stereotype.Service;
 import io.varve.AggregateRepository;
 import io.varve.AppendResult;
 import io.varve.ExpectedVersion;
-import io.varve.SnapshotPolicy;
 import io.varve.StreamAppend;
 import io.varve.TransactionResult;
 import io.varve.Varve;
 import io.varve.WrongExpectedVersionException;
+import io.varve.boot.aggregate.VarveAggregates;
 import io.varve.sample.account.AccountEvents.AccountOpened;
 import io.varve.sample.account.AccountEvents.MoneyDeposited;
 import io.varve.sample.account.AccountEvents.MoneyWithdrawn;
@@ -22,11 +22,12 @@ import io.varve.sample.account.AccountEvents.TransferSent;
 
 /**
  * The account commands, on Varve's {@link AggregateRepository}: each loads the account
- * from its stream (from a snapshot every 100 events), decides, and appends with the
- * loaded version as the expected version: if someone else appended in between, the append
- * fails with {@link WrongExpectedVersionException} and nothing is written. When the
- * caller gives no expected version, the repository reloads and decides again a few times
- * before giving up; when the caller gives one, a mismatch is the caller's conflict (409).
+ * from its stream (from its newest snapshot, see {@code varve.snapshots.*}), decides, and
+ * appends with the loaded version as the expected version: if someone else appended in
+ * between, the append fails with {@link WrongExpectedVersionException} and nothing is
+ * written. When the caller gives no expected version, the repository reloads and decides
+ * again a few times before giving up; when the caller gives one, a mismatch is the
+ * caller's conflict (409).
  */
 @Service
 public class AccountService {
@@ -37,10 +38,10 @@ public class AccountService {
 
 	private final AggregateRepository<Account.State> accounts;
 
-	public AccountService(Varve varve) {
+	public AccountService(Varve varve, VarveAggregates aggregates) {
 		this.varve = varve;
-		this.accounts = AggregateRepository.builder(varve, Account.State.NONE, Account.State::apply)
-			.snapshots(Account.State.class, SnapshotPolicy.every(100))
+		// Snapshots as varve.snapshots.* configures them (every 100 events by default).
+		this.accounts = aggregates.builder(Account.State.class, Account.State.NONE, Account.State::apply)
 			.maxRetries(ATTEMPTS - 1)
 			.build();
 	}

@@ -18,8 +18,10 @@ import org.springframework.core.io.ResourceLoader;
 
 import io.varve.Varve;
 import io.varve.VarveBuilder;
+import io.varve.SnapshotPolicy;
 import io.varve.Upcaster;
 import io.varve.VarveListener;
+import io.varve.boot.aggregate.VarveAggregates;
 
 /**
  * Auto-configuration of the {@link Varve} event store bean from {@code varve.*}
@@ -89,6 +91,32 @@ public final class VarveAutoConfiguration {
 		builder.upcasters(upcasters.orderedStream().toList());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.open();
+	}
+
+	/**
+	 * Makes aggregate repositories with the {@code varve.snapshots.*} policy.
+	 * @param varve the store
+	 * @param properties the settings
+	 * @return the factory
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	VarveAggregates varveAggregates(Varve varve, VarveProperties properties) {
+		return new VarveAggregates(varve, snapshotPolicy(properties.getSnapshots()));
+	}
+
+	static SnapshotPolicy snapshotPolicy(VarveProperties.Snapshots snapshots) {
+		SnapshotPolicy policy = SnapshotPolicy.none();
+		if (snapshots.getEvery() > 0) {
+			policy = SnapshotPolicy.every(snapshots.getEvery());
+			if (snapshots.getAfterReplaying() > 0) {
+				policy = policy.orAfterReplaying(snapshots.getAfterReplaying());
+			}
+		}
+		else if (snapshots.getAfterReplaying() > 0) {
+			policy = SnapshotPolicy.afterReplaying(snapshots.getAfterReplaying());
+		}
+		return policy.isEnabled() ? policy.keepLast(snapshots.getKeepLast()) : policy;
 	}
 
 }

@@ -89,6 +89,8 @@ public class VarveProperties {
 
 	private final Observations observations = new Observations();
 
+	private final Snapshots snapshots = new Snapshots();
+
 	/**
 	 * Per-processor settings, by processor name, overriding the @VarveProcessor
 	 * attributes. Names match loosely: 'accountBalances' and 'account-balances' are the
@@ -194,6 +196,59 @@ public class VarveProperties {
 
 	public Observations getObservations() {
 		return this.observations;
+	}
+
+	public Snapshots getSnapshots() {
+		return this.snapshots;
+	}
+
+	/**
+	 * The snapshot policy of the aggregate repositories made by the
+	 * {@code VarveAggregates} bean.
+	 */
+	public static class Snapshots {
+
+		/**
+		 * Write a snapshot once a stream has grown by this many events since its last
+		 * one; 0 for none.
+		 */
+		private long every = 100;
+
+		/**
+		 * Also write one whenever a load replayed more than this many events; 0 for no
+		 * such rule.
+		 */
+		private long afterReplaying;
+
+		/**
+		 * How many snapshots of each stream to keep.
+		 */
+		private int keepLast = 2;
+
+		public long getEvery() {
+			return this.every;
+		}
+
+		public void setEvery(long every) {
+			this.every = every;
+		}
+
+		public long getAfterReplaying() {
+			return this.afterReplaying;
+		}
+
+		public void setAfterReplaying(long afterReplaying) {
+			this.afterReplaying = afterReplaying;
+		}
+
+		public int getKeepLast() {
+			return this.keepLast;
+		}
+
+		public void setKeepLast(int keepLast) {
+			this.keepLast = keepLast;
+		}
+
 	}
 
 	/**

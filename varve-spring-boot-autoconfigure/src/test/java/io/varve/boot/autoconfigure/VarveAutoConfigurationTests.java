@@ -26,6 +26,9 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.varve.Durability;
+import io.varve.AggregateRepository;
+import io.varve.Snapshot;
+import io.varve.boot.aggregate.VarveAggregates;
 import io.varve.ExpectedVersion;
 import io.varve.EventType;
 import io.varve.Upcaster;
@@ -77,6 +80,31 @@ class VarveAutoConfigurationTests {
 				assertThat(event.dataAs(RenamedV2.class)).isEqualTo(new RenamedV2("alice"));
 				assertThat(event.schemaVersion()).isEqualTo(2);
 			});
+	}
+
+	@Test
+	void theAggregatesBeanMakesRepositoriesWithTheConfiguredSnapshotPolicy() {
+		this.contextRunner
+			.withPropertyValues("varve.path=" + this.dir.resolve("aggregates"), "varve.snapshots.every=3",
+					"varve.snapshots.keep-last=1")
+			.run((context) -> {
+				VarveAggregates aggregates = context.getBean(VarveAggregates.class);
+				assertThat(aggregates.policy().keepLast()).isEqualTo(1);
+				AggregateRepository<Long> counts = aggregates.repository(Long.class, 0L, (count, event) -> count + 1);
+				for (int i = 0; i < 7; i++) {
+					counts.update("counter-1", (count) -> List.of(new Opened("n" + count)));
+				}
+				Varve varve = context.getBean(Varve.class);
+				// A synchronous write queued after the asynchronous snapshots returns
+				// once
+				// they are committed.
+				varve.snapshots().delete("barrier-1");
+				assertThat(varve.snapshots().latest("counter-1")).map(Snapshot::version).contains(6L);
+				assertThat(varve.snapshots().count()).isEqualTo(1);
+				assertThat(counts.load("counter-1")).isEqualTo(new AggregateRepository.Loaded<>(7L, 7));
+			});
+		this.contextRunner.withPropertyValues("varve.path=" + this.dir.resolve("none"), "varve.snapshots.every=0")
+			.run((context) -> assertThat(context.getBean(VarveAggregates.class).policy().isEnabled()).isFalse());
 	}
 
 	@EventType("renamed")
