@@ -31,6 +31,8 @@ public final class PayloadCodec {
 
 	private final ObjectMapper mapper;
 
+	private final ObjectReader treeReader;
+
 	/** A reader per class for trees: resolved once, not on every upcast event. */
 	private final ClassValue<ObjectReader> treeReaders = new ClassValue<>() {
 		@Override
@@ -41,6 +43,7 @@ public final class PayloadCodec {
 
 	public PayloadCodec(ObjectMapper mapper) {
 		this.mapper = mapper;
+		this.treeReader = mapper.reader();
 	}
 
 	/**
@@ -184,10 +187,12 @@ public final class PayloadCodec {
 	 */
 	public JsonNode decodeTree(byte[] bytes, int offset, int length, Supplier<String> what) {
 		try {
-			try (JsonParser parser = parser(bytes, offset, length)) {
-				JsonNode tree = this.mapper.readTree(parser);
-				return (tree != null) ? tree : this.mapper.missingNode();
-			}
+			// Read without the end check of decode: a stored payload's checksum was
+			// checked
+			// before it gets here, and building a tree cannot loop over a truncated
+			// object.
+			JsonNode tree = this.treeReader.readTree(bytes, offset, length);
+			return (tree != null) ? tree : this.mapper.missingNode();
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			throw new EventDecodingException("Cannot decode " + what.get() + " as a tree: " + message(ex), ex);
