@@ -262,8 +262,6 @@ public final class AggregateRepository<S> {
 				.save(stream, version, this.snapshotSchemaVersion, state, this.policy.keepLast())
 				.whenComplete((ignored, failure) -> {
 					this.savingSnapshots.remove(stream);
-					System.err.println("DEBUGSNAP " + stream + " v" + version + " replayed " + replayed + " snap "
-							+ snapshotVersion);
 					if (failure == null) {
 						this.snapshotsWritten.incrementAndGet();
 					}

@@ -86,64 +86,95 @@ public final class Evolution implements EventReader.Expander {
 	 */
 	@Override
 	public void read(StoredEvent event, List<RecordedEvent> out) {
-		if (this.upcasters.isEmpty() || !this.upcasters.upcasts(event.storedType())
-				|| this.upcasters.find(event.storedType(), event.schemaVersion()) == null) {
+		if (this.upcasters.isEmpty() || !this.upcasters.upcasts(event.storedType())) {
 			out.add(event);
 			return;
 		}
-		JsonNode tree = event.payloadTree();
-		Deque<Upcaster.Event> work = new ArrayDeque<>();
-		work.add(new Upcaster.Event(event.type(), event.schemaVersion(), tree, event.metadata()));
-		List<Upcaster.Event> done = new ArrayList<>(1);
-		int steps = 0;
-		while (!work.isEmpty()) {
-			Upcaster.Event next = work.removeFirst();
-			Upcaster upcaster = this.upcasters.find(next.type(), next.version());
-			if (upcaster == null) {
-				done.add(next);
-				continue;
-			}
-			if (++steps > Upcasters.MAX_STEPS) {
-				throw new EventDecodingException("Upcasting the event at position " + event.position()
-						+ " took more than " + Upcasters.MAX_STEPS + " steps; its upcasters loop");
-			}
-			List<Upcaster.Event> results;
-			try {
-				// Each tree belongs to one event: decoded for it, or made by the upcaster
-				// before.
-				results = upcaster.upcast(next);
-			}
-			catch (RuntimeException ex) {
-				throw new EventDecodingException("The upcaster " + upcaster + " failed on the event at position "
-						+ event.position() + " (stream '" + event.stream() + "'): " + ex, ex);
-			}
-			if (results == null) {
-				throw new EventDecodingException("The upcaster " + upcaster + " returned null for the event at "
-						+ "position " + event.position() + "; return List.of() to drop an event");
-			}
-			List<Upcaster.Event> checked = new ArrayList<>(results.size());
-			for (Upcaster.Event result : results) {
-				Upcaster.Event renamed = result;
-				if (result != null) {
-					String current = this.registry.currentName(result.type());
-					if (!current.equals(result.type())) {
-						renamed = result.withType(current);
+		int version = event.schemaVersion();
+		Upcaster upcaster = this.upcasters.find(event.storedType(), version);
+		if (upcaster == null) {
+			out.add(event);
+			return;
+		}
+		Upcaster.Event current = new Upcaster.Event(event.type(), version, event.payloadTree(), event.metadata());
+		// The usual chain: one event in, one out, until no upcaster reads it.
+		for (int steps = 1;; steps++) {
+			List<Upcaster.Event> results = upcast(upcaster, current, event, steps);
+			if (results.size() != 1) {
+				Deque<Upcaster.Event> work = new ArrayDeque<>(results);
+				List<Upcaster.Event> done = new ArrayList<>(results.size());
+				while (!work.isEmpty()) {
+					Upcaster.Event next = work.removeFirst();
+					Upcaster further = this.upcasters.find(next.type(), next.version());
+					if (further == null) {
+						done.add(next);
+						continue;
+					}
+					List<Upcaster.Event> more = upcast(further, next, event, ++steps);
+					for (int i = more.size() - 1; i >= 0; i--) {
+						work.addFirst(more.get(i));
 					}
 				}
-				if (renamed == null || (renamed.type().equals(next.type()) && renamed.version() <= next.version())) {
-					throw new EventDecodingException("The upcaster " + upcaster + " made " + result + " of the event "
-							+ "at position " + event.position() + "; a result of the same type must be a higher "
-							+ "version than " + next.version());
+				for (int i = 0; i < done.size(); i++) {
+					out.add(new EvolvedEvent(event, i, done.get(i), this.codec, this.registry));
 				}
-				checked.add(renamed);
+				return;
 			}
-			for (int i = checked.size() - 1; i >= 0; i--) {
-				work.addFirst(checked.get(i));
+			current = results.get(0);
+			upcaster = this.upcasters.find(current.type(), current.version());
+			if (upcaster == null) {
+				out.add(new EvolvedEvent(event, 0, current, this.codec, this.registry));
+				return;
 			}
 		}
-		for (int i = 0; i < done.size(); i++) {
-			out.add(new EvolvedEvent(event, i, done.get(i), this.codec, this.registry));
+	}
+
+	/**
+	 * Runs one upcaster on one event and checks its results (current type names, a higher
+	 * version for a result of the same type).
+	 */
+	private List<Upcaster.Event> upcast(Upcaster upcaster, Upcaster.Event next, StoredEvent event, int steps) {
+		if (steps > Upcasters.MAX_STEPS) {
+			throw new EventDecodingException("Upcasting the event at position " + event.position() + " took more than "
+					+ Upcasters.MAX_STEPS + " steps; its upcasters loop");
 		}
+		List<Upcaster.Event> results;
+		try {
+			// Each tree belongs to one event: decoded for it, or made by the upcaster
+			// before.
+			results = upcaster.upcast(next);
+		}
+		catch (RuntimeException ex) {
+			throw new EventDecodingException("The upcaster " + upcaster + " failed on the event at position "
+					+ event.position() + " (stream '" + event.stream() + "'): " + ex, ex);
+		}
+		if (results == null) {
+			throw new EventDecodingException("The upcaster " + upcaster + " returned null for the event at "
+					+ "position " + event.position() + "; return List.of() to drop an event");
+		}
+		List<Upcaster.Event> checked = results;
+		for (int i = 0; i < results.size(); i++) {
+			Upcaster.Event result = results.get(i);
+			Upcaster.Event renamed = result;
+			if (result != null) {
+				String current = this.registry.currentName(result.type());
+				if (!current.equals(result.type())) {
+					renamed = result.withType(current);
+				}
+			}
+			if (renamed == null || (renamed.type().equals(next.type()) && renamed.version() <= next.version())) {
+				throw new EventDecodingException("The upcaster " + upcaster + " made " + result + " of the event "
+						+ "at position " + event.position() + "; a result of the same type must be a higher "
+						+ "version than " + next.version());
+			}
+			if (renamed != result) {
+				if (checked == results) {
+					checked = new ArrayList<>(results);
+				}
+				checked.set(i, renamed);
+			}
+		}
+		return checked;
 	}
 
 }
