@@ -94,8 +94,8 @@ public final class Compare {
 		MemoryScenario memory = new MemoryScenario();
 		LayoutScenario layout = new LayoutScenario();
 		List<Scenario> scenarios = List.of(new BatchAppendScenario(), new DurableAppendScenario(), new ReadScenario(),
-				new ProcessorCatchUpScenario(), new AxonScenario(), new PostgresScenario(), memory, layout,
-				new ObservationScenario(), new EvolutionScenario());
+				new ProcessorCatchUpScenario(), new AxonScenario(), new PostgresScenario(), new EvolutionScenario(),
+				memory, layout, new ObservationScenario());
 		List<Row> rows = new ArrayList<>();
 		List<String> times = new ArrayList<>();
 		for (Scenario scenario : scenarios) {
