@@ -287,12 +287,26 @@ public class VarveProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Start only the @VarveProcessor beans of these names (the others are registered
+		 * but not started); empty for all.
+		 */
+		private List<String> only = new ArrayList<>();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public List<String> getOnly() {
+			return this.only;
+		}
+
+		public void setOnly(List<String> only) {
+			this.only = only;
 		}
 
 	}

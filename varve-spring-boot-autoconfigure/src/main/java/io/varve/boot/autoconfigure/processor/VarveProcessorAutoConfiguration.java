@@ -51,7 +51,7 @@ public final class VarveProcessorAutoConfiguration {
 	VarveProcessorLifecycle varveProcessorLifecycle(Varve varve, ProcessorRegistry registry,
 			VarveProcessorBeanPostProcessor varveProcessorBeanPostProcessor, VarveProperties properties) {
 		return new VarveProcessorLifecycle(varve, registry, varveProcessorBeanPostProcessor,
-				properties.getProcessors().isEnabled());
+				properties.getProcessors().isEnabled(), properties.getProcessors().getOnly());
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.varve.boot.autoconfigure.processor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,14 +43,17 @@ public final class VarveProcessorLifecycle implements SmartLifecycle {
 
 	private final boolean enabled;
 
+	private final Set<String> only;
+
 	private volatile boolean running;
 
 	VarveProcessorLifecycle(Varve varve, ProcessorRegistry registry, VarveProcessorBeanPostProcessor processors,
-			boolean enabled) {
+			boolean enabled, Collection<String> only) {
 		this.varve = varve;
 		this.registry = registry;
 		this.processors = processors;
 		this.enabled = enabled;
+		this.only = Set.copyOf(only);
 	}
 
 	@Override
@@ -63,6 +68,9 @@ public final class VarveProcessorLifecycle implements SmartLifecycle {
 			}
 			else if (store.readOnly()) {
 				notStarted.add(name + " (the store is read-only)");
+			}
+			else if (!this.only.isEmpty() && !this.only.contains(name)) {
+				notStarted.add(name + " (not in varve.processors.only)");
 			}
 			else if (!processor.autoStart()) {
 				notStarted.add(name + " (varve.processor." + name + ".enabled=false)");

@@ -1,0 +1,7 @@
+package io.varve.test;
+
+import io.varve.EventType;
+
+@EventType("withdrawn")
+record Withdrawn(long amount) {
+}
