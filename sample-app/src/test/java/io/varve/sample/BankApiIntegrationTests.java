@@ -12,12 +12,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.varve.test.TemporaryVarveStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bank's HTTP API against a real server on a random port and a real store.
+ * The bank's HTTP API against a real server on a random port and a real store of its own
+ * ({@link TemporaryVarveStore}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TemporaryVarveStore
 class BankApiIntegrationTests {
 
 	@TempDir
@@ -25,7 +29,7 @@ class BankApiIntegrationTests {
 
 	@DynamicPropertySource
 	static void store(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, dir);
+		registry.add("sample.audit.file", () -> dir.resolve("audit.log").toString());
 	}
 
 	@LocalServerPort
