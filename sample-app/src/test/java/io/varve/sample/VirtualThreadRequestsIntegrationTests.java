@@ -25,6 +25,8 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import io.varve.test.TemporaryVarveStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnabledForJreRange(min = JRE.JAVA_21)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "spring.threads.virtual.enabled=true")
+@TemporaryVarveStore
 class VirtualThreadRequestsIntegrationTests {
 
 	private static final int CLIENTS = 16;
@@ -47,7 +50,7 @@ class VirtualThreadRequestsIntegrationTests {
 
 	@DynamicPropertySource
 	static void store(DynamicPropertyRegistry registry) {
-		TestStores.register(registry, dir);
+		registry.add("sample.audit.file", () -> dir.resolve("audit.log").toString());
 	}
 
 	@LocalServerPort
