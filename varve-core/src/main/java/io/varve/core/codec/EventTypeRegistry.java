@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.varve.EventType;
 import io.varve.EventTypeConflictException;
 import io.varve.InvalidArgumentException;
+import io.varve.UnknownEventTypeException;
 
 /**
  * Maps event type names to the user's classes. A name comes from {@link EventType} on the
@@ -184,6 +186,19 @@ public final class EventTypeRegistry {
 			type = (current != null) ? this.classes.get(current) : null;
 		}
 		return Optional.ofNullable(type);
+	}
+
+	/**
+	 * The class registered for a type name, for decoding an event of that type.
+	 * @param name the type name
+	 * @param event the event, for the message (its id and position)
+	 * @return the class
+	 * @throws UnknownEventTypeException if no class of that name is known in this process
+	 */
+	public Class<?> requireClassFor(String name, Supplier<String> event) {
+		return classFor(name).orElseThrow(() -> new UnknownEventTypeException("No class is registered for event type '"
+				+ name + "' (" + event.get() + "); register it with Varve.builder().eventTypes(...) or read it with "
+				+ "dataAs(YourClass.class)"));
 	}
 
 	/** A snapshot of the registered names and classes. */

@@ -11,7 +11,6 @@ import org.jspecify.annotations.Nullable;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
 import io.varve.Upcaster;
-import io.varve.UnknownEventTypeException;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.read.StoredEvent;
@@ -113,9 +112,8 @@ final class EvolvedEvent implements RecordedEvent {
 	public Object data() {
 		Object result = this.data;
 		if (result == null) {
-			Class<?> type = dataClass().orElseThrow(() -> new UnknownEventTypeException("No class is registered for "
-					+ "event type '" + type() + "' (upcast from the event at position " + position()
-					+ "); register it with Varve.builder().eventTypes(...) or read it with dataAs(YourClass.class)"));
+			Class<?> type = this.registry.requireClassFor(type(),
+					() -> "upcast from the event at position " + position());
 			result = dataAs(type);
 			this.data = result;
 		}

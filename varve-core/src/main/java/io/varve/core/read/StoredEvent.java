@@ -16,7 +16,6 @@ import tools.jackson.databind.JsonNode;
 import io.varve.CorruptDataException;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
-import io.varve.UnknownEventTypeException;
 import io.varve.core.codec.Envelope;
 import io.varve.core.codec.EnvelopeChecksum;
 import io.varve.core.codec.EventTypeRegistry;
@@ -153,10 +152,7 @@ public final class StoredEvent implements RecordedEvent {
 	public Object data() {
 		Object result = this.data;
 		if (result == null) {
-			Class<?> type = this.registry.classFor(type())
-				.orElseThrow(() -> new UnknownEventTypeException("No class is registered for event type '" + type()
-						+ "' (event " + id() + " at position " + position()
-						+ "); register it with Varve.builder().eventTypes(...) or read it with dataAs(YourClass.class)"));
+			Class<?> type = this.registry.requireClassFor(type(), () -> "event " + id() + " at position " + position());
 			result = dataAs(type);
 			this.data = result;
 		}
