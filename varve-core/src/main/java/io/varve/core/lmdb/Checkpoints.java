@@ -30,6 +30,9 @@ final class Checkpoints {
 
 	private static final System.Logger LOGGER = System.getLogger(Checkpoints.class.getName());
 
+	/** How often a lasting run of failed checkpoints is logged again. */
+	private static final long FAILURE_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
 	static final long INTERVAL_MILLIS = 1000;
 
 	static final long JOURNAL_BYTES = 32L << 20;
@@ -56,6 +59,13 @@ final class Checkpoints {
 	private volatile boolean stopping;
 
 	private @Nullable Thread thread;
+
+	/** Whether the last checkpoint failed (checkpoint thread only). */
+	private boolean failing;
+
+	private long lastFailureLog;
+
+	private long failures;
 
 	Checkpoints(LmdbStorageEngine engine) {
 		this.engine = engine;
@@ -104,12 +114,39 @@ final class Checkpoints {
 			if (this.engine.committedSequence() != this.checkpointSequence) {
 				try {
 					checkpoint(false);
+					if (this.failing) {
+						LOGGER.log(Level.INFO, "Checkpoints of Varve store " + this.engine.directory()
+								+ " succeed again after " + this.failures + " failed attempts");
+						this.failing = false;
+						this.failures = 0;
+					}
 				}
 				catch (RuntimeException ex) {
-					LOGGER.log(Level.WARNING, "A checkpoint of Varve store " + this.engine.directory()
-							+ " failed; the journal keeps every write until one succeeds", ex);
+					logFailure(ex);
 				}
 			}
+		}
+	}
+
+	/**
+	 * Logs a failed checkpoint: the first of a run of failures with its stack trace, then
+	 * one line a minute while they go on (a checkpoint is tried every second), so that a
+	 * lasting cause (a full disk, a directory removed under the store) does not flood the
+	 * log.
+	 */
+	private void logFailure(RuntimeException ex) {
+		long now = System.nanoTime();
+		this.failures++;
+		if (!this.failing) {
+			this.failing = true;
+			this.lastFailureLog = now;
+			LOGGER.log(Level.WARNING, "A checkpoint of Varve store " + this.engine.directory()
+					+ " failed; the journal keeps every write until one succeeds", ex);
+		}
+		else if (now - this.lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
+			this.lastFailureLog = now;
+			LOGGER.log(Level.WARNING, "Checkpoints of Varve store " + this.engine.directory() + " still fail ("
+					+ this.failures + " attempts so far; the journal keeps every write): " + ex.getMessage());
 		}
 	}
 
