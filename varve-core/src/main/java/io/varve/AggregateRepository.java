@@ -119,6 +119,15 @@ public final class AggregateRepository<S> {
 	 * events)
 	 */
 	public Loaded<S> load(String stream) {
+		Folded<S> folded = fold(stream);
+		return new Loaded<>(folded.state(), folded.version());
+	}
+
+	/**
+	 * Loads a stream as {@link #load} does, keeping the version of the snapshot it
+	 * started from for the snapshot policy.
+	 */
+	private Folded<S> fold(String stream) {
 		S state = this.initialState;
 		long version = 0;
 		long snapshotVersion = 0;
@@ -148,7 +157,7 @@ public final class AggregateRepository<S> {
 			}
 		}
 		snapshotIfDue(stream, state, version, snapshotVersion, replayed);
-		return new Loaded<>(state, version);
+		return new Folded<>(state, version, snapshotVersion);
 	}
 
 	/**
@@ -177,7 +186,7 @@ public final class AggregateRepository<S> {
 	public Updated<S> update(String stream, Function<? super S, ? extends List<?>> decide) {
 		Objects.requireNonNull(decide, "decide");
 		for (int attempt = 0;; attempt++) {
-			Loaded<S> loaded = load(stream);
+			Folded<S> loaded = fold(stream);
 			List<?> events = decide.apply(loaded.state());
 			if (events == null || events.isEmpty()) {
 				return new Updated<>(loaded.state(), loaded.version(), null);
@@ -196,8 +205,7 @@ public final class AggregateRepository<S> {
 			for (Object event : events) {
 				state = applied(state, event, stream);
 			}
-			long snapshotVersion = snapshotOf(stream).map(Snapshot::version).orElse(0L);
-			snapshotIfDue(stream, state, result.version(), snapshotVersion, 0);
+			snapshotIfDue(stream, state, result.version(), loaded.snapshotVersion(), 0);
 			return new Updated<>(state, result.version(), result);
 		}
 	}
@@ -251,8 +259,13 @@ public final class AggregateRepository<S> {
 			return;
 		}
 		// A snapshot saved since this load read the store (its save was done before the
-		// add above succeeded, so it is visible now) may make this one unnecessary.
-		long newest = snapshotOf(stream).map(Snapshot::version).orElse(0L);
+		// add above succeeded, so it is visible now) may make this one unnecessary. (Read
+		// again without counting an ignored one twice.)
+		long newest = this.varve.snapshots()
+			.latest(stream)
+			.filter((snapshot) -> snapshot.schemaVersion() == this.snapshotSchemaVersion)
+			.map(Snapshot::version)
+			.orElse(0L);
 		if (newest > snapshotVersion && !this.policy.isDue(version, newest, (newest >= version) ? 0 : replayed)) {
 			this.savingSnapshots.remove(stream);
 			return;
@@ -289,6 +302,11 @@ public final class AggregateRepository<S> {
 	 * @param version the stream version (0 for a stream with no events)
 	 */
 	public record Loaded<S>(S state, long version) {
+
+	}
+
+	/** A load's result and the version of the snapshot it started from (0 for none). */
+	private record Folded<S>(S state, long version, long snapshotVersion) {
 
 	}
 

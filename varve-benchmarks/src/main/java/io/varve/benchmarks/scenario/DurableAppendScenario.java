@@ -183,6 +183,7 @@ public final class DurableAppendScenario implements Scenario {
 						+ String.format(Locale.ROOT, "%.1f", group) + " events per commit. Its former target "
 						+ "(25x) is retired: a faster lone writer lowers this ratio."));
 		double floorCpuPerEvent = microsPerEvent(floorCpu, floor);
+		String floorNote = floorNote(floorCpu, floor, floorGroupSum / settings.rounds());
 		rows.add(Row.figure("2. 64 durable writers: CPU per event", "same, 64 threads", many, String.format(Locale.ROOT,
 				"the group-flush floor (64 threads, one record flushed per group, no store): %.1f µs; "
 						+ "raw lmdbjava committing the same group sizes: %.1f µs",
@@ -190,13 +191,13 @@ public final class DurableAppendScenario implements Scenario {
 				"The process's CPU time (user and kernel, /proc/self/stat) over the measured windows of the 64-writer "
 						+ "loads, divided by the events appended in them: the callers' hand-off to the writer and "
 						+ "back, the writer's work, and everything else the JVM did meanwhile (JIT, GC)." + cpuNote
-						+ floorNote(floorCpu, floor, floorGroupSum / settings.rounds())));
+						+ floorNote));
 		rows.add(new Row("2. 64 durable writers vs the group-flush floor", "same, 64 threads", many,
 				"64 threads handing events to one thread that flushes each group as one record (no store)", floor,
 				Double.NaN,
 				"The least a group commit from 64 blocking platform threads costs on this machine: the hand-off "
 						+ "to one thread and back and one flush per group, with no store, index or checks."
-						+ floorNote(floorCpu, floor, floorGroupSum / settings.rounds())));
+						+ floorNote));
 		rows.add(new Row("2. 64 durable writers vs raw lmdbjava committing the same group sizes (two flushes)",
 				"same, 64 threads", many, String.format(Locale.ROOT, raw, group, "Varve's"), rawGroups, Double.NaN,
 				durability + ". The raw thread commits batches of Varve's average group size: what a perfect group "

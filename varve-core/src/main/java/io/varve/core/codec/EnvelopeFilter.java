@@ -75,13 +75,9 @@ public final class EnvelopeFilter {
 		return values.stream().map((value) -> value.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
 	}
 
-	/** Whether the events read from a matching envelope must be checked by type too. */
-	public boolean checksTypes() {
-		return this.readTypes != null;
-	}
-
 	/**
-	 * Removes the events read from one envelope whose type the filter does not take.
+	 * Removes the events read from one envelope whose type the filter does not take (none
+	 * unless reading may change types).
 	 * @param events the events read so far
 	 * @param from where the envelope's events start
 	 */

@@ -30,8 +30,6 @@ public final class Evolution implements EventReader.Expander {
 
 	private final Upcasters upcasters;
 
-	private final StoredSchemas schemas;
-
 	/**
 	 * Creates the evolution of a store and checks the classes registered so far.
 	 * @param registry the event classes
@@ -44,14 +42,8 @@ public final class Evolution implements EventReader.Expander {
 		this.registry = registry;
 		this.codec = codec;
 		this.upcasters = new Upcasters(upcasters, registry);
-		this.schemas = schemas;
 		this.upcasters.check(schemas.all(), null);
 		registry.onRegister((type) -> this.upcasters.check(schemas.all(), EventTypeRegistry.nameOf(type)));
-	}
-
-	/** The store's (type, version) pairs. */
-	public StoredSchemas schemas() {
-		return this.schemas;
 	}
 
 	/**

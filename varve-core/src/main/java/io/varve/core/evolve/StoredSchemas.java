@@ -63,17 +63,11 @@ public final class StoredSchemas {
 		if (complete) {
 			return schemas;
 		}
-		long head;
 		try (ReadTxn txn = engine.beginRead()) {
-			head = txn.headPosition();
-		}
-		if (head > 0) {
-			try (ReadTxn txn = engine.beginRead()) {
-				txn.scanLog(1, (position, envelope) -> {
-					schemas.known.add(new Schema(typeName(envelope), Envelope.schemaVersion(envelope)));
-					return true;
-				});
-			}
+			txn.scanLog(1, (position, envelope) -> {
+				schemas.known.add(new Schema(typeName(envelope), Envelope.schemaVersion(envelope)));
+				return true;
+			});
 		}
 		if (!readOnly) {
 			WriteTxn txn = engine.beginWrite();

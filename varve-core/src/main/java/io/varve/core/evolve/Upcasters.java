@@ -103,9 +103,7 @@ public final class Upcasters {
 	 */
 	void check(Set<StoredSchemas.Schema> stored, @Nullable String onlyType) {
 		List<StoredSchemas.Schema> starts = new ArrayList<>(stored);
-		for (StoredSchemas.Schema input : this.byInput.keySet()) {
-			starts.add(input);
-		}
+		starts.addAll(this.byInput.keySet());
 		for (StoredSchemas.Schema start : starts) {
 			boolean fromStore = stored.contains(start);
 			String type = this.registry.currentName(start.type());

@@ -192,14 +192,9 @@ public final class EventReader {
 			state[1]++;
 			// The storage layer checked the envelope, so the filter may read its lengths.
 			if (filter.matches(envelope)) {
-				if (filter.checksTypes()) {
-					int before = events.size();
-					read(envelope, events);
-					filter.keepMatching(events, before);
-				}
-				else {
-					read(envelope, events);
-				}
+				int before = events.size();
+				read(envelope, events);
+				filter.keepMatching(events, before);
 			}
 			if (events.size() >= maxEvents || state[1] >= maxScanned) {
 				state[2] = 0;

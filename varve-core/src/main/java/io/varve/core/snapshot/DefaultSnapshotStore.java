@@ -1,5 +1,6 @@
 package io.varve.core.snapshot;
 
+import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -12,7 +13,6 @@ import io.varve.SnapshotStore;
 import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.storage.AuxTable;
-import io.varve.core.storage.Keys;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageEngine;
 import io.varve.core.write.GroupCommitWriter;
@@ -52,11 +52,8 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 		this.openCheck.run();
 		try (ReadTxn txn = this.engine.beginRead()) {
 			Snapshot[] found = new Snapshot[1];
-			txn.scan(AuxTable.SNAPSHOTS, prefix, (key, value) -> {
-				if (!Keys.startsWith(key, prefix)) {
-					return false;
-				}
-				if (SnapshotKeys.isOf(key, prefix) && value.capacity() >= 4) {
+			SnapshotKeys.scan(txn, prefix, (key, value) -> {
+				if (value.capacity() >= 4) {
 					found[0] = snapshot(stream, key, value);
 				}
 				return true;
@@ -68,7 +65,7 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 	private static Snapshot snapshot(String stream, DirectBuffer key, DirectBuffer value) {
 		byte[] data = new byte[value.capacity() - 4];
 		value.getBytes(4, data);
-		return new Snapshot(stream, SnapshotKeys.version(key), value.getInt(0, java.nio.ByteOrder.BIG_ENDIAN), data);
+		return new Snapshot(stream, SnapshotKeys.version(key), value.getInt(0, ByteOrder.BIG_ENDIAN), data);
 	}
 
 	@Override
@@ -92,9 +89,11 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 		byte[] name = Names.streamName(stream);
 		this.openCheck.run();
 		GroupCommitWriter target = this.writer.get();
-		byte[] data = this.codec.encode(state, () -> "the snapshot of stream '" + stream + "'");
-		new Snapshot(stream, version, schemaVersion, data);
-		return target.submit(new SnapshotWrite(name, version, SnapshotKeys.value(schemaVersion, data), keepLast))
+		Snapshot snapshot = new Snapshot(stream, version, schemaVersion,
+				this.codec.encode(state, () -> "the snapshot of stream '" + stream + "'"));
+		return target
+			.submit(new SnapshotWrite(name, snapshot.version(),
+					SnapshotKeys.value(snapshot.schemaVersion(), snapshot.data()), keepLast))
 			.thenApply((removed) -> null);
 	}
 

@@ -1,10 +1,14 @@
 package io.varve.core.snapshot;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 
+import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.EntryVisitor;
 import io.varve.core.storage.Keys;
+import io.varve.core.storage.ReadTxn;
 
 /**
  * Keys of the snapshot table: the stream name in UTF-8, a zero byte (no stream name holds
@@ -31,8 +35,23 @@ final class SnapshotKeys {
 		return key.capacity() == prefix.length + 8 && Keys.startsWith(key, prefix);
 	}
 
+	/**
+	 * Visits a stream's snapshot entries, oldest first.
+	 * @param txn the transaction
+	 * @param prefix the stream's {@link #prefix}
+	 * @param visitor told each entry; returning false stops the visit
+	 */
+	static void scan(ReadTxn txn, byte[] prefix, EntryVisitor visitor) {
+		txn.scan(AuxTable.SNAPSHOTS, prefix, (key, value) -> {
+			if (!Keys.startsWith(key, prefix)) {
+				return false;
+			}
+			return !isOf(key, prefix) || visitor.visit(key, value);
+		});
+	}
+
 	static long version(DirectBuffer key) {
-		return key.getLong(key.capacity() - 8, java.nio.ByteOrder.BIG_ENDIAN);
+		return key.getLong(key.capacity() - 8, ByteOrder.BIG_ENDIAN);
 	}
 
 	static byte[] value(int schemaVersion, byte[] data) {

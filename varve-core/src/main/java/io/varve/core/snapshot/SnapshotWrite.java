@@ -48,15 +48,10 @@ final class SnapshotWrite extends WriteRequest<Long> {
 			txn.put(AuxTable.SNAPSHOTS, this.key, this.value);
 		}
 		List<byte[]> keys = new ArrayList<>();
-		txn.scan(AuxTable.SNAPSHOTS, this.prefix, (key, value) -> {
-			if (!io.varve.core.storage.Keys.startsWith(key, this.prefix)) {
-				return false;
-			}
-			if (SnapshotKeys.isOf(key, this.prefix)) {
-				byte[] copy = new byte[key.capacity()];
-				key.getBytes(0, copy);
-				keys.add(copy);
-			}
+		SnapshotKeys.scan(txn, this.prefix, (key, value) -> {
+			byte[] copy = new byte[key.capacity()];
+			key.getBytes(0, copy);
+			keys.add(copy);
 			return true;
 		});
 		long removed = 0;
