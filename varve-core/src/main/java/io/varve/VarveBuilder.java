@@ -72,6 +72,8 @@ public final class VarveBuilder {
 
 	private boolean readOnly;
 
+	private boolean replica;
+
 	private Clock clock = Clock.systemUTC();
 
 	private boolean groupAccess;
@@ -269,6 +271,21 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * Opens the store as a replica of another: it takes events only through
+	 * {@link Replication#of(Varve)} (fed by a replica feed such as varve-kafka's), with
+	 * the positions, versions, ids and bytes its source gave them; appends by the
+	 * application are refused with a {@link ReadOnlyStoreException}. Reads, processors,
+	 * snapshots and backups work as on any store. Opening the same directory without this
+	 * makes it writable: that is how a replica is promoted, once its source has stopped
+	 * and it has caught up.
+	 * @return this builder
+	 */
+	public VarveBuilder replica() {
+		this.replica = true;
+		return this;
+	}
+
+	/**
 	 * Whether users of the store owner's group may read the store (default false). A new
 	 * store is private to its owner, as PostgreSQL keeps its data directory: the
 	 * directory {@code rwx------} and its files {@code rw-------}, whatever the umask;
@@ -359,6 +376,10 @@ public final class VarveBuilder {
 		if (this.path == null) {
 			throw new InvalidArgumentException("No store path set; call path(...) before open()");
 		}
+		if (this.replica && this.readOnly) {
+			throw new InvalidArgumentException("A store opens either as a replica (written by its replica feed) or "
+					+ "read-only, not both; open a replica's directory read-only without replica() from another process");
+		}
 		long initialMapSize = this.mapSize;
 		if (this.maxMapSize < initialMapSize) {
 			if (this.mapSizeSet) {
@@ -372,7 +393,7 @@ public final class VarveBuilder {
 		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
 				this.maxEventSize, this.maxReaders, this.syncInterval, this.preallocate, List.copyOf(this.eventTypes),
 				this.mapper, this.readOnly, this.clock, this.groupAccess, List.copyOf(this.listeners),
-				List.copyOf(this.upcasters)));
+				List.copyOf(this.upcasters), this.replica));
 	}
 
 }

@@ -114,58 +114,27 @@ final class AppendRequest<R> extends WriteRequest<R> {
 	private static AppendResult write(WriteContext context, PreparedAppend part, StreamRecord head) {
 		WriteTxn txn = context.txn();
 		long micros = context.timestampMicros();
-		long streamId = (head != null) ? head.streamId() : txn.streamCount() + 1;
-		long version = (head != null) ? head.version() : 0;
-		long previous = (head != null) ? head.lastPosition() : 0;
-		long[] block = new long[StreamRecord.BLOCK];
-		boolean blockStartsHere = (head == null || head.tailLength() == 0);
-		long first = 0;
+		StreamTail tail = new StreamTail(txn, head);
 		EnvelopeBuffer envelopes = part.envelopes();
 		int count = part.ids().length;
 		for (int i = 0; i < count; i++) {
 			// A large append is stored while its caller still encodes its later events.
 			envelopes.awaitPublished(i);
 			long position = context.nextPosition();
-			version++;
-			if (first == 0) {
-				first = position;
-			}
-			txn.appendEvent(position, envelopes.array(i), envelopes.offset(i), envelopes.length(i), version, micros,
-					previous);
-			previous = position;
+			tail.add(position, envelopes.array(i), envelopes.offset(i), envelopes.length(i), micros);
 			if (!txn.putEventId(part.ids()[i], position)) {
 				// Generated ids are random and explicit ids were checked, so this is not
-				// the
-				// caller's doing; failing the whole group is the safe answer.
+				// the caller's doing; failing the whole group is the safe answer.
 				throw new IllegalStateException("Event id " + part.ids()[i] + " collided while writing");
 			}
-			int slot = (int) ((version - 1) % StreamRecord.BLOCK);
-			block[slot] = position;
-			if (slot == StreamRecord.BLOCK - 1) {
-				if (!blockStartsHere) {
-					// The block began before this append: its first positions come from
-					// the chain.
-					System.arraycopy(txn.tailPositions(head), 0, block, 0, head.tailLength());
-					blockStartsHere = true;
-				}
-				txn.putStreamBlock(streamId, (version - 1) / StreamRecord.BLOCK, block);
-			}
 		}
-		StreamRecord updated = new StreamRecord(streamId, version, (head != null) ? head.firstPosition() : first,
-				previous, (head != null) ? head.createdMicros() : micros, micros);
-		txn.putStream(part.streamName(), updated);
+		tail.putHead(part.streamName(), micros, micros);
 		if (part.newSchemas() != null) {
 			part.newSchemas().record(txn, context);
 		}
-		return new AppendResult(part.stream(), first, previous, version);
+		return new AppendResult(part.stream(), tail.first(), tail.previous(), tail.version());
 	}
 
-	/**
-	 * Looks for the part's explicit ids in the store. None stored: null (a new append).
-	 * All stored, in this stream, at consecutive versions placed as the expected version
-	 * says (noStream: from version 1; streamExists: from version 2 on; exact(n): from n +
-	 * 1): the original result (a retry). Anything else is a conflict.
-	 */
 	private static @Nullable AppendResult findRetry(WriteTxn txn, PreparedAppend part, long currentVersion) {
 		int count = part.ids().length;
 		long[] positions = new long[count];

@@ -42,16 +42,20 @@ final class Appends {
 
 	private final Runnable openCheck;
 
+	private final boolean replica;
+
 	/**
 	 * @param encoder checks and encodes events
 	 * @param writer the writer, or null for a read-only store
 	 * @param listeners told about every append
 	 * @param codec encodes the metadata entries listeners add
 	 * @param path the store directory, for messages
+	 * @param replica whether the store is a replica, which refuses appends
 	 * @param openCheck throws when the store is closed
 	 */
 	Appends(EventEncoder encoder, GroupCommitWriter writer, Listeners listeners, PayloadCodec codec, Path path,
-			Runnable openCheck) {
+			Runnable openCheck, boolean replica) {
+		this.replica = replica;
 		this.encoder = encoder;
 		this.writer = writer;
 		this.listeners = listeners;
@@ -85,7 +89,7 @@ final class Appends {
 
 	private CompletableFuture<AppendResult> appendAsync(String stream, ExpectedVersion expected, List<EventData> events,
 			boolean async) {
-		GroupCommitWriter writer = writer();
+		GroupCommitWriter writer = appendWriter();
 		if (async || events == null || events.size() < EventEncoder.STREAM_THRESHOLD || !writer.idle()) {
 			PreparedAppend part = prepare(stream, expected, events, new HashSet<>());
 			return writer.submit(AppendRequest.single(part, async), true);
@@ -118,7 +122,7 @@ final class Appends {
 	}
 
 	private CompletableFuture<TransactionResult> transactionAsync(List<StreamAppend> appends, boolean async) {
-		GroupCommitWriter writer = writer();
+		GroupCommitWriter writer = appendWriter();
 		if (appends == null || appends.isEmpty()) {
 			throw new InvalidArgumentException("A transaction needs at least one stream append");
 		}
@@ -147,6 +151,17 @@ final class Appends {
 	 * @return the writer
 	 * @throws ReadOnlyStoreException if the store is open read-only
 	 */
+	/** The writer for the application's appends, which a replica refuses. */
+	private GroupCommitWriter appendWriter() {
+		GroupCommitWriter writer = writer();
+		if (this.replica) {
+			throw new ReadOnlyStoreException("The store at " + this.path + " is a replica: it takes events only "
+					+ "from its source's feed. Append through the application that owns the source store; to make "
+					+ "this store the writer, stop the source, let the replica catch up and open it without replica()");
+		}
+		return writer;
+	}
+
 	GroupCommitWriter writer() {
 		this.openCheck.run();
 		if (this.writer == null) {
@@ -156,7 +171,7 @@ final class Appends {
 		return this.writer;
 	}
 
-	private static <T> T await(CompletableFuture<T> future) {
+	static <T> T await(CompletableFuture<T> future) {
 		try {
 			return future.get();
 		}

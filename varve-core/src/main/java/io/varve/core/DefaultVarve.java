@@ -16,6 +16,8 @@ import io.varve.EventFilter;
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
+import io.varve.ReplicatedEvent;
+import io.varve.Replication;
 import io.varve.StoreInfo;
 import io.varve.SnapshotStore;
 import io.varve.StoreOverview;
@@ -80,6 +82,8 @@ public final class DefaultVarve implements Varve {
 
 	private final Listeners listeners;
 
+	private final Replication replication;
+
 	private final Object closeLock = new Object();
 
 	private volatile boolean closed;
@@ -113,7 +117,22 @@ public final class DefaultVarve implements Varve {
 			this.periodicSync = PeriodicSync.startIfNeeded(durability, engine, config.path());
 		}
 		this.appends = new Appends(new EventEncoder(codec, registry, schemas, config.maxEventSize()), this.writer,
-				this.listeners, codec, config.path(), this::checkOpen);
+				this.listeners, codec, config.path(), this::checkOpen, config.replica());
+		this.replication = new Replication() {
+			@Override
+			public long headPosition() {
+				return DefaultVarve.this.headPosition();
+			}
+
+			@Override
+			public long apply(List<ReplicatedEvent> events) {
+				if (events == null || events.isEmpty()) {
+					throw new InvalidArgumentException("Give at least one replicated event to apply");
+				}
+				return Appends.await(DefaultVarve.this.appends.writer()
+					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString())));
+			}
+		};
 		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);
 	}
 
@@ -297,6 +316,19 @@ public final class DefaultVarve implements Varve {
 	}
 
 	/** The writer, or null for a read-only store. For this project's tests and tools. */
+	/**
+	 * The replication handle of a replica.
+	 * @return the handle
+	 * @throws InvalidArgumentException when the store is not a replica
+	 */
+	public Replication replication() {
+		if (!this.config.replica()) {
+			throw new InvalidArgumentException("The store at " + this.config.path() + " was not opened as a replica; "
+					+ "open it with Varve.builder().replica() to feed it from another store");
+		}
+		return this.replication;
+	}
+
 	public @Nullable GroupCommitWriter groupWriter() {
 		return this.writer;
 	}

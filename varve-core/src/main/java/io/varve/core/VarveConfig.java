@@ -30,9 +30,12 @@ import io.varve.VarveListener;
  * @param groupAccess whether the owner's group may read the store's files
  * @param listeners the listeners, in the order they are told
  * @param upcasters the upcasters
+ * @param replica whether the store is a replica: written only through
+ * {@link io.varve.Replication}
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
 		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
-		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners, List<Upcaster> upcasters) {
+		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners, List<Upcaster> upcasters,
+		boolean replica) {
 
 }

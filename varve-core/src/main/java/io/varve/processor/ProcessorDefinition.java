@@ -61,6 +61,10 @@ public final class ProcessorDefinition {
 
 	private final List<Class<?>> eventTypes;
 
+	private final boolean asStored;
+
+	private final @Nullable BatchBarrier barrier;
+
 	private ProcessorDefinition(Builder builder) {
 		this.name = builder.name;
 		this.filter = builder.filter;
@@ -72,6 +76,8 @@ public final class ProcessorDefinition {
 		this.handler = builder.handler;
 		this.resetCallback = builder.resetCallback;
 		this.eventTypes = List.copyOf(builder.eventTypes);
+		this.asStored = builder.asStored;
+		this.barrier = builder.barrier;
 	}
 
 	/**
@@ -139,6 +145,25 @@ public final class ProcessorDefinition {
 	 * A builder preset with this definition's settings, to derive a variant.
 	 * @return the builder
 	 */
+	/**
+	 * Whether the handler sees events as they are stored, with no upcaster applied: one
+	 * event per position, its stored type, schema version and payload. For processors
+	 * that copy the log elsewhere (a forwarder, a replica feed); see
+	 * {@link Builder#asStored()}.
+	 * @return true when events are not upcast
+	 */
+	public boolean asStored() {
+		return this.asStored;
+	}
+
+	/**
+	 * What the processor waits for before its checkpoint moves past a batch, or null.
+	 * @return the barrier or null
+	 */
+	public @Nullable BatchBarrier barrier() {
+		return this.barrier;
+	}
+
 	public Builder toBuilder() {
 		Builder builder = new Builder(this.name);
 		builder.filter = this.filter;
@@ -150,6 +175,8 @@ public final class ProcessorDefinition {
 		builder.handler = this.handler;
 		builder.resetCallback = this.resetCallback;
 		builder.eventTypes.addAll(this.eventTypes);
+		builder.asStored = this.asStored;
+		builder.barrier = this.barrier;
 		return builder;
 	}
 
@@ -183,6 +210,10 @@ public final class ProcessorDefinition {
 		private @Nullable ResetCallback resetCallback;
 
 		private final List<Class<?>> eventTypes = new ArrayList<>();
+
+		private boolean asStored;
+
+		private @Nullable BatchBarrier barrier;
 
 		private Builder(String name) {
 			this.name = name;
@@ -285,6 +316,28 @@ public final class ProcessorDefinition {
 		 * @param types the event classes
 		 * @return this builder
 		 */
+		/**
+		 * Hands the handler events as they are stored: upcasters are not applied, so each
+		 * position gives exactly one event with its stored type, schema version and
+		 * payload, and an event an upcaster would drop still reaches the handler. For
+		 * processors that copy the log elsewhere, where every position must arrive.
+		 * @return this builder
+		 */
+		public Builder asStored() {
+			this.asStored = true;
+			return this;
+		}
+
+		/**
+		 * Sets what the processor waits for before its checkpoint moves past a batch.
+		 * @param barrier the barrier
+		 * @return this builder
+		 */
+		public Builder barrier(BatchBarrier barrier) {
+			this.barrier = require(barrier, "Batch barrier", "leave it unset for none");
+			return this;
+		}
+
 		public Builder decodes(Class<?>... types) {
 			if (types == null) {
 				throw new InvalidArgumentException("Event classes must not be null");

@@ -126,6 +126,23 @@ public final class StoredSchemas {
 	}
 
 	/**
+	 * Notes a stored pair that a replicated event brings.
+	 * @param type the type name as stored
+	 * @param version the schema version
+	 * @param pending the pairs found so far, or null
+	 * @return the pairs to record, or null for none
+	 */
+	public @Nullable Pending check(String type, int version, @Nullable Pending pending) {
+		Schema schema = new Schema(type, version);
+		if (this.known.contains(schema)) {
+			return pending;
+		}
+		Pending result = (pending != null) ? pending : new Pending();
+		result.add(schema);
+		return result;
+	}
+
+	/**
 	 * A stored pair: a type name as stored and the schema version.
 	 *
 	 * @param type the type name

@@ -8,6 +8,10 @@ import java.util.function.BooleanSupplier;
 
 import io.varve.RecordedEvent;
 import io.varve.core.read.EventReader;
+import org.jspecify.annotations.Nullable;
+
+import io.varve.processor.BatchBarrier;
+import io.varve.processor.BatchIncompleteException;
 import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ParkedEvent;
 import io.varve.processor.ProcessorDefinition;
@@ -65,6 +69,87 @@ final class BatchRun {
 	 * @return what to commit, and the failure that stops the processor, if any
 	 */
 	BatchOutcome run(EventReader.Batch batch) {
+		BatchBarrier barrier = this.definition.barrier();
+		if (barrier == null || batch.events().isEmpty()) {
+			return handleEvents(batch);
+		}
+		long first = batch.events().get(0).position();
+		for (int attempt = 1;; attempt++) {
+			BatchOutcome outcome = handleEvents(batch);
+			if (outcome.checkpoint() < first) {
+				// Nothing of the batch to commit, so nothing to wait for.
+				return outcome;
+			}
+			try {
+				barrier.awaitBatch(outcome.checkpoint(), attempt);
+				return outcome;
+			}
+			catch (Throwable ex) {
+				BatchOutcome next = barrierFailed(batch, outcome, ex, attempt);
+				if (next != null) {
+					return next;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Decides what a failed barrier leads to: null to handle the batch again (after the
+	 * backoff), or the outcome to commit.
+	 */
+	private @Nullable BatchOutcome barrierFailed(EventReader.Batch batch, BatchOutcome handled, Throwable ex,
+			int attempt) {
+		List<RecordedEvent> events = batch.events();
+		long first = events.get(0).position();
+		BatchIncompleteException incomplete = (ex instanceof BatchIncompleteException bie) ? bie : null;
+		RecordedEvent blamed = events.get(0);
+		if (incomplete != null) {
+			for (RecordedEvent event : events) {
+				if (event.position() == incomplete.position()) {
+					blamed = event;
+					break;
+				}
+			}
+		}
+		ProcessorError error = this.counters.recordError(ex, blamed, attempt);
+		List<ParkedEvent> parkedBefore = new ArrayList<>(this.parked);
+		this.buffer.clear();
+		this.parked.clear();
+		this.handledCount = 0;
+		if (handled.failure() != null || ex instanceof VirtualMachineError) {
+			return outcome(first - 1, (handled.failure() != null) ? handled.failure() : error);
+		}
+		if (attempt < this.definition.retryPolicy().maxAttempts()) {
+			LOG.log(Level.DEBUG, () -> "Processor '" + this.definition.name() + "' handles the batch from position "
+					+ first + " again after: " + ex);
+			return backOff(this.definition.retryPolicy().backoff(attempt).toNanos()) ? null : outcome(first - 1, null);
+		}
+		boolean parks = this.definition.errorPolicy() == ErrorPolicy.PARK && incomplete != null
+				&& !incomplete.retriable() && handled.writes().isEmpty() && blamed.position() == incomplete.position();
+		if (parks) {
+			LOG.log(Level.WARNING, "Processor '" + this.definition.name() + "' parks the event at position "
+					+ blamed.position() + " (" + blamed.type() + ", id " + blamed.id() + "): " + ex.getMessage(), ex);
+			for (ParkedEvent entry : parkedBefore) {
+				if (entry.position() < blamed.position()) {
+					this.parked.add(entry);
+				}
+			}
+			this.parked.add(ParkedRecord.entry(this.definition.name(), blamed, error));
+			for (RecordedEvent event : events) {
+				if (event.position() <= blamed.position()) {
+					this.handledCount++;
+				}
+			}
+			return outcome(blamed.position(), null);
+		}
+		LOG.log(Level.ERROR,
+				"Processor '" + this.definition.name() + "' is FAILED at position " + first
+						+ ": its batch did not complete after " + attempt + " attempts; fix the cause and restart it",
+				ex);
+		return outcome(first - 1, error);
+	}
+
+	private BatchOutcome handleEvents(EventReader.Batch batch) {
 		for (RecordedEvent event : batch.events()) {
 			Outcome outcome = handle(event);
 			if (outcome == Outcome.FAILED || outcome == Outcome.INTERRUPTED) {

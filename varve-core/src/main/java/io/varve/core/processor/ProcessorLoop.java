@@ -63,7 +63,8 @@ final class ProcessorLoop implements Runnable {
 			WorkerSignals signals, CheckpointTracker checkpoints, ProcessorCounters counters,
 			ProcessorProgress progress) {
 		this.definition = definition;
-		this.filter = services.reader().compile(definition.filter());
+		this.filter = definition.asStored() ? EnvelopeFilter.of(definition.filter())
+				: services.reader().compile(definition.filter());
 		this.services = services;
 		this.lifecycle = lifecycle;
 		this.signals = signals;
@@ -108,7 +109,8 @@ final class ProcessorLoop implements Runnable {
 						long handled = this.progress.handled();
 						EventReader.Batch batch = this.services.reader()
 							.readBatch(handled + 1, this.definition.batchSize(),
-									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.filter);
+									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.filter,
+									this.definition.asStored());
 						wait = batch.lastScanned() <= handled;
 						if (wait) {
 							this.progress.reachedHead();

@@ -170,8 +170,22 @@ public final class EventReader {
 	 * @return the batch
 	 */
 	public Batch readBatch(long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter) {
+		return readBatch(fromPosition, maxEvents, maxScanned, filter, false);
+	}
+
+	/**
+	 * Reads one batch in one snapshot, with the events as read or as stored.
+	 * @param fromPosition the first position to look at
+	 * @param maxEvents the most events to return
+	 * @param maxScanned the most envelopes to look at
+	 * @param filter the filter
+	 * @param asStored whether to skip schema evolution: one event per position, as stored
+	 * (filtered by stored names then)
+	 * @return the batch
+	 */
+	public Batch readBatch(long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter, boolean asStored) {
 		try (ReadTxn txn = this.engine.beginRead()) {
-			return readBatch(txn, fromPosition, maxEvents, maxScanned, filter);
+			return readBatch(txn, fromPosition, maxEvents, maxScanned, filter, asStored);
 		}
 	}
 
@@ -185,6 +199,11 @@ public final class EventReader {
 	 * @return the batch
 	 */
 	public Batch readBatch(ReadTxn txn, long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter) {
+		return readBatch(txn, fromPosition, maxEvents, maxScanned, filter, false);
+	}
+
+	private Batch readBatch(ReadTxn txn, long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter,
+			boolean asStored) {
 		List<RecordedEvent> events = new ArrayList<>(Math.min(maxEvents, CHUNK));
 		long[] state = { fromPosition - 1, 0, 1 };
 		txn.scanLog(fromPosition, (position, envelope) -> {
@@ -192,9 +211,14 @@ public final class EventReader {
 			state[1]++;
 			// The storage layer checked the envelope, so the filter may read its lengths.
 			if (filter.matches(envelope)) {
-				int before = events.size();
-				read(envelope, events);
-				filter.keepMatching(events, before);
+				if (asStored) {
+					events.add(stored(envelope));
+				}
+				else {
+					int before = events.size();
+					read(envelope, events);
+					filter.keepMatching(events, before);
+				}
 			}
 			if (events.size() >= maxEvents || state[1] >= maxScanned) {
 				state[2] = 0;

@@ -1,0 +1,101 @@
+package io.varve.core;
+
+import org.jspecify.annotations.Nullable;
+
+import io.varve.core.storage.StreamRecord;
+import io.varve.core.storage.WriteTxn;
+
+/**
+ * One stream's end while a transaction adds events to it: its version, the chain of
+ * previous positions, and the block index, whose full blocks are written as they fill.
+ * Appends and replicated events add to a stream the same way through it.
+ */
+final class StreamTail {
+
+	private final WriteTxn txn;
+
+	private final @Nullable StreamRecord head;
+
+	private final long streamId;
+
+	private final long[] block = new long[StreamRecord.BLOCK];
+
+	private boolean blockStartsHere;
+
+	private long version;
+
+	private long previous;
+
+	private long first;
+
+	/**
+	 * @param txn the transaction
+	 * @param head the stream's head before this transaction's events, or null for a new
+	 * stream
+	 */
+	StreamTail(WriteTxn txn, @Nullable StreamRecord head) {
+		this.txn = txn;
+		this.head = head;
+		this.streamId = (head != null) ? head.streamId() : txn.streamCount() + 1;
+		this.version = (head != null) ? head.version() : 0;
+		this.previous = (head != null) ? head.lastPosition() : 0;
+		this.blockStartsHere = (head == null || head.tailLength() == 0);
+	}
+
+	/** The version the stream is at. */
+	long version() {
+		return this.version;
+	}
+
+	/** The position of the stream's last event, 0 for none. */
+	long previous() {
+		return this.previous;
+	}
+
+	/** The position of the first event added through this tail, 0 for none. */
+	long first() {
+		return this.first;
+	}
+
+	/**
+	 * Stores an event as the stream's next version.
+	 * @param position its position
+	 * @param envelopes the array holding its envelope
+	 * @param offset where the envelope starts
+	 * @param length its length
+	 * @param micros its timestamp
+	 */
+	void add(long position, byte[] envelopes, int offset, int length, long micros) {
+		this.version++;
+		if (this.first == 0) {
+			this.first = position;
+		}
+		this.txn.appendEvent(position, envelopes, offset, length, this.version, micros, this.previous);
+		this.previous = position;
+		int slot = (int) ((this.version - 1) % StreamRecord.BLOCK);
+		this.block[slot] = position;
+		if (slot == StreamRecord.BLOCK - 1) {
+			if (!this.blockStartsHere) {
+				// The block began before this transaction: its first positions come from
+				// the chain.
+				System.arraycopy(this.txn.tailPositions(this.head), 0, this.block, 0, this.head.tailLength());
+				this.blockStartsHere = true;
+			}
+			this.txn.putStreamBlock(this.streamId, (this.version - 1) / StreamRecord.BLOCK, this.block);
+		}
+	}
+
+	/**
+	 * Writes the stream's new head.
+	 * @param name the stream name in UTF-8
+	 * @param createdMicros when the stream was created, for a new one
+	 * @param micros the time of its last event
+	 */
+	void putHead(byte[] name, long createdMicros, long micros) {
+		StreamRecord updated = new StreamRecord(this.streamId, this.version,
+				(this.head != null) ? this.head.firstPosition() : this.first, this.previous,
+				(this.head != null) ? this.head.createdMicros() : createdMicros, micros);
+		this.txn.putStream(name, updated);
+	}
+
+}
