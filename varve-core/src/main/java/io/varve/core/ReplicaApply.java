@@ -13,6 +13,7 @@ import io.varve.ReplicationException;
 import io.varve.core.codec.Envelope;
 import io.varve.core.codec.Names;
 import io.varve.core.evolve.StoredSchemas;
+import io.varve.core.storage.StreamRecord;
 import io.varve.core.storage.WriteTxn;
 import io.varve.core.write.WriteContext;
 import io.varve.core.write.WriteRequest;
@@ -59,6 +60,8 @@ final class ReplicaApply extends WriteRequest<Long> {
 	protected Long apply(WriteContext context) {
 		WriteTxn txn = context.txn();
 		Map<String, Tail> tails = new LinkedHashMap<>();
+		// Heads are written at the end, so new streams are numbered here.
+		long[] nextStreamId = { txn.streamCount() + 1 };
 		StoredSchemas.@Nullable Pending schemasToRecord = null;
 		for (ReplicatedEvent event : this.events) {
 			if (event.position() <= context.head()) {
@@ -73,7 +76,7 @@ final class ReplicaApply extends WriteRequest<Long> {
 						+ "filters events); rebuild the replica from an empty directory fed by an unfiltered log "
 						+ "topic that keeps every event");
 			}
-			Tail tail = tails.computeIfAbsent(event.stream(), (stream) -> new Tail(txn, stream));
+			Tail tail = tails.computeIfAbsent(event.stream(), (stream) -> new Tail(txn, stream, nextStreamId));
 			if (event.version() != tail.tail.version() + 1) {
 				throw new ReplicationException("Replica " + this.store + " has stream '" + event.stream()
 						+ "' at version " + tail.tail.version() + " but the event at position " + position
@@ -125,9 +128,13 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 		long lastMicros;
 
-		Tail(WriteTxn txn, String stream) {
+		Tail(WriteTxn txn, String stream, long[] nextStreamId) {
 			this.name = Names.streamName(stream);
-			this.tail = new StreamTail(txn, txn.stream(this.name));
+			StreamRecord head = txn.stream(this.name);
+			this.tail = new StreamTail(txn, head, nextStreamId[0]);
+			if (head == null) {
+				nextStreamId[0]++;
+			}
 		}
 
 	}

@@ -34,9 +34,20 @@ final class StreamTail {
 	 * stream
 	 */
 	StreamTail(WriteTxn txn, @Nullable StreamRecord head) {
+		this(txn, head, txn.streamCount() + 1);
+	}
+
+	/**
+	 * @param txn the transaction
+	 * @param head the stream's head before this transaction's events, or null for a new
+	 * stream
+	 * @param newStreamId the id a new stream gets: the next one, counting the streams
+	 * this transaction created whose heads are not written yet
+	 */
+	StreamTail(WriteTxn txn, @Nullable StreamRecord head, long newStreamId) {
 		this.txn = txn;
 		this.head = head;
-		this.streamId = (head != null) ? head.streamId() : txn.streamCount() + 1;
+		this.streamId = (head != null) ? head.streamId() : newStreamId;
 		this.version = (head != null) ? head.version() : 0;
 		this.previous = (head != null) ? head.lastPosition() : 0;
 		this.blockStartsHere = (head == null || head.tailLength() == 0);

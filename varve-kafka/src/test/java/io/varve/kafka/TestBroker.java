@@ -87,6 +87,32 @@ final class TestBroker implements AutoCloseable {
 		return records;
 	}
 
+	/** Every record a topic holds now. */
+	List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+		Properties properties = new Properties();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+				new ByteArrayDeserializer())) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+			while (partitions.stream().anyMatch((p) -> consumer.position(p) < end.get(p))) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("Could not read " + topic + " to its end in 60 s");
+				}
+				consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+			}
+		}
+		return records;
+	}
+
 	long endOffsets(String topic) {
 		Properties properties = new Properties();
 		properties.put("bootstrap.servers", bootstrapServers());
