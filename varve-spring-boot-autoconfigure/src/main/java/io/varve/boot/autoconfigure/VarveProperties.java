@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.varve.Durability;
+import io.varve.processor.ErrorPolicy;
 
 /**
  * Configuration properties for the Varve event store.
@@ -90,6 +92,8 @@ public class VarveProperties {
 	private final Observations observations = new Observations();
 
 	private final Snapshots snapshots = new Snapshots();
+
+	private final Kafka kafka = new Kafka();
 
 	/**
 	 * Per-processor settings, by processor name, overriding the @VarveProcessor
@@ -200,6 +204,219 @@ public class VarveProperties {
 
 	public Snapshots getSnapshots() {
 		return this.snapshots;
+	}
+
+	public Kafka getKafka() {
+		return this.kafka;
+	}
+
+	/**
+	 * Forwarders to Kafka and a replica fed from Kafka (with varve-kafka on the class
+	 * path). Connection settings come from {@code spring.kafka.*}.
+	 */
+	public static class Kafka {
+
+		/**
+		 * Forwarders by processor name: each publishes the store's events to Kafka as a
+		 * checkpointed processor.
+		 */
+		private final Map<String, Forwarder> forwarders = new LinkedHashMap<>();
+
+		private final Replica replica = new Replica();
+
+		public Map<String, Forwarder> getForwarders() {
+			return this.forwarders;
+		}
+
+		public Replica getReplica() {
+			return this.replica;
+		}
+
+	}
+
+	/**
+	 * One forwarder to Kafka.
+	 */
+	public static class Forwarder {
+
+		/**
+		 * Whether it starts with the application.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The topic of events whose category has no topic of its own.
+		 */
+		private @Nullable String topic;
+
+		/**
+		 * Topics by category (the part of a stream name before its first dash).
+		 */
+		private Map<String, String> topics = new LinkedHashMap<>();
+
+		/**
+		 * Only these categories are forwarded; empty for all.
+		 */
+		private List<String> categories = new ArrayList<>();
+
+		/**
+		 * What record values hold: 'smile' (the stored bytes; what replicas need) or
+		 * 'json' (converted without the application's classes).
+		 */
+		private Format format = Format.SMILE;
+
+		/**
+		 * Events per batch: per flush and checkpoint.
+		 */
+		private int batchSize = 2000;
+
+		/**
+		 * What happens once a record's retries run out: STOP, or PARK for records Kafka
+		 * refuses outright.
+		 */
+		private ErrorPolicy errorPolicy = ErrorPolicy.STOP;
+
+		/**
+		 * Extra producer settings for this forwarder, over spring.kafka.producer.*.
+		 */
+		private Map<String, String> producer = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(@Nullable String topic) {
+			this.topic = topic;
+		}
+
+		public Map<String, String> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(Map<String, String> topics) {
+			this.topics = topics;
+		}
+
+		public List<String> getCategories() {
+			return this.categories;
+		}
+
+		public void setCategories(List<String> categories) {
+			this.categories = categories;
+		}
+
+		public Format getFormat() {
+			return this.format;
+		}
+
+		public void setFormat(Format format) {
+			this.format = format;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public ErrorPolicy getErrorPolicy() {
+			return this.errorPolicy;
+		}
+
+		public void setErrorPolicy(ErrorPolicy errorPolicy) {
+			this.errorPolicy = errorPolicy;
+		}
+
+		public Map<String, String> getProducer() {
+			return this.producer;
+		}
+
+		public void setProducer(Map<String, String> producer) {
+			this.producer = producer;
+		}
+
+		/** What a forwarded record's value holds. */
+		public enum Format {
+
+			/** The stored Smile bytes. */
+			SMILE,
+
+			/** JSON text converted from the stored Smile tree. */
+			JSON
+
+		}
+
+	}
+
+	/**
+	 * This application's store as a replica fed from a forwarder's log topic: it opens
+	 * the store as a replica (appends refused) and applies the topic's records.
+	 */
+	public static class Replica {
+
+		/**
+		 * Whether the store is a replica fed from Kafka.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The log topic: one partition, fed by an unfiltered forwarder in Smile format.
+		 */
+		private String topic = "varve-log";
+
+		/**
+		 * The consumer group its offsets are committed to; defaults to 'varve-replica-'
+		 * and the store directory's name.
+		 */
+		private @Nullable String groupId;
+
+		/**
+		 * Extra consumer settings, over spring.kafka.consumer.*.
+		 */
+		private Map<String, String> consumer = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(String topic) {
+			this.topic = topic;
+		}
+
+		public @Nullable String getGroupId() {
+			return this.groupId;
+		}
+
+		public void setGroupId(@Nullable String groupId) {
+			this.groupId = groupId;
+		}
+
+		public Map<String, String> getConsumer() {
+			return this.consumer;
+		}
+
+		public void setConsumer(Map<String, String> consumer) {
+			this.consumer = consumer;
+		}
+
 	}
 
 	/**
