@@ -212,6 +212,20 @@ class EvolutionTest {
 					new StreetChanged("High St"), new CityChanged("Leuven"));
 			assertThat(processors.status("addresses").checkpoint()).isEqualTo(5);
 			assertThat(processors.status("addresses").lag()).isZero();
+
+			// A processor that copies the log sees it as stored: every position once,
+			// the dropped one too, with its stored type and bytes.
+			List<String> copied = new CopyOnWriteArrayList<>();
+			processors.register(ProcessorDefinition.builder("copy")
+				.asStored()
+				.handler((event, context) -> copied.add(event.position() + ":" + event.type()))
+				.build());
+			processors.start("copy");
+			processors.awaitProcessed("copy", varve.headPosition(), Duration.ofSeconds(10));
+			assertThat(copied).hasSize((int) varve.headPosition());
+			assertThat(copied).extracting((entry) -> Long.parseLong(entry.substring(0, entry.indexOf(':'))))
+				.isEqualTo(java.util.stream.LongStream.rangeClosed(1, varve.headPosition()).boxed().toList());
+			assertThat(copied).anyMatch((entry) -> entry.endsWith(":noise"));
 		}
 	}
 
