@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jspecify.annotations.Nullable;
 
 import io.varve.core.codec.Envelope;
+import io.varve.core.read.StoredEvent;
 
 /**
  * An event as its source store holds it, for applying to a replica with
@@ -49,7 +50,8 @@ public record ReplicatedEvent(long position, String stream, long version, UUID i
 	 * @return its replicated form
 	 */
 	public static ReplicatedEvent of(RecordedEvent event) {
-		UnsafeBuffer envelope = new UnsafeBuffer(event.envelope());
+		UnsafeBuffer envelope = new UnsafeBuffer(
+				(event instanceof StoredEvent stored) ? stored.envelopeBytes() : event.envelope());
 		String type = envelope.getStringWithoutLengthUtf8(Envelope.typeOffset(envelope), Envelope.typeLength(envelope));
 		byte[] metadata = null;
 		int metadataOffset = Envelope.metadataOffset(envelope);

@@ -1,5 +1,6 @@
 package io.varve.core;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,9 @@ final class ReplicaApply extends WriteRequest<Long> {
 		// Heads are written at the end, so new streams are numbered here.
 		long[] nextStreamId = { txn.streamCount() + 1 };
 		StoredSchemas.@Nullable Pending schemasToRecord = null;
+		Map<String, byte[]> typeNames = new HashMap<>();
+		@Nullable String lastType = null;
+		int lastVersion = 0;
 		for (ReplicatedEvent event : this.events) {
 			if (event.position() <= context.head()) {
 				checkRedelivered(txn, event);
@@ -83,9 +87,9 @@ final class ReplicaApply extends WriteRequest<Long> {
 						+ " is its version " + event.version() + ": the replica was not fed from this source from "
 						+ "its start; rebuild it from an empty directory");
 			}
-			byte[] envelope = Envelope.encode(event.id(), event.correlationId(), event.causationId(),
-					Names.name("event type", event.type()), event.schemaVersion(), tail.name, event.metadata(),
-					event.data());
+			byte[] type = typeNames.computeIfAbsent(event.type(), (name) -> Names.name("event type", name));
+			byte[] envelope = Envelope.encode(event.id(), event.correlationId(), event.causationId(), type,
+					event.schemaVersion(), tail.name, event.metadata(), event.data());
 			if (tail.firstMicros == 0) {
 				tail.firstMicros = event.timestampMicros();
 			}
@@ -97,7 +101,11 @@ final class ReplicaApply extends WriteRequest<Long> {
 						+ position + ": the replica was not fed from this source alone; rebuild it from an empty "
 						+ "directory");
 			}
-			schemasToRecord = this.schemas.check(event.type(), event.schemaVersion(), schemasToRecord);
+			if (!event.type().equals(lastType) || event.schemaVersion() != lastVersion) {
+				schemasToRecord = this.schemas.check(event.type(), event.schemaVersion(), schemasToRecord);
+				lastType = event.type();
+				lastVersion = event.schemaVersion();
+			}
 		}
 		tails.values().forEach((tail) -> tail.tail.putHead(tail.name, tail.firstMicros, tail.lastMicros));
 		if (schemasToRecord != null) {

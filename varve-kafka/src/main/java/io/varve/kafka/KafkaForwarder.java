@@ -403,7 +403,7 @@ public final class KafkaForwarder implements AutoCloseable {
 
 		private EventFilter filter = EventFilter.all();
 
-		private int batchSize = 2000;
+		private int batchSize = 5000;
 
 		private StartPosition startPosition = StartPosition.BEGINNING;
 
@@ -481,7 +481,8 @@ public final class KafkaForwarder implements AutoCloseable {
 		}
 
 		/**
-		 * Events per batch, and so per flush and checkpoint (default 2,000).
+		 * Events per batch, and so per flush and checkpoint (default 5,000): at most this
+		 * many are sent again after a crash.
 		 * @param batchSize the batch size
 		 * @return this builder
 		 */

@@ -116,8 +116,11 @@ public final class KafkaReplica implements AutoCloseable {
 		this.pollTimeout = builder.pollTimeout;
 		Map<String, Object> config = new HashMap<>();
 		config.put(ConsumerConfig.GROUP_ID_CONFIG, "varve-replica-" + builder.varve.path().getFileName());
-		config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-		config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+		// Large fetches: the log is read in order from one partition, and each poll's
+		// records are applied in one transaction.
+		config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+		config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+		config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
 		config.putAll(builder.consumerProperties);
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -265,7 +265,7 @@ public final class Journal implements AutoCloseable {
 		while (this.segments.size() > 1 && this.segments.get(0).number != mark
 				&& this.segments.get(0) != this.current) {
 			JournalSegment old = this.segments.remove(0);
-			long number = this.segments.get(this.segments.size() - 1).number + 1;
+			long number = nextNumber();
 			Path renamed = this.directory.resolve(name(number));
 			try {
 				old.close();
@@ -280,16 +280,37 @@ public final class Journal implements AutoCloseable {
 
 	private void next(int length) {
 		int index = this.segments.indexOf(this.current);
-		JournalSegment following = (index + 1 < this.segments.size()) ? this.segments.get(index + 1) : null;
-		if (following == null || following.size < length) {
+		// Segments after the current one were recycled: they hold only records a
+		// checkpoint has. One too small for this record is dropped rather than passed
+		// over, so that the segments stay in the order of their numbers, which is the
+		// order replay reads them in.
+		while (index + 1 < this.segments.size() && this.segments.get(index + 1).size < length) {
+			JournalSegment small = this.segments.remove(index + 1);
+			small.close();
+			try {
+				Files.deleteIfExists(small.file);
+			}
+			catch (IOException ex) {
+				throw failure("drop the journal segment " + small.file.getFileName() + " of", this.directory, ex);
+			}
+		}
+		JournalSegment following;
+		if (index + 1 < this.segments.size()) {
+			following = this.segments.get(index + 1);
+		}
+		else {
 			long size = Math.max(Math.min(MAX_SEGMENT, this.current.size * 2), length);
-			long number = this.segments.get(this.segments.size() - 1).number + 1;
-			following = create(number, size);
-			this.segments.add(index + 1, following);
+			following = create(nextNumber(), size);
+			this.segments.add(following);
 		}
 		this.current = following;
 		this.position = 0;
 		this.lastStart = -1;
+	}
+
+	/** The number after every segment's: the list is in the order of the numbers. */
+	private long nextNumber() {
+		return this.segments.get(this.segments.size() - 1).number + 1;
 	}
 
 	private JournalSegment create(long number, long size) {

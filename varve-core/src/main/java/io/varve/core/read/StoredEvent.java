@@ -209,6 +209,14 @@ public final class StoredEvent implements RecordedEvent {
 				describe("metadata"));
 	}
 
+	/**
+	 * The stored envelope itself, not a copy: for code in Varve that only reads it.
+	 * @return the envelope bytes
+	 */
+	public byte[] envelopeBytes() {
+		return this.envelope;
+	}
+
 	@Override
 	public byte[] envelope() {
 		return this.envelope.clone();
