@@ -46,4 +46,15 @@ public interface Replication {
 	 */
 	long apply(List<ReplicatedEvent> events);
 
+	/**
+	 * Stores events like {@link #apply(List)} without waiting: calls are applied in the
+	 * order they are made, so a feed reads and decodes the next events while these
+	 * commit. A call that fails makes every later one fail too (their first event no
+	 * longer follows the head).
+	 * @param events the events, in position order
+	 * @return the head position after them, once they are stored (failed with a
+	 * {@link ReplicationException} when they do not fit)
+	 */
+	java.util.concurrent.CompletableFuture<Long> applyAsync(List<ReplicatedEvent> events);
+
 }

@@ -126,11 +126,20 @@ public final class DefaultVarve implements Varve {
 
 			@Override
 			public long apply(List<ReplicatedEvent> events) {
+				return Appends.await(submit(events, false));
+			}
+
+			@Override
+			public CompletableFuture<Long> applyAsync(List<ReplicatedEvent> events) {
+				return submit(events, true);
+			}
+
+			private CompletableFuture<Long> submit(List<ReplicatedEvent> events, boolean async) {
 				if (events == null || events.isEmpty()) {
 					throw new InvalidArgumentException("Give at least one replicated event to apply");
 				}
-				return Appends.await(DefaultVarve.this.appends.writer()
-					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString())));
+				return DefaultVarve.this.appends.writer()
+					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString(), async));
 			}
 		};
 		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);

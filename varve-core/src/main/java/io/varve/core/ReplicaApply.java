@@ -35,8 +35,8 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 	private final long bytes;
 
-	ReplicaApply(List<ReplicatedEvent> events, StoredSchemas schemas, String store) {
-		super(false);
+	ReplicaApply(List<ReplicatedEvent> events, StoredSchemas schemas, String store, boolean async) {
+		super(async);
 		this.events = events;
 		this.schemas = schemas;
 		this.store = store;

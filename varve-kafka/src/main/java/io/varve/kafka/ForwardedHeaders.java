@@ -77,25 +77,68 @@ public final class ForwardedHeaders {
 	 * @return the event
 	 */
 	public static ReplicatedEvent event(ConsumerRecord<byte[], byte[]> record) {
-		Headers headers = record.headers();
-		String contentType = text(headers, CONTENT_TYPE);
-		if (contentType != null && !ValueFormat.SMILE.contentType().equals(contentType)) {
-			throw new IllegalArgumentException(
-					"Record at offset " + record.offset() + " of " + record.topic() + " carries " + contentType
-							+ "; a replica needs the stored Smile bytes: forward the log topic " + "with format SMILE");
-		}
-		byte[] schemaVersion = bytes(headers, SCHEMA_VERSION);
 		byte[] key = record.key();
 		if (key == null || record.value() == null) {
 			throw new IllegalArgumentException("Record at offset " + record.offset() + " of " + record.topic()
 					+ " has no key or value; it was not sent by a Varve forwarder");
 		}
-		return new ReplicatedEvent(ByteBuffer.wrap(required(headers, POSITION)).getLong(),
-				new String(key, StandardCharsets.UTF_8), ByteBuffer.wrap(required(headers, STREAM_VERSION)).getLong(),
-				uuid(required(headers, EVENT_ID)), new String(required(headers, TYPE), StandardCharsets.UTF_8),
-				(schemaVersion != null) ? ByteBuffer.wrap(schemaVersion).getInt() : 1,
-				ByteBuffer.wrap(required(headers, TIMESTAMP)).getLong(), optionalUuid(headers, CORRELATION_ID),
-				optionalUuid(headers, CAUSATION_ID), bytes(headers, METADATA), record.value());
+		// One pass over the headers (a lookup per name would scan them for each).
+		long position = 0;
+		long version = 0;
+		long micros = 0;
+		int schemaVersion = 1;
+		UUID id = null;
+		UUID correlation = null;
+		UUID causation = null;
+		String type = null;
+		byte[] metadata = null;
+		int found = 0;
+		for (Header header : record.headers()) {
+			byte[] value = header.value();
+			switch (header.key()) {
+				case POSITION -> {
+					position = ByteBuffer.wrap(value).getLong();
+					found |= 1;
+				}
+				case STREAM_VERSION -> {
+					version = ByteBuffer.wrap(value).getLong();
+					found |= 2;
+				}
+				case EVENT_ID -> {
+					id = uuid(value);
+					found |= 4;
+				}
+				case TYPE -> {
+					type = new String(value, StandardCharsets.UTF_8);
+					found |= 8;
+				}
+				case TIMESTAMP -> {
+					micros = ByteBuffer.wrap(value).getLong();
+					found |= 16;
+				}
+				case SCHEMA_VERSION -> schemaVersion = ByteBuffer.wrap(value).getInt();
+				case CORRELATION_ID -> correlation = uuid(value);
+				case CAUSATION_ID -> causation = uuid(value);
+				case METADATA -> metadata = value;
+				case CONTENT_TYPE -> {
+					if (!ValueFormat.SMILE.contentType().equals(new String(value, StandardCharsets.UTF_8))) {
+						throw new IllegalArgumentException("Record at offset " + record.offset() + " of "
+								+ record.topic() + " carries " + new String(value, StandardCharsets.UTF_8)
+								+ "; a replica needs the stored Smile bytes: forward the log topic with format SMILE");
+					}
+				}
+				default -> {
+					// Headers of others pass.
+				}
+			}
+		}
+		if (found != 31) {
+			throw new IllegalArgumentException("Record at offset " + record.offset() + " of " + record.topic()
+					+ " lacks Varve's headers (position, stream version, event id, type, timestamp); it was not "
+					+ "sent by a Varve forwarder");
+		}
+		return new ReplicatedEvent(position, new String(key, StandardCharsets.UTF_8), version, id, type, schemaVersion,
+				micros, correlation, causation, metadata, record.value());
 	}
 
 	static void write(Headers headers, ReplicatedEvent event, ValueFormat format) {
@@ -133,16 +176,6 @@ public final class ForwardedHeaders {
 	static UUID uuid(byte[] bytes) {
 		ByteBuffer buffer = ByteBuffer.wrap(bytes);
 		return new UUID(buffer.getLong(), buffer.getLong());
-	}
-
-	private static @Nullable UUID optionalUuid(Headers headers, String name) {
-		byte[] value = bytes(headers, name);
-		return (value != null) ? uuid(value) : null;
-	}
-
-	private static @Nullable String text(Headers headers, String name) {
-		byte[] value = bytes(headers, name);
-		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
 	}
 
 	private static byte @Nullable [] bytes(Headers headers, String name) {

@@ -2,12 +2,15 @@ package io.varve.kafka;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -204,21 +207,42 @@ public final class KafkaReplica implements AutoCloseable {
 			else {
 				kafka.seekToBeginning(List.of(partition));
 			}
+			// Batches commit while the next ones are read and decoded: at most two in
+			// flight, each with the offset to commit once it is stored.
+			ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+			long submitted = this.replication.headPosition();
 			while (!this.stopping) {
 				ConsumerRecords<byte[], byte[]> records = kafka.poll(this.pollTimeout);
 				if (!records.isEmpty()) {
-					apply(records.records(partition));
-					long next = kafka.position(partition);
-					kafka.commitAsync(Map.of(partition, new OffsetAndMetadata(next)), null);
+					List<ReplicatedEvent> batch = decode(records.records(partition), submitted);
+					if (!batch.isEmpty()) {
+						submitted = batch.get(batch.size() - 1).position();
+						inFlight.add(new Pending(this.replication.applyAsync(batch), batch.size(),
+								kafka.position(partition)));
+					}
+				}
+				while (!inFlight.isEmpty() && (inFlight.peek().stored.isDone() || inFlight.size() > 2)) {
+					Pending done = inFlight.poll();
+					done.stored.join();
+					this.applied += done.events;
+					kafka.commitAsync(Map.of(partition, new OffsetAndMetadata(done.nextOffset)), null);
+					synchronized (this.progress) {
+						this.progress.notifyAll();
+					}
 				}
 				this.lag = kafka.currentLag(partition).orElse(this.lag);
+			}
+			for (Pending pending : inFlight) {
+				pending.stored.join();
 			}
 			finish(State.STOPPED, null);
 		}
 		catch (WakeupException ex) {
 			finish(State.STOPPED, null);
 		}
-		catch (RuntimeException | Error ex) {
+		catch (RuntimeException | Error failure) {
+			Throwable ex = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+					: failure;
 			if (this.stopping && !(ex instanceof VarveException)) {
 				finish(State.STOPPED, null);
 			}
@@ -234,26 +258,25 @@ public final class KafkaReplica implements AutoCloseable {
 		}
 	}
 
-	private void apply(List<ConsumerRecord<byte[], byte[]>> records) {
-		long head = this.replication.headPosition();
+	/** The records' events after a position: redeliveries at or below it are skipped. */
+	private List<ReplicatedEvent> decode(List<ConsumerRecord<byte[], byte[]>> records, long after) {
+		long head = after;
 		List<ReplicatedEvent> batch = new ArrayList<>(records.size());
 		for (ConsumerRecord<byte[], byte[]> record : records) {
-			long position = ForwardedHeaders.position(record);
-			if (position <= head) {
+			ReplicatedEvent event = ForwardedHeaders.event(record);
+			if (event.position() <= head) {
 				this.skipped++;
 				continue;
 			}
-			batch.add(ForwardedHeaders.event(record));
-			head = position;
+			batch.add(event);
+			head = event.position();
 		}
-		if (batch.isEmpty()) {
-			return;
-		}
-		this.replication.apply(batch);
-		this.applied += batch.size();
-		synchronized (this.progress) {
-			this.progress.notifyAll();
-		}
+		return batch;
+	}
+
+	/** A batch handed to the store and not yet seen stored. */
+	private record Pending(CompletableFuture<Long> stored, int events, long nextOffset) {
+
 	}
 
 	private TopicPartition partitionOf(Consumer<byte[], byte[]> kafka) {

@@ -98,6 +98,11 @@ public final class KafkaScenario implements Scenario {
 		Measurement plain = null;
 		String logTopic = null;
 		try (Varve source = Varve.builder().path(sourceDir).eventTypes(ItemAdded.class).open()) {
+			// Warm-up, not counted: both sides once, so that neither is measured cold.
+			broker.addTopics(new NewTopic("warm-forwarded", 1, (short) 1), new NewTopic("warm-plain", 1, (short) 1));
+			forward(source, servers, "warm-forwarded", -1, events);
+			plainLoop(servers, "warm-plain", keys, values);
+			Scenario.progress("warmed up");
 			for (int round = 0; round < rounds; round++) {
 				String fwdTopic = "forwarded-" + round;
 				String plainTopic = "plain-" + round;
@@ -118,6 +123,9 @@ public final class KafkaScenario implements Scenario {
 		}
 		Measurement replicated = null;
 		Measurement appended = null;
+		replicate(settings, servers, logTopic, events, -1);
+		appendLocally(settings, events);
+		Scenario.progress("warmed up");
 		for (int round = 0; round < rounds; round++) {
 			if (round % 2 == 0) {
 				replicated = replicate(settings, servers, logTopic, events, round).plus(replicated);
@@ -139,8 +147,8 @@ public final class KafkaScenario implements Scenario {
 						+ "one-partition topic of a real broker in this process (KRaft, one node). Both producers: "
 						+ "idempotent, acks=all, linger 5 ms, batch.size 256 KiB, no compression. The forwarder reads "
 						+ "the store, builds each record from the stored envelope, and commits its checkpoint after "
-						+ "each 2,000-event batch is acknowledged (flush); the loop sends pre-encoded payloads with "
-						+ "the same nine headers and flushes once at the end. %d alternating rounds, a new topic each.",
+						+ "each 5,000-event batch is acknowledged (flush); the loop sends pre-encoded payloads with "
+						+ "the same six headers and flushes once at the end. %d alternating rounds after an uncounted warm-up of each side, a new topic each.",
 						events, STREAMS, rounds)));
 		rows.add(new Row("11. Replica applying the log topic", "KafkaReplica into a fresh store (durability sync)",
 				replicated, "batched appends (1,000 events) to a local store, same durability", appended, 0.5,
@@ -155,7 +163,7 @@ public final class KafkaScenario implements Scenario {
 
 	private static Measurement forward(Varve source, String servers, String topic, int round, long events)
 			throws Exception {
-		String name = "forward-" + round;
+		String name = (round < 0) ? "forward-warm-up" : "forward-" + round;
 		try (KafkaForwarder forwarder = KafkaForwarder.builder(name)
 			.producerProperties(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers))
 			.topic(topic)
