@@ -24,6 +24,7 @@ import io.varve.EventType;
 import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
 import io.varve.Varve;
+import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ProcessorState;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,6 +130,41 @@ class KafkaForwarderTest {
 			assertThat(new String(record.headers().lastHeader(ForwardedHeaders.CONTENT_TYPE).value(),
 					StandardCharsets.UTF_8))
 				.isEqualTo("application/json");
+		}
+	}
+
+	@EventType("Note")
+	record Note(String text) {
+	}
+
+	@Test
+	void aRecordKafkaRefusesIsParkedUnderParkAndTheRestGoesThroughInOrder() throws Exception {
+		broker.createTopic("small-records", 1);
+		try (Varve varve = Varve.builder().path(this.dir).eventTypes(Note.class).open();
+				KafkaForwarder forwarder = KafkaForwarder.builder("small")
+					.producerProperties(
+							Map.of("bootstrap.servers", broker.bootstrapServers(), "max.request.size", 2000))
+					.topic("small-records")
+					.errorPolicy(ErrorPolicy.PARK)
+					.retryPolicy(
+							io.varve.processor.RetryPolicy.of(2, Duration.ofMillis(10), Duration.ofMillis(10), 1.0))
+					.build()
+					.register(varve)) {
+			for (int i = 1; i <= 20; i++) {
+				varve.append("note-" + (i % 3), ExpectedVersion.any(), new Note((i == 7) ? "x".repeat(5000) : "n" + i));
+			}
+			varve.processors().start("small");
+			varve.processors().awaitProcessed("small", 20, Duration.ofSeconds(60));
+			assertThat(varve.processors().parked("small")).extracting((parked) -> parked.position())
+				.containsExactly(7L);
+			ForwardedPositions positions = new ForwardedPositions();
+			List<Long> delivered = broker.readToEnd("small-records")
+				.stream()
+				.filter(positions::firstDelivery)
+				.map(ForwardedHeaders::position)
+				.toList();
+			assertThat(delivered).containsExactlyElementsOf(
+					java.util.stream.LongStream.rangeClosed(1, 20).filter((p) -> p != 7).boxed().toList());
 		}
 	}
 

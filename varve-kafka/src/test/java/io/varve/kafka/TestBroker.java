@@ -43,6 +43,10 @@ final class TestBroker implements AutoCloseable {
 		return Map.of("bootstrap.servers", bootstrapServers());
 	}
 
+	void createTopic(NewTopic topic) {
+		this.broker.addTopics(topic);
+	}
+
 	void createTopic(String name, int partitions) {
 		this.broker.addTopics(new NewTopic(name, partitions, (short) 1));
 	}

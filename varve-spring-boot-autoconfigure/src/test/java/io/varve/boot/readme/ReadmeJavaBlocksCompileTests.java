@@ -53,6 +53,10 @@ class ReadmeJavaBlocksCompileTests {
 			import io.varve.processor.*;
 			import io.varve.boot.*;
 			import io.varve.boot.autoconfigure.*;
+			import io.varve.boot.kafka.*;
+			import io.varve.kafka.*;
+			import org.springframework.kafka.config.*;
+			import org.springframework.kafka.core.*;
 			import org.springframework.context.annotation.*;
 			import tools.jackson.databind.cfg.*;
 			import tools.jackson.databind.node.*;

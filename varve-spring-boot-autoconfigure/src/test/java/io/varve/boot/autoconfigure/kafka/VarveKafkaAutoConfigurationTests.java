@@ -133,9 +133,14 @@ class VarveKafkaAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWithoutVarveKafka() {
-		this.runner.withClassLoader(new FilteredClassLoader(KafkaForwarder.class))
-			.withPropertyValues("varve.path=" + this.dir)
+	void backsOffWithoutVarveKafkaOrKafkaClients() {
+		ApplicationContextRunner plain = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(VarveAutoConfiguration.class,
+					VarveProcessorAutoConfiguration.class, VarveKafkaAutoConfiguration.class))
+			.withPropertyValues("varve.path=" + this.dir, "varve.kafka.forwarders.log.topic=log");
+		plain.withClassLoader(new FilteredClassLoader(KafkaForwarder.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(VarveKafka.class));
+		plain.withClassLoader(new FilteredClassLoader("org.apache.kafka"))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(VarveKafka.class));
 	}
 
