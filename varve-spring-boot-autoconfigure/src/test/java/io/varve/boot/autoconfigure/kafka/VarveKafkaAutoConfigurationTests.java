@@ -64,6 +64,12 @@ class VarveKafkaAutoConfigurationTests {
 
 	@BeforeAll
 	static void startBroker() throws IOException {
+		// The broker and clients log every setting at INFO: keep the build's output
+		// readable.
+		for (String name : List.of("org.apache.kafka", "kafka", "org.springframework.kafka")) {
+			((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
+				.setLevel(ch.qos.logback.classic.Level.WARN);
+		}
 		broker = new EmbeddedKafkaKraftBroker(1, 1);
 		try (ServerSocket socket = new ServerSocket(0)) {
 			broker.kafkaPorts(socket.getLocalPort());
