@@ -43,6 +43,9 @@ class ForwarderCrashTest {
 	@TempDir
 	Path dir;
 
+	/** The current child's standard error. */
+	private Path log;
+
 	@EventType("Tick")
 	public record Tick(long n, String padding) {
 	}
@@ -67,10 +70,7 @@ class ForwarderCrashTest {
 			Process child = start(store, BATCH);
 			boolean lastRound = kills >= KILLS;
 			if (lastRound) {
-				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-				while (forwardedCheckpoint(store, child) < EVENTS && System.nanoTime() < deadline) {
-					TimeUnit.MILLISECONDS.sleep(100);
-				}
+				awaitLine(child, "forwarded", 120);
 				child.destroyForcibly().waitFor();
 				break;
 			}
@@ -104,43 +104,35 @@ class ForwarderCrashTest {
 				duplicates);
 	}
 
-	private long forwardedCheckpoint(Path store, Process child) {
-		// The store is held by the child; a read-only open beside it sees its checkpoint.
-		try (Varve reader = Varve.openReadOnly(store)) {
-			return reader.processors().statuses().isEmpty() ? 0 : readCheckpoint(reader);
-		}
-		catch (RuntimeException ex) {
-			return 0;
-		}
-	}
-
-	private long readCheckpoint(Varve reader) {
-		return reader.processors().status("crash").checkpoint();
-	}
-
-	private Process start(Path store, int batch) throws IOException, InterruptedException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		Path log = Files.createTempFile(this.dir, "child", ".log");
-		Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-				ForwarderProcessMain.class.getName(), store.toString(), broker.bootstrapServers(), "crash",
-				Integer.toString(batch), Integer.toString(EVENTS))
-			.redirectError(log.toFile())
-			.start();
+	/** Reads the child's output until a line, or fails with its log after a timeout. */
+	private void awaitLine(Process process, String expected, int seconds) throws IOException, InterruptedException {
 		InputStream out = process.getInputStream();
-		StringBuilder line = new StringBuilder();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		while (!line.toString().contains("started")) {
+		StringBuilder seen = new StringBuilder();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+		while (!seen.toString().contains(expected)) {
 			if (System.nanoTime() > deadline || !process.isAlive()) {
 				process.destroyForcibly();
-				throw new IllegalStateException("Forwarding process did not start: " + Files.readString(log));
+				throw new IllegalStateException("Forwarding process did not print '" + expected + "' within " + seconds
+						+ " s: " + seen + "\n" + Files.readString(this.log));
 			}
 			if (out.available() > 0) {
-				line.append((char) out.read());
+				seen.append((char) out.read());
 			}
 			else {
 				TimeUnit.MILLISECONDS.sleep(10);
 			}
 		}
+	}
+
+	private Process start(Path store, int batch) throws IOException, InterruptedException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		this.log = Files.createTempFile(this.dir, "child", ".log");
+		Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+				ForwarderProcessMain.class.getName(), store.toString(), broker.bootstrapServers(), "crash",
+				Integer.toString(batch), Integer.toString(EVENTS))
+			.redirectError(this.log.toFile())
+			.start();
+		awaitLine(process, "started", 60);
 		return process;
 	}
 

@@ -7,8 +7,8 @@ import io.varve.Varve;
 
 /**
  * A forwarding process for {@link ForwarderCrashTest}: opens a store, forwards its log to
- * a topic and keeps going until it is killed. Prints {@code started} once its processor
- * runs.
+ * a topic while it appends, until it is killed. Prints {@code started} once its processor
+ * runs and {@code forwarded} once every event is.
  */
 public final class ForwarderProcessMain {
 
@@ -37,6 +37,9 @@ public final class ForwarderProcessMain {
 			n = varve.append("tick-" + (n / 100 % 17), io.varve.ExpectedVersion.any(), ticks).lastPosition();
 			Thread.sleep(2);
 		}
+		varve.processors().awaitProcessed("crash", total, java.time.Duration.ofMinutes(2));
+		System.out.println("forwarded");
+		System.out.flush();
 		Thread.sleep(Long.MAX_VALUE);
 		forwarder.close();
 	}
