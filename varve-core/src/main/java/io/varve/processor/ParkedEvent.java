@@ -24,8 +24,11 @@ import java.util.UUID;
  * @param errorType the class name of the last error
  * @param attempts how many times the event was tried
  * @param parkedAt when it was parked (or last retried)
+ * @param held true for an event held back behind its stream's parked event
+ * ({@link ErrorPolicy#PARK_STREAM}): it was not tried, and is handled when that one is
+ * retried or discarded
  */
 public record ParkedEvent(String processor, long position, UUID eventId, String stream, String eventType, String error,
-		String errorType, int attempts, Instant parkedAt) {
+		String errorType, int attempts, Instant parkedAt, boolean held) {
 
 }

@@ -41,6 +41,9 @@ public final class ProcessorDefinition {
 	 */
 	public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(1);
 
+	/** Most events a {@link ErrorPolicy#PARK_STREAM} processor holds back by default. */
+	public static final int DEFAULT_MAX_HELD_EVENTS = 10_000;
+
 	private final String name;
 
 	private final EventFilter filter;
@@ -65,6 +68,8 @@ public final class ProcessorDefinition {
 
 	private final @Nullable BatchBarrier barrier;
 
+	private final int maxHeldEvents;
+
 	private ProcessorDefinition(Builder builder) {
 		this.name = builder.name;
 		this.filter = builder.filter;
@@ -78,6 +83,7 @@ public final class ProcessorDefinition {
 		this.eventTypes = List.copyOf(builder.eventTypes);
 		this.asStored = builder.asStored;
 		this.barrier = builder.barrier;
+		this.maxHeldEvents = builder.maxHeldEvents;
 	}
 
 	/**
@@ -164,6 +170,15 @@ public final class ProcessorDefinition {
 		return this.barrier;
 	}
 
+	/**
+	 * Most events a {@link ErrorPolicy#PARK_STREAM} processor holds back behind parked
+	 * events before it stops.
+	 * @return the limit
+	 */
+	public int maxHeldEvents() {
+		return this.maxHeldEvents;
+	}
+
 	public Builder toBuilder() {
 		Builder builder = new Builder(this.name);
 		builder.filter = this.filter;
@@ -177,6 +192,7 @@ public final class ProcessorDefinition {
 		builder.eventTypes.addAll(this.eventTypes);
 		builder.asStored = this.asStored;
 		builder.barrier = this.barrier;
+		builder.maxHeldEvents = this.maxHeldEvents;
 		return builder;
 	}
 
@@ -214,6 +230,8 @@ public final class ProcessorDefinition {
 		private boolean asStored;
 
 		private @Nullable BatchBarrier barrier;
+
+		private int maxHeldEvents = DEFAULT_MAX_HELD_EVENTS;
 
 		private Builder(String name) {
 			this.name = name;
@@ -335,6 +353,23 @@ public final class ProcessorDefinition {
 		 */
 		public Builder barrier(BatchBarrier barrier) {
 			this.barrier = require(barrier, "Batch barrier", "leave it unset for none");
+			return this;
+		}
+
+		/**
+		 * Most events a {@link ErrorPolicy#PARK_STREAM} processor holds back behind
+		 * parked events (default {@value ProcessorDefinition#DEFAULT_MAX_HELD_EVENTS});
+		 * one more stops it ({@link ProcessorState#FAILED}) with a message naming the
+		 * streams.
+		 * @param maxHeldEvents the limit, at least 1
+		 * @return this builder
+		 */
+		public Builder maxHeldEvents(int maxHeldEvents) {
+			if (maxHeldEvents < 1) {
+				throw new InvalidArgumentException(
+						"Most held events of processor '" + this.name + "' must be at least 1, got " + maxHeldEvents);
+			}
+			this.maxHeldEvents = maxHeldEvents;
 			return this;
 		}
 

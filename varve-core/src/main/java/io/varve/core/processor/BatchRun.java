@@ -112,6 +112,13 @@ final class BatchRun {
 			}
 		}
 		ProcessorError error = this.counters.recordError(ex, blamed, attempt);
+		if (this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
+			// What this pass held and parked is not committed: back to the stored holds.
+			this.services.read((txn) -> {
+				this.counters.holds.load(txn, this.definition.name());
+				return null;
+			});
+		}
 		List<ParkedEvent> parkedBefore = new ArrayList<>(this.parked);
 		this.buffer.clear();
 		this.parked.clear();
@@ -124,7 +131,7 @@ final class BatchRun {
 					+ first + " again after: " + ex);
 			return backOff(this.definition.retryPolicy().backoff(attempt).toNanos()) ? null : outcome(first - 1, null);
 		}
-		boolean parks = this.definition.errorPolicy() == ErrorPolicy.PARK && incomplete != null
+		boolean parks = this.definition.errorPolicy() != ErrorPolicy.STOP && incomplete != null
 				&& !incomplete.retriable() && handled.writes().isEmpty() && blamed.position() == incomplete.position();
 		if (parks) {
 			LOG.log(Level.WARNING, "Processor '" + this.definition.name() + "' parks the event at position "
@@ -135,6 +142,9 @@ final class BatchRun {
 				}
 			}
 			this.parked.add(ParkedRecord.entry(this.definition.name(), blamed, error));
+			if (this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
+				this.counters.holds.parked(blamed.stream(), blamed.position());
+			}
 			for (RecordedEvent event : events) {
 				if (event.position() <= blamed.position()) {
 					this.handledCount++;
@@ -150,7 +160,20 @@ final class BatchRun {
 	}
 
 	private BatchOutcome handleEvents(EventReader.Batch batch) {
+		boolean holdsStreams = this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM;
 		for (RecordedEvent event : batch.events()) {
+			if (holdsStreams) {
+				long parkedAt = this.counters.holds.parkedPosition(event.stream());
+				if (parkedAt >= 0) {
+					if (this.counters.holds.heldCount() >= this.definition.maxHeldEvents()) {
+						return outcome(event.position() - 1, tooManyHeld(event, parkedAt));
+					}
+					// Held back, in order, behind the stream's parked event.
+					this.parked.add(ParkedRecord.held(this.definition.name(), event, parkedAt));
+					this.counters.holds.held();
+					continue;
+				}
+			}
 			Outcome outcome = handle(event);
 			if (outcome == Outcome.FAILED || outcome == Outcome.INTERRUPTED) {
 				// Everything before this event is handled or filtered out.
@@ -194,8 +217,21 @@ final class BatchRun {
 		}
 	}
 
+	private ProcessorError tooManyHeld(RecordedEvent event, long parkedAt) {
+		String message = "Processor '" + this.definition.name() + "' holds " + this.counters.holds.heldCount()
+				+ " events behind parked events, its limit (maxHeldEvents), and would hold the event at position "
+				+ event.position() + " of stream '" + event.stream() + "' behind the one parked at " + parkedAt
+				+ ": retry or discard the parked events (parked(\"" + this.definition.name()
+				+ "\") lists them), or raise the limit, then restart the processor";
+		LOG.log(Level.ERROR, message);
+		return this.counters.recordError(new io.varve.VarveException(message), event, 1);
+	}
+
 	private Outcome giveUp(RecordedEvent event, Throwable ex, ProcessorError error) {
-		if (this.definition.errorPolicy() == ErrorPolicy.PARK) {
+		if (this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
+			this.counters.holds.parked(event.stream(), event.position());
+		}
+		if (this.definition.errorPolicy() != ErrorPolicy.STOP) {
 			LOG.log(Level.WARNING,
 					"Processor '" + this.definition.name() + "' parks the event at position " + event.position() + " ("
 							+ event.type() + ", id " + event.id() + ") after " + error.attempts() + " attempts",

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
+import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ParkedEvent;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorError;
@@ -48,28 +49,107 @@ final class ParkedOperations {
 		if (parked == null) {
 			throw notParked(position);
 		}
-		// What the stored event reads as now: itself, or the events its upcasters make of
-		// it
-		// (handled together, as the processor's batch did; none when they drop it).
+		if (parked.held()) {
+			throw new InvalidArgumentException("The event at position " + position + " is held behind the parked "
+					+ "event of stream '" + parked.stream() + "' (" + parked.error() + "); retry or discard that one, "
+					+ "which releases the held events in order");
+		}
+		ProjectionBuffer buffer = new ProjectionBuffer();
+		HandlerContext context = new HandlerContext(this.name,
+				new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()));
+		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1);
+		byte[] key = ProcessorKeys.parked(this.name, position);
+		ProcessorError error = handle(position, parked.attempts() + 1, context, buffer);
+		if (error != null) {
+			this.checkpoints.commitNow(commit.park(key, ParkedRecord.encode(withError(parked, error))));
+			return false;
+		}
+		commit.projections(buffer).unpark(key);
+		this.counters.eventsHandled.incrementAndGet();
+		release(parked.stream(), position, context, buffer, commit);
+		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
+		reloadHolds();
+		return true;
+	}
+
+	void discard(long position) {
+		ParkedEvent parked = this.services.read((txn) -> ProcessorTables.parkedAt(txn, this.name, position));
+		if (parked == null) {
+			throw notParked(position);
+		}
+		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1)
+			.unpark(ProcessorKeys.parked(this.name, position));
+		if (!parked.held()) {
+			ProjectionBuffer buffer = new ProjectionBuffer();
+			HandlerContext context = new HandlerContext(this.name,
+					new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()));
+			release(parked.stream(), position, context, buffer, commit);
+			commit.projections(buffer);
+		}
+		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
+		reloadHolds();
+	}
+
+	/**
+	 * Handles the events held behind a stream's parked event, in order, once that one is
+	 * handled or discarded: each handled one leaves the list; the first that fails
+	 * becomes the stream's parked event and the rest stay held behind it.
+	 */
+	private void release(String stream, long after, HandlerContext context, ProjectionBuffer buffer,
+			ProcessorCommit commit) {
+		if (this.definition.errorPolicy() != ErrorPolicy.PARK_STREAM) {
+			return;
+		}
+		List<ParkedEvent> held = this.services
+			.read((txn) -> ProcessorTables.parked(txn, this.name, after, Integer.MAX_VALUE))
+			.stream()
+			.filter((entry) -> entry.held() && entry.stream().equals(stream))
+			.toList();
+		for (int i = 0; i < held.size(); i++) {
+			ParkedEvent entry = held.get(i);
+			byte[] key = ProcessorKeys.parked(this.name, entry.position());
+			ProcessorError error = handle(entry.position(), 1, context, buffer);
+			if (error != null) {
+				commit.park(key, ParkedRecord.encode(withError(entry, error)));
+				// The rest wait behind the new parked event, which they now name.
+				for (ParkedEvent rest : held.subList(i + 1, held.size())) {
+					commit.park(ProcessorKeys.parked(this.name, rest.position()),
+							ParkedRecord.encode(new ParkedEvent(rest.processor(), rest.position(), rest.eventId(),
+									rest.stream(), rest.eventType(), "held behind the parked event at position "
+											+ entry.position() + " of stream '" + stream + "'",
+									rest.errorType(), 0, rest.parkedAt(), true)));
+				}
+				return;
+			}
+			commit.unpark(key);
+			this.counters.eventsHandled.incrementAndGet();
+		}
+	}
+
+	/**
+	 * Handles the stored event at a position as it reads now (itself, or the events its
+	 * upcasters make of it, together); null when it succeeded, else the error.
+	 */
+	private ProcessorError handle(long position, int attempt, HandlerContext context, ProjectionBuffer buffer) {
 		List<RecordedEvent> events = this.services.read((txn) -> {
 			var envelope = txn.event(position);
 			if (envelope == null) {
 				return null;
 			}
 			List<RecordedEvent> read = new ArrayList<>(1);
-			this.services.reader().read(envelope, read);
+			if (this.definition.asStored()) {
+				read.add(this.services.reader().stored(envelope));
+			}
+			else {
+				this.services.reader().read(envelope, read);
+			}
 			return read;
 		});
 		if (events == null) {
 			throw new InvalidArgumentException("The event at position " + position + " parked by processor '"
 					+ this.name + "' is not in the log; discard it with discardParked");
 		}
-		ProjectionBuffer buffer = new ProjectionBuffer();
-		HandlerContext context = new HandlerContext(this.name,
-				new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()));
-		int attempt = parked.attempts() + 1;
 		context.attempt(attempt);
-		byte[] key = ProcessorKeys.parked(this.name, position);
 		RecordedEvent event = null;
 		try {
 			for (RecordedEvent each : events) {
@@ -77,27 +157,26 @@ final class ParkedOperations {
 				this.services.handle(this.definition, event, context);
 				buffer.acceptEvent();
 			}
+			return null;
 		}
 		catch (Throwable ex) {
-			ProcessorError error = this.counters.recordError(ex, event, attempt);
-			ParkedEvent again = ParkedRecord.entry(this.name, event, error);
-			this.checkpoints.commitNow(new ProcessorCommit(false, this.name, -1).park(key, ParkedRecord.encode(again)));
-			return false;
+			buffer.discardEvent();
+			return this.counters.recordError(ex, event, attempt);
 		}
-		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1).projections(buffer).unpark(key);
-		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
-		this.counters.eventsHandled.incrementAndGet();
-		return true;
 	}
 
-	void discard(long position) {
-		ProcessorCommit commit = new ProcessorCommit(false, this.name, -1)
-			.unpark(ProcessorKeys.parked(this.name, position));
-		long delta = this.checkpoints.commitNow(commit);
-		if (delta == 0) {
-			throw notParked(position);
+	private ParkedEvent withError(ParkedEvent parked, ProcessorError error) {
+		return new ParkedEvent(this.name, parked.position(), parked.eventId(), parked.stream(), parked.eventType(),
+				error.message(), error.errorType(), error.attempts(), error.at(), false);
+	}
+
+	private void reloadHolds() {
+		if (this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
+			this.services.read((txn) -> {
+				this.counters.holds.load(txn, this.name);
+				return null;
+			});
 		}
-		this.counters.parked.addAndGet(delta);
 	}
 
 	private InvalidArgumentException notParked(long position) {

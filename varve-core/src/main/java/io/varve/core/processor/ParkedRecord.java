@@ -24,6 +24,14 @@ final class ParkedRecord {
 
 	private static final byte FORMAT = 1;
 
+	/**
+	 * The layout with a last byte: 1 for an event held behind its stream's parked one.
+	 */
+	private static final byte FORMAT_HELD = 2;
+
+	/** The error type of a held event. */
+	static final String HELD = "held";
+
 	/** Longest error message kept, in characters. */
 	static final int MAX_MESSAGE = 4000;
 
@@ -39,13 +47,26 @@ final class ParkedRecord {
 	 */
 	static ParkedEvent entry(String processor, RecordedEvent event, ProcessorError error) {
 		return new ParkedEvent(processor, event.position(), event.id(), event.stream(), event.type(), error.message(),
-				error.errorType(), error.attempts(), error.at());
+				error.errorType(), error.attempts(), error.at(), false);
+	}
+
+	/**
+	 * The entry of an event held back behind its stream's parked event.
+	 * @param processor the processor's name
+	 * @param event the event
+	 * @param parkedPosition the position of the stream's parked event
+	 * @return the entry
+	 */
+	static ParkedEvent held(String processor, RecordedEvent event, long parkedPosition) {
+		return new ParkedEvent(processor, event.position(), event.id(), event.stream(), event.type(),
+				"held behind the parked event at position " + parkedPosition + " of stream '" + event.stream() + "'",
+				HELD, 0, java.time.Instant.now(), true);
 	}
 
 	static byte[] encode(ParkedEvent parked) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
 		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			out.writeByte(FORMAT);
+			out.writeByte(parked.held() ? FORMAT_HELD : FORMAT);
 			out.writeLong(parked.eventId().getMostSignificantBits());
 			out.writeLong(parked.eventId().getLeastSignificantBits());
 			out.writeInt(parked.attempts());
@@ -55,6 +76,9 @@ final class ParkedRecord {
 			writeText(out, parked.eventType());
 			writeText(out, parked.errorType());
 			writeText(out, parked.error());
+			if (parked.held()) {
+				out.writeByte(1);
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -66,7 +90,8 @@ final class ParkedRecord {
 		byte[] bytes = new byte[value.capacity()];
 		value.getBytes(0, bytes);
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-			if (in.readByte() != FORMAT) {
+			byte format = in.readByte();
+			if (format != FORMAT && format != FORMAT_HELD) {
 				throw new IOException("unknown format");
 			}
 			UUID id = new UUID(in.readLong(), in.readLong());
@@ -76,7 +101,8 @@ final class ParkedRecord {
 			String type = in.readUTF();
 			String errorType = in.readUTF();
 			String error = in.readUTF();
-			return new ParkedEvent(processor, position, id, stream, type, error, errorType, attempts, at);
+			boolean held = format == FORMAT_HELD && in.readByte() == 1;
+			return new ParkedEvent(processor, position, id, stream, type, error, errorType, attempts, at, held);
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new CorruptDataException(

@@ -14,6 +14,9 @@ final class ProcessorCounters {
 
 	final AtomicLong parked = new AtomicLong();
 
+	/** The streams held back by a PARK_STREAM processor. */
+	final StreamHolds holds = new StreamHolds();
+
 	private final ProcessorServices services;
 
 	private volatile ProcessorError lastError;

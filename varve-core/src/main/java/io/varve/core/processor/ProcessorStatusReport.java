@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
 import io.varve.core.storage.ReadTxn;
+import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ProcessorDefinition;
 import io.varve.processor.ProcessorState;
 import io.varve.processor.ProcessorStatus;
@@ -64,11 +65,14 @@ final class ProcessorStatusReport {
 	}
 
 	private ProcessorStatus status(ProcessorState fixed, long checkpoint, long head, long oldestMicros, long parked) {
-		long lag = Math.max(0, head - checkpoint);
+		long behind = Math.max(0, head - checkpoint);
+		// Held events count in the lag; the state follows the log alone.
+		long lag = behind
+				+ ((this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) ? this.counters.holds.heldCount() : 0);
 		long now = this.services.nowMicros();
 		Duration age = (oldestMicros >= 0) ? Duration.of(Math.max(0, now - oldestMicros), ChronoUnit.MICROS)
 				: Duration.ZERO;
-		ProcessorState state = (fixed != null) ? fixed : byProgress(lag, now, oldestMicros);
+		ProcessorState state = (fixed != null) ? fixed : byProgress(behind, now, oldestMicros);
 		return new ProcessorStatus(this.definition.name(), state, checkpoint, head, lag, age,
 				this.counters.eventsHandled.get(), this.counters.errors.get(), this.counters.lastError(), parked);
 	}

@@ -83,11 +83,15 @@ final class ProcessorActions {
 		for (List<ParkedEvent> page = registry.parked(name, after, PAGE); !page.isEmpty(); page = registry.parked(name,
 				after, PAGE)) {
 			for (ParkedEvent parked : page) {
+				after = parked.position();
+				if (parked.held()) {
+					// Handled when the event it waits behind is.
+					continue;
+				}
 				retried++;
 				if (registry.retryParked(name, parked.position())) {
 					handled++;
 				}
-				after = parked.position();
 			}
 		}
 		return "retried " + retried + " parked events: " + handled + " handled, " + (retried - handled)
@@ -100,17 +104,28 @@ final class ProcessorActions {
 			registry.discardParked(name, position);
 			return "the parked event at " + position + " was discarded";
 		}
+		// Held events first, so that discarding the events they wait behind releases
+		// none:
+		// discarding all drops all.
+		int discarded = discardAll(registry, name, true);
+		discarded += discardAll(registry, name, false);
+		return "discarded " + discarded + " parked events";
+	}
+
+	private int discardAll(ProcessorRegistry registry, String name, boolean held) {
 		int discarded = 0;
 		long after = 0;
 		for (List<ParkedEvent> page = registry.parked(name, after, PAGE); !page.isEmpty(); page = registry.parked(name,
 				after, PAGE)) {
 			for (ParkedEvent parked : page) {
-				registry.discardParked(name, parked.position());
-				discarded++;
 				after = parked.position();
+				if (parked.held() == held) {
+					registry.discardParked(name, parked.position());
+					discarded++;
+				}
 			}
 		}
-		return "discarded " + discarded + " parked events";
+		return discarded;
 	}
 
 	private static void checkParkedPosition(long position) {

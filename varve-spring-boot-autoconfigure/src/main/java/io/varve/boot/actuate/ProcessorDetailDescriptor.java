@@ -18,7 +18,19 @@ import io.varve.processor.ParkedEvent;
  * this page is the last
  */
 public record ProcessorDetailDescriptor(@JsonUnwrapped ProcessorDescriptor processor,
-		List<ParkedEventDescriptor> parkedEvents, Long nextParked) implements OperationResponseBody {
+		List<ParkedEventDescriptor> parkedEvents, Long nextParked,
+		List<HeldStreamDescriptor> heldStreams) implements OperationResponseBody {
+
+	/**
+	 * A stream a {@code PARK_STREAM} processor holds back behind a parked event.
+	 *
+	 * @param stream the stream
+	 * @param parkedPosition the position of its parked event
+	 * @param held how many of its later events wait behind it
+	 */
+	public record HeldStreamDescriptor(String stream, long parkedPosition, long held) {
+
+	}
 
 	/**
 	 * An event in a processor's dead-letter list.
@@ -31,14 +43,16 @@ public record ProcessorDetailDescriptor(@JsonUnwrapped ProcessorDescriptor proce
 	 * @param errorType the class name of the last error
 	 * @param attempts how many times the event was tried
 	 * @param parkedAt when it was parked or last retried (ISO-8601)
+	 * @param held whether it is held back behind its stream's parked event (not tried)
 	 */
 	public record ParkedEventDescriptor(long position, String eventId, String stream, String eventType, String error,
-			String errorType, int attempts, String parkedAt) {
+			String errorType, int attempts, String parkedAt, boolean held) {
 
 		static ParkedEventDescriptor of(ParkedEvent parked) {
 			return new ParkedEventDescriptor(parked.position(), String.valueOf(parked.eventId()), parked.stream(),
-					parked.eventType(), ErrorMessages.shown(parked.errorType(), parked.error()), parked.errorType(),
-					parked.attempts(), String.valueOf(parked.parkedAt()));
+					parked.eventType(),
+					parked.held() ? parked.error() : ErrorMessages.shown(parked.errorType(), parked.error()),
+					parked.errorType(), parked.attempts(), String.valueOf(parked.parkedAt()), parked.held());
 		}
 
 	}

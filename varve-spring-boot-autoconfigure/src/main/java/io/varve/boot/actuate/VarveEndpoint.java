@@ -1,7 +1,10 @@
 package io.varve.boot.actuate;
 
 import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -216,7 +219,33 @@ public class VarveEndpoint {
 		List<ParkedEvent> parked = detail.parked();
 		Long next = (parked.size() == size) ? parked.get(parked.size() - 1).position() : null;
 		return new ProcessorDetailDescriptor(ProcessorDescriptor.of(detail.status()),
-				parked.stream().map(ParkedEventDescriptor::of).toList(), next);
+				parked.stream().map(ParkedEventDescriptor::of).toList(), next, heldStreams(name));
+	}
+
+	/** Per held-back stream, its parked event and how many events wait behind it. */
+	private List<ProcessorDetailDescriptor.HeldStreamDescriptor> heldStreams(String name) {
+		Map<String, long[]> streams = new LinkedHashMap<>();
+		long after = 0;
+		for (List<ParkedEvent> page = this.varve.processors().parked(name, after, 1000); !page
+			.isEmpty(); page = this.varve.processors().parked(name, after, 1000)) {
+			for (ParkedEvent entry : page) {
+				long[] stream = streams.computeIfAbsent(entry.stream(), (key) -> new long[] { -1, 0 });
+				if (entry.held()) {
+					stream[1]++;
+				}
+				else if (stream[0] < 0) {
+					stream[0] = entry.position();
+				}
+				after = entry.position();
+			}
+		}
+		List<ProcessorDetailDescriptor.HeldStreamDescriptor> held = new ArrayList<>();
+		streams.forEach((stream, figures) -> {
+			if (figures[1] > 0) {
+				held.add(new ProcessorDetailDescriptor.HeldStreamDescriptor(stream, figures[0], figures[1]));
+			}
+		});
+		return held;
 	}
 
 	/**

@@ -155,6 +155,49 @@ class VarveEndpointTests {
 			.contains("processor 'stopper' is FAILED: at position " + position + ": " + ErrorMessages.DECODING_ERROR);
 	}
 
+	@Test
+	void aParkStreamProcessorShowsItsHeldStreamsAndRetryAllReleasesThemInOrder() {
+		java.util.Set<Long> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		List<Long> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.varve.processors()
+			.register(ProcessorDefinition.builder("ordered")
+				.retryPolicy(RetryPolicy.none())
+				.errorPolicy(ErrorPolicy.PARK_STREAM)
+				.startPosition(StartPosition.END)
+				.handler((event, context) -> {
+					if (event.stream().equals("held-1") && failing.contains(event.version())) {
+						throw new IllegalStateException("not yet");
+					}
+					handled.add(event.position());
+				})
+				.build());
+		this.varve.processors().start("ordered");
+		failing.add(2L);
+		long parkedAt = 0;
+		long last = 0;
+		for (long version = 1; version <= 4; version++) {
+			last = this.varve.append("held-1", ExpectedVersion.any(), new Strict(version)).lastPosition();
+			if (version == 2) {
+				parkedAt = last;
+			}
+			this.varve.append("free-1", ExpectedVersion.any(), new Strict(version));
+		}
+		this.varve.processors().awaitProcessed("ordered", this.varve.headPosition(), WAIT);
+		VarveEndpoint endpoint = new VarveEndpoint(this.varve);
+		ProcessorDetailDescriptor detail = endpoint.processor("ordered", null, null);
+		assertThat(detail.heldStreams()).singleElement().satisfies((stream) -> {
+			assertThat(stream.stream()).isEqualTo("held-1");
+			assertThat(stream.held()).isEqualTo(2);
+		});
+		assertThat(detail.heldStreams().get(0).parkedPosition()).isEqualTo(parkedAt);
+		assertThat(detail.parkedEvents()).filteredOn(ProcessorDetailDescriptor.ParkedEventDescriptor::held).hasSize(2);
+		assertThat(detail.processor().lag()).isEqualTo(2);
+		failing.clear();
+		assertThat(endpoint.act("ordered", "retry", null).result()).contains("retried 1 parked events: 1 handled");
+		assertThat(handled).containsSubsequence(parkedAt, last);
+		assertThat(endpoint.processor("ordered", null, null).heldStreams()).isEmpty();
+	}
+
 	/** A Varve that forwards every call: not the store Varve.open builds. */
 	private static Varve decorate(Varve target) {
 		return (Varve) Proxy.newProxyInstance(Varve.class.getClassLoader(), new Class<?>[] { Varve.class },
