@@ -74,9 +74,12 @@ public final class ProcessorCatchUpScenario implements Scenario {
 			Measurement rawScan = null;
 			Measurement envelopes = null;
 			Measurement rawCopy = null;
+			Measurement rawProjecting = null;
+			rawProjecting(raw, new Checksum());
 			for (int round = 0; round < settings.shortRounds(); round++) {
 				Checksum[] sums = { new Checksum(), null };
 				Checksum projected = new Checksum();
+				Checksum rawProjected = new Checksum();
 				Positions[] positions = { new Positions(), new Positions() };
 				// Alternate the order so that neither side always runs on a warmer
 				// machine.
@@ -86,8 +89,10 @@ public final class ProcessorCatchUpScenario implements Scenario {
 					envelopes = catchUpEnvelopes(processors, head, positions[0]).plus(envelopes);
 					rawCopy = scanCopying(raw, positions[1]).plus(rawCopy);
 					projecting = catchUpProjecting(processors, head, projected).plus(projecting);
+					rawProjecting = rawProjecting(raw, rawProjected).plus(rawProjecting);
 				}
 				else {
+					rawProjecting = rawProjecting(raw, rawProjected).plus(rawProjecting);
 					projecting = catchUpProjecting(processors, head, projected).plus(projecting);
 					rawCopy = scanCopying(raw, positions[1]).plus(rawCopy);
 					envelopes = catchUpEnvelopes(processors, head, positions[0]).plus(envelopes);
@@ -96,12 +101,13 @@ public final class ProcessorCatchUpScenario implements Scenario {
 				}
 				sums[0].requireSame(sums[1], "processor catch-up");
 				projected.requireSame(sums[1], "processor catch-up with projection writes");
+				rawProjected.requireSame(sums[1], "raw scan with projection writes");
 				positions[0].requireSame(positions[1], head);
 				Scenario.progress(String.format(
 						"round %d: decoding processor %,.0f ev/s raw %,.0f ev/s; envelope only processor %,.0f ev/s "
-								+ "raw %,.0f ev/s; projecting processor %,.0f ev/s",
+								+ "raw %,.0f ev/s; projecting processor %,.0f ev/s raw %,.0f ev/s",
 						round + 1, processor.rate(), rawScan.rate(), envelopes.rate(), rawCopy.rate(),
-						projecting.rate()));
+						projecting.rate(), rawProjecting.rate()));
 			}
 			String timing = "The processor is timed from registry.start(name) until awaitProcessed(name, head) "
 					+ "returns, so the time includes its thread start, its reads in batches of "
@@ -127,7 +133,17 @@ public final class ProcessorCatchUpScenario implements Scenario {
 							"Diagnostic: a read model, as users write one. Each batch's projection writes commit "
 									+ "with its checkpoint in one durable transaction (SYNC), exactly once; the next "
 									+ "batch is handled while that commit syncs. The decoded events' digest is "
-									+ "compared with the raw scan's."));
+									+ "compared with the raw scan's."),
+					new Row("4. Processor catch-up, projection writes vs raw projection", "same projecting processor",
+							projecting,
+							"raw lmdbjava: scan, decode, read-add-put a total per stream, commit + sync every "
+									+ ProcessorDefinition.DEFAULT_BATCH_SIZE + " events",
+							rawProjecting, 0.8,
+							"The fair baseline of a read model: the raw side does the same work per event (decode, "
+									+ "read the stream's running total, put it back) in one write transaction per "
+									+ ProcessorDefinition.DEFAULT_BATCH_SIZE
+									+ " events, each made durable (sync) before the next, with no "
+									+ "checkpoint and no projection buffer. Both sides' digests are compared."));
 		}
 		finally {
 			Stores.delete(varveDirectory);
@@ -177,6 +193,11 @@ public final class ProcessorCatchUpScenario implements Scenario {
 		// here.
 		processors.stop(name);
 		return new Measurement(head, elapsed, Latencies.none());
+	}
+
+	static Measurement rawProjecting(RawLmdb raw, Checksum sum) {
+		String table = "raw-totals-" + PROCESSORS.incrementAndGet();
+		return Measurement.time(() -> raw.projectTotals(table, ProcessorDefinition.DEFAULT_BATCH_SIZE, sum::accept));
 	}
 
 	static Measurement scanCopying(RawLmdb raw, Positions positions) {

@@ -62,7 +62,7 @@ public final class RawLmdb implements AutoCloseable {
 		}
 		Env<DirectBuffer> env = Env.create(DirectBufferProxy.PROXY_DB)
 			.setMapSize(256L * 1024 * 1024 * 1024)
-			.setMaxDbs(1)
+			.setMaxDbs(8)
 			.open(directory.toFile(), sync ? new EnvFlags[0] : new EnvFlags[] { EnvFlags.MDB_NOSYNC });
 		Dbi<DirectBuffer> log = env.openDbi("log", DbiFlags.MDB_CREATE);
 		return new RawLmdb(directory, env, log);
@@ -181,6 +181,60 @@ public final class RawLmdb implements AutoCloseable {
 	}
 
 	/** Number of values stored. */
+	/**
+	 * The fair baseline of a projecting processor: scans the log from the start, decodes
+	 * each event and puts a running total of quantities per cart into a table of its own
+	 * (read, add, put), committing every {@code batch} events durably (a sync after each
+	 * commit), as a processor commits its projection writes with its checkpoint.
+	 * @param table a new table's name
+	 * @param batch events per transaction
+	 * @param visitor told every decoded event, in order
+	 * @return the events handled
+	 */
+	public long projectTotals(String table, int batch, java.util.function.Consumer<ItemAdded> visitor) {
+		Dbi<DirectBuffer> totals = this.env.openDbi(table, DbiFlags.MDB_CREATE);
+		UnsafeBuffer from = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+		UnsafeBuffer name = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
+		UnsafeBuffer total = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
+		long count = 0;
+		long next = 1;
+		while (true) {
+			int handled = 0;
+			try (Txn<DirectBuffer> txn = this.env.txnWrite()) {
+				Cursor<DirectBuffer> cursor = this.log.openCursor(txn);
+				from.putLong(0, next, ByteOrder.BIG_ENDIAN);
+				boolean found = cursor.get(from, org.lmdbjava.GetOp.MDB_SET_RANGE);
+				while (found && handled < batch) {
+					DirectBuffer value = cursor.val();
+					int length = value.capacity();
+					if (this.scratch.length < length) {
+						this.scratch = new byte[length * 2];
+					}
+					value.getBytes(0, this.scratch, 0, length);
+					ItemAdded item = Events.decode(this.scratch, 0, length);
+					visitor.accept(item);
+					int size = name.putStringWithoutLengthUtf8(0, item.cartId());
+					UnsafeBuffer key = new UnsafeBuffer(name, 0, size);
+					DirectBuffer stored = totals.get(txn, key);
+					long sum = ((stored != null) ? stored.getLong(0) : 0L) + item.quantity();
+					total.putLong(0, sum);
+					totals.put(txn, key, total);
+					handled++;
+					next = cursor.key().getLong(0, ByteOrder.BIG_ENDIAN) + 1;
+					found = cursor.next();
+				}
+				// A write transaction's cursor is closed before it commits.
+				cursor.close();
+				txn.commit();
+			}
+			this.env.sync(true);
+			count += handled;
+			if (handled < batch) {
+				return count;
+			}
+		}
+	}
+
 	public long count() {
 		return this.next - 1;
 	}

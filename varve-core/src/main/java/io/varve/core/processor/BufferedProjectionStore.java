@@ -1,9 +1,11 @@
 package io.varve.core.processor;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.varve.InvalidArgumentException;
 import io.varve.core.codec.PayloadCodec;
@@ -24,6 +26,14 @@ final class BufferedProjectionStore implements ProjectionStore {
 	private final CommittedProjections committed;
 
 	private final PayloadCodec codec;
+
+	/** Values this batch wrote, by the very array they were encoded into. */
+	private final Map<byte[], Object> written = new IdentityHashMap<>();
+
+	/** Value types that cannot change after they are put, so may be handed back as is. */
+	private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Long.class, Integer.class, Short.class,
+			Byte.class, Double.class, Float.class, Boolean.class, Character.class, java.math.BigDecimal.class,
+			java.math.BigInteger.class);
 
 	BufferedProjectionStore(ProjectionBuffer buffer, CommittedProjections committed, PayloadCodec codec) {
 		this(buffer, committed, committed, codec);
@@ -53,6 +63,10 @@ final class BufferedProjectionStore implements ProjectionStore {
 		}
 		byte[] encoded = this.codec.encode(value,
 				() -> "the value of key '" + key + "' in projection table '" + table + "'");
+		if (IMMUTABLE.contains(value.getClass())) {
+			// Read back in this batch (a running total), it need not be decoded again.
+			this.written.put(encoded, value);
+		}
 		this.buffer.put(table, prefix, key, fullKey, encoded);
 	}
 
@@ -74,6 +88,10 @@ final class BufferedProjectionStore implements ProjectionStore {
 		byte[] value = this.view.raw(table, key, ProcessorKeys.projection(prefix, table, key));
 		if (value == null || value == ProjectionBuffer.DELETED) {
 			return Optional.empty();
+		}
+		Object known = this.written.get(value);
+		if (known != null && type == known.getClass()) {
+			return Optional.of(type.cast(known));
 		}
 		return Optional.of(this.committed.decode(value, table, key, type));
 	}

@@ -1,6 +1,8 @@
 package io.varve.core.processor;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -122,8 +124,11 @@ final class ProjectionBuffer {
 		if (changes == null) {
 			return;
 		}
-		Map<String, Entry> tail = (afterKey != null) ? changes.entries.tailMap(afterKey, false) : changes.entries;
-		tail.forEach((key, entry) -> merged.put(key, entry.value));
+		changes.entries.forEach((key, entry) -> {
+			if (afterKey == null || ProcessorKeys.compareKeys(key, afterKey) > 0) {
+				merged.put(key, entry.value);
+			}
+		});
 	}
 
 	/**
@@ -135,7 +140,12 @@ final class ProjectionBuffer {
 			if (changes.cleared) {
 				txn.deletePrefix(AuxTable.PROJECTIONS, changes.prefix);
 			}
-			changes.entries.values().forEach((entry) -> {
+			// Hashed while the batch is handled, written in key order: neighbours in the
+			// tree are written together.
+			List<Map.Entry<String, Entry>> sorted = new ArrayList<>(changes.entries.entrySet());
+			sorted.sort((x, y) -> ProcessorKeys.compareKeys(x.getKey(), y.getKey()));
+			sorted.forEach((keyed) -> {
+				Entry entry = keyed.getValue();
 				if (entry.value == DELETED) {
 					if (!changes.cleared) {
 						txn.delete(AuxTable.PROJECTIONS, entry.fullKey);
@@ -163,7 +173,7 @@ final class ProjectionBuffer {
 
 		private final byte[] prefix;
 
-		private final TreeMap<String, Entry> entries = new TreeMap<>(ProcessorKeys::compareKeys);
+		private final Map<String, Entry> entries = new HashMap<>();
 
 		private boolean cleared;
 
