@@ -62,7 +62,7 @@ public final class RawLmdb implements AutoCloseable {
 		}
 		Env<DirectBuffer> env = Env.create(DirectBufferProxy.PROXY_DB)
 			.setMapSize(256L * 1024 * 1024 * 1024)
-			.setMaxDbs(8)
+			.setMaxDbs(64)
 			.open(directory.toFile(), sync ? new EnvFlags[0] : new EnvFlags[] { EnvFlags.MDB_NOSYNC });
 		Dbi<DirectBuffer> log = env.openDbi("log", DbiFlags.MDB_CREATE);
 		return new RawLmdb(directory, env, log);
