@@ -14,10 +14,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.varve.EventType;
 import io.varve.ExpectedVersion;
@@ -30,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * duplicates are only the ends of batches sent again from a checkpoint, and the position
  * filter removes them all.
  */
-class ForwarderCrashTest {
+class ForwarderCrashTest extends BrokerTests {
 
 	static final int EVENTS = Integer.getInteger("varve.kafka.crash.events", 20_000);
 
@@ -38,26 +35,11 @@ class ForwarderCrashTest {
 
 	static final int BATCH = 500;
 
-	static TestBroker broker;
-
-	@TempDir
-	Path dir;
-
 	/** The current child's standard error. */
 	private Path log;
 
 	@EventType("Tick")
 	public record Tick(long n, String padding) {
-	}
-
-	@BeforeAll
-	static void startBroker() {
-		broker = new TestBroker();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		broker.close();
 	}
 
 	@Test

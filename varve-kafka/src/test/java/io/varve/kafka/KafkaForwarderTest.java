@@ -2,7 +2,6 @@ package io.varve.kafka;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,10 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.smile.SmileMapper;
@@ -30,25 +26,10 @@ import io.varve.processor.ProcessorState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The forwarder against a real broker: order, headers, formats, acknowledgement. */
-class KafkaForwarderTest {
-
-	static TestBroker broker;
-
-	@TempDir
-	Path dir;
+class KafkaForwarderTest extends BrokerTests {
 
 	@EventType("Deposited")
 	record Deposited(String account, long amount) {
-	}
-
-	@BeforeAll
-	static void startBroker() {
-		broker = new TestBroker();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		broker.close();
 	}
 
 	@Test

@@ -7,10 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.varve.EventData;
 import io.varve.EventType;
@@ -29,12 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** A replica fed from a forwarder's log topic on a real broker equals its source. */
-class KafkaReplicaTest {
-
-	static TestBroker broker;
-
-	@TempDir
-	Path dir;
+class KafkaReplicaTest extends BrokerTests {
 
 	@EventType("Opened")
 	record Opened(String owner) {
@@ -42,16 +34,6 @@ class KafkaReplicaTest {
 
 	@EventType(value = "Deposited", version = 2)
 	record Deposited(long amount, String currency) {
-	}
-
-	@BeforeAll
-	static void startBroker() {
-		broker = new TestBroker();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		broker.close();
 	}
 
 	@Test

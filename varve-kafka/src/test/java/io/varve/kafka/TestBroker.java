@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
-import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,18 +69,8 @@ final class TestBroker implements AutoCloseable {
 
 	/** Every record of a topic, from its beginning, read until {@code expected} came. */
 	List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration timeout) {
-		Properties properties = new Properties();
-		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-				new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic)
-				.stream()
-				.map((info) -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
+		try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(topic)) {
 			long deadline = System.nanoTime() + timeout.toNanos();
 			while (records.size() < expected && System.nanoTime() < deadline) {
 				consumer.poll(Duration.ofMillis(100)).forEach(records::add);
@@ -91,20 +81,27 @@ final class TestBroker implements AutoCloseable {
 		return records;
 	}
 
-	/** Every record a topic holds now. */
-	List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+	/** A consumer assigned every partition of a topic, at its beginning. */
+	private KafkaConsumer<byte[], byte[]> fromBeginning(String topic) {
 		Properties properties = new Properties();
 		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+				new ByteArrayDeserializer());
+		List<TopicPartition> partitions = consumer.partitionsFor(topic)
+			.stream()
+			.map((info) -> new TopicPartition(topic, info.partition()))
+			.toList();
+		consumer.assign(partitions);
+		consumer.seekToBeginning(partitions);
+		return consumer;
+	}
+
+	/** Every record a topic holds now. */
+	List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
 		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-				new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic)
-				.stream()
-				.map((info) -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
+		try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(topic)) {
+			Set<TopicPartition> partitions = consumer.assignment();
 			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
 			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 			while (partitions.stream().anyMatch((p) -> consumer.position(p) < end.get(p))) {
@@ -115,21 +112,6 @@ final class TestBroker implements AutoCloseable {
 			}
 		}
 		return records;
-	}
-
-	long endOffsets(String topic) {
-		Properties properties = new Properties();
-		properties.put("bootstrap.servers", bootstrapServers());
-		try (AdminClient admin = AdminClient.create(properties)) {
-			var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-			var request = new java.util.HashMap<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
-			partitions.forEach((info) -> request.put(new TopicPartition(topic, info.partition()),
-					org.apache.kafka.clients.admin.OffsetSpec.latest()));
-			return admin.listOffsets(request).all().get().values().stream().mapToLong((info) -> info.offset()).sum();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	@Override
