@@ -69,10 +69,13 @@ class PowerCutTest {
 			harness.active = true;
 			long n = 0;
 			for (int append = 0; harness.taken < cuts && append < cuts * 3; append++) {
-				int count = 1 + appends.nextInt(3);
+				// Now and then a group larger than a journal segment ahead of the writer.
+				boolean large = append % 97 == 96;
+				int count = large ? 1300 : 1 + appends.nextInt(3);
 				List<EventData> events = new ArrayList<>();
 				for (int i = 0; i < count; i++) {
-					events.add(EventData.of(new Noted("note " + n + " " + "x".repeat(appends.nextInt(400)), n++))
+					events.add(EventData
+						.of(new Noted("note " + n + " " + "x".repeat(large ? 1000 : appends.nextInt(400)), n++))
 						.withId(UUID.randomUUID()));
 				}
 				harness.inFlight = count;
