@@ -127,4 +127,11 @@ public @interface VarveProcessor {
 	 */
 	String stallTimeout() default "1m";
 
+	/**
+	 * Most events held back behind parked events under {@link ErrorPolicy#PARK_STREAM};
+	 * one more stops the processor.
+	 * @return the limit, at least 1
+	 */
+	int maxHeldEvents() default ProcessorDefinition.DEFAULT_MAX_HELD_EVENTS;
+
 }

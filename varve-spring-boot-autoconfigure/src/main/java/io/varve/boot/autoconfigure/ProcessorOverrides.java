@@ -59,6 +59,20 @@ public class ProcessorOverrides {
 	 */
 	private Duration stallTimeout;
 
+	/**
+	 * Most events held back behind parked events under the 'park-stream' error policy;
+	 * one more stops the processor.
+	 */
+	private Integer maxHeldEvents;
+
+	public Integer getMaxHeldEvents() {
+		return this.maxHeldEvents;
+	}
+
+	public void setMaxHeldEvents(Integer maxHeldEvents) {
+		this.maxHeldEvents = maxHeldEvents;
+	}
+
 	public Boolean getEnabled() {
 		return this.enabled;
 	}

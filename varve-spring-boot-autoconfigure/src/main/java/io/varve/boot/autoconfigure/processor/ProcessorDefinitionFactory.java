@@ -68,7 +68,8 @@ final class ProcessorDefinitionFactory {
 						pick(overrides.getInitialBackoff(), () -> duration(annotation.initialBackoff())),
 						pick(overrides.getMaxBackoff(), () -> duration(annotation.maxBackoff())),
 						pick(overrides.getBackoffMultiplier(), annotation::backoffMultiplier)))
-				.stallTimeout(pick(overrides.getStallTimeout(), () -> duration(annotation.stallTimeout())));
+				.stallTimeout(pick(overrides.getStallTimeout(), () -> duration(annotation.stallTimeout())))
+				.maxHeldEvents(pick(overrides.getMaxHeldEvents(), annotation::maxHeldEvents));
 			if (processorBean.reset() != null) {
 				builder.onReset(processorBean.reset());
 			}
