@@ -135,6 +135,12 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		return new AppendResult(part.stream(), tail.first(), tail.previous(), tail.version());
 	}
 
+	/**
+	 * Looks for the part's explicit ids in the store. None stored: null (a new append).
+	 * All stored, in this stream, at consecutive versions placed as the expected version
+	 * says (noStream: from version 1; streamExists: from version 2 on; exact(n): from n +
+	 * 1): the original result (a retry). Anything else is a conflict.
+	 */
 	private static @Nullable AppendResult findRetry(WriteTxn txn, PreparedAppend part, long currentVersion) {
 		int count = part.ids().length;
 		long[] positions = new long[count];

@@ -50,18 +50,18 @@ final class Appends {
 	 * @param listeners told about every append
 	 * @param codec encodes the metadata entries listeners add
 	 * @param path the store directory, for messages
-	 * @param replica whether the store is a replica, which refuses appends
 	 * @param openCheck throws when the store is closed
+	 * @param replica whether the store is a replica, which refuses appends
 	 */
 	Appends(EventEncoder encoder, GroupCommitWriter writer, Listeners listeners, PayloadCodec codec, Path path,
 			Runnable openCheck, boolean replica) {
-		this.replica = replica;
 		this.encoder = encoder;
 		this.writer = writer;
 		this.listeners = listeners;
 		this.codec = codec;
 		this.path = path;
 		this.openCheck = openCheck;
+		this.replica = replica;
 	}
 
 	/**
@@ -146,11 +146,6 @@ final class Appends {
 		return this.encoder.prepare(stream, expected, events, seen);
 	}
 
-	/**
-	 * The writer, for writes other than appends.
-	 * @return the writer
-	 * @throws ReadOnlyStoreException if the store is open read-only
-	 */
 	/** The writer for the application's appends, which a replica refuses. */
 	private GroupCommitWriter appendWriter() {
 		GroupCommitWriter writer = writer();
@@ -162,6 +157,11 @@ final class Appends {
 		return writer;
 	}
 
+	/**
+	 * The writer, for writes other than appends.
+	 * @return the writer
+	 * @throws ReadOnlyStoreException if the store is open read-only
+	 */
 	GroupCommitWriter writer() {
 		this.openCheck.run();
 		if (this.writer == null) {

@@ -324,7 +324,6 @@ public final class DefaultVarve implements Varve {
 		return this.codec;
 	}
 
-	/** The writer, or null for a read-only store. For this project's tests and tools. */
 	/**
 	 * The replication handle of a replica.
 	 * @return the handle
@@ -338,6 +337,7 @@ public final class DefaultVarve implements Varve {
 		return this.replication;
 	}
 
+	/** The writer, or null for a read-only store. For this project's tests and tools. */
 	public @Nullable GroupCommitWriter groupWriter() {
 		return this.writer;
 	}

@@ -11,9 +11,9 @@ package io.varve.processor;
  * writes are dropped) and the whole batch is handled again after the processor's
  * {@link RetryPolicy} backoff; when the attempts run out the processor is
  * {@link ProcessorState#FAILED} at the batch's first event, unless the exception is a
- * {@link BatchIncompleteException} that is not retriable, the error policy is
- * {@link ErrorPolicy#PARK} and the batch wrote no projections: then the event it names is
- * parked and the processor goes on after it.
+ * {@link BatchIncompleteException} that is not retriable, the error policy parks
+ * ({@link ErrorPolicy#PARK} or {@link ErrorPolicy#PARK_STREAM}) and the batch wrote no
+ * projections: then the event it names is parked and the processor goes on after it.
  */
 @FunctionalInterface
 public interface BatchBarrier {

@@ -148,10 +148,6 @@ public final class ProcessorDefinition {
 	}
 
 	/**
-	 * A builder preset with this definition's settings, to derive a variant.
-	 * @return the builder
-	 */
-	/**
 	 * Whether the handler sees events as they are stored, with no upcaster applied: one
 	 * event per position, its stored type, schema version and payload. For processors
 	 * that copy the log elsewhere (a forwarder, a replica feed); see
@@ -179,6 +175,10 @@ public final class ProcessorDefinition {
 		return this.maxHeldEvents;
 	}
 
+	/**
+	 * A builder preset with this definition's settings, to derive a variant.
+	 * @return the builder
+	 */
 	public Builder toBuilder() {
 		Builder builder = new Builder(this.name);
 		builder.filter = this.filter;
@@ -328,13 +328,6 @@ public final class ProcessorDefinition {
 		}
 
 		/**
-		 * Event classes that the handler decodes; they are registered with the store when
-		 * the processor is registered, so that events written by earlier runs decode with
-		 * {@link io.varve.RecordedEvent#data()}.
-		 * @param types the event classes
-		 * @return this builder
-		 */
-		/**
 		 * Hands the handler events as they are stored: upcasters are not applied, so each
 		 * position gives exactly one event with its stored type, schema version and
 		 * payload, and an event an upcaster would drop still reaches the handler. For
@@ -373,6 +366,13 @@ public final class ProcessorDefinition {
 			return this;
 		}
 
+		/**
+		 * Event classes that the handler decodes; they are registered with the store when
+		 * the processor is registered, so that events written by earlier runs decode with
+		 * {@link io.varve.RecordedEvent#data()}.
+		 * @param types the event classes
+		 * @return this builder
+		 */
 		public Builder decodes(Class<?>... types) {
 			if (types == null) {
 				throw new InvalidArgumentException("Event classes must not be null");

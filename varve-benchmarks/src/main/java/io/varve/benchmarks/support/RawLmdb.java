@@ -180,7 +180,6 @@ public final class RawLmdb implements AutoCloseable {
 		return count;
 	}
 
-	/** Number of values stored. */
 	/**
 	 * The fair baseline of a projecting processor: scans the log from the start, decodes
 	 * each event and puts a running total of quantities per cart into a table of its own
@@ -235,6 +234,7 @@ public final class RawLmdb implements AutoCloseable {
 		}
 	}
 
+	/** Number of values stored. */
 	public long count() {
 		return this.next - 1;
 	}

@@ -112,13 +112,8 @@ final class BatchRun {
 			}
 		}
 		ProcessorError error = this.counters.recordError(ex, blamed, attempt);
-		if (this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
-			// What this pass held and parked is not committed: back to the stored holds.
-			this.services.read((txn) -> {
-				this.counters.holds.load(txn, this.definition.name());
-				return null;
-			});
-		}
+		// What this pass held and parked is not committed: back to the stored holds.
+		this.counters.holds.reload(this.services, this.definition);
 		List<ParkedEvent> parkedBefore = new ArrayList<>(this.parked);
 		this.buffer.clear();
 		this.parked.clear();

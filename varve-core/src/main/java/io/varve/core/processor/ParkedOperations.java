@@ -61,14 +61,14 @@ final class ParkedOperations {
 		byte[] key = ProcessorKeys.parked(this.name, position);
 		ProcessorError error = handle(position, parked.attempts() + 1, context, buffer);
 		if (error != null) {
-			this.checkpoints.commitNow(commit.park(key, ParkedRecord.encode(withError(parked, error))));
+			this.checkpoints.commitNow(commit.park(key, ParkedRecord.encode(ParkedRecord.withError(parked, error))));
 			return false;
 		}
 		commit.projections(buffer).unpark(key);
 		this.counters.eventsHandled.incrementAndGet();
 		release(parked.stream(), position, context, buffer, commit);
 		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
-		reloadHolds();
+		this.counters.holds.reload(this.services, this.definition);
 		return true;
 	}
 
@@ -87,7 +87,7 @@ final class ParkedOperations {
 			commit.projections(buffer);
 		}
 		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
-		reloadHolds();
+		this.counters.holds.reload(this.services, this.definition);
 	}
 
 	/**
@@ -110,14 +110,11 @@ final class ParkedOperations {
 			byte[] key = ProcessorKeys.parked(this.name, entry.position());
 			ProcessorError error = handle(entry.position(), 1, context, buffer);
 			if (error != null) {
-				commit.park(key, ParkedRecord.encode(withError(entry, error)));
+				commit.park(key, ParkedRecord.encode(ParkedRecord.withError(entry, error)));
 				// The rest wait behind the new parked event, which they now name.
 				for (ParkedEvent rest : held.subList(i + 1, held.size())) {
 					commit.park(ProcessorKeys.parked(this.name, rest.position()),
-							ParkedRecord.encode(new ParkedEvent(rest.processor(), rest.position(), rest.eventId(),
-									rest.stream(), rest.eventType(), "held behind the parked event at position "
-											+ entry.position() + " of stream '" + stream + "'",
-									rest.errorType(), 0, rest.parkedAt(), true)));
+							ParkedRecord.encode(ParkedRecord.heldBehind(rest, entry.position())));
 				}
 				return;
 			}
@@ -162,20 +159,6 @@ final class ParkedOperations {
 		catch (Throwable ex) {
 			buffer.discardEvent();
 			return this.counters.recordError(ex, event, attempt);
-		}
-	}
-
-	private ParkedEvent withError(ParkedEvent parked, ProcessorError error) {
-		return new ParkedEvent(this.name, parked.position(), parked.eventId(), parked.stream(), parked.eventType(),
-				error.message(), error.errorType(), error.attempts(), error.at(), false);
-	}
-
-	private void reloadHolds() {
-		if (this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
-			this.services.read((txn) -> {
-				this.counters.holds.load(txn, this.name);
-				return null;
-			});
 		}
 	}
 

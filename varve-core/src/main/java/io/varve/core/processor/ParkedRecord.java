@@ -59,8 +59,33 @@ final class ParkedRecord {
 	 */
 	static ParkedEvent held(String processor, RecordedEvent event, long parkedPosition) {
 		return new ParkedEvent(processor, event.position(), event.id(), event.stream(), event.type(),
-				"held behind the parked event at position " + parkedPosition + " of stream '" + event.stream() + "'",
-				HELD, 0, java.time.Instant.now(), true);
+				heldMessage(parkedPosition, event.stream()), HELD, 0, java.time.Instant.now(), true);
+	}
+
+	/**
+	 * A held entry that now waits behind another parked event of its stream.
+	 * @param held the held entry
+	 * @param parkedPosition the position of the stream's new parked event
+	 * @return the entry
+	 */
+	static ParkedEvent heldBehind(ParkedEvent held, long parkedPosition) {
+		return new ParkedEvent(held.processor(), held.position(), held.eventId(), held.stream(), held.eventType(),
+				heldMessage(parkedPosition, held.stream()), held.errorType(), 0, held.parkedAt(), true);
+	}
+
+	/**
+	 * A parked entry after another failed try, no longer held.
+	 * @param parked the entry as stored
+	 * @param error the error of the try
+	 * @return the entry
+	 */
+	static ParkedEvent withError(ParkedEvent parked, ProcessorError error) {
+		return new ParkedEvent(parked.processor(), parked.position(), parked.eventId(), parked.stream(),
+				parked.eventType(), error.message(), error.errorType(), error.attempts(), error.at(), false);
+	}
+
+	private static String heldMessage(long parkedPosition, String stream) {
+		return "held behind the parked event at position " + parkedPosition + " of stream '" + stream + "'";
 	}
 
 	static byte[] encode(ParkedEvent parked) {

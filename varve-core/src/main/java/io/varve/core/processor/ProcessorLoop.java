@@ -81,7 +81,7 @@ final class ProcessorLoop implements Runnable {
 	public void run() {
 		ProcessorError failure = null;
 		try {
-			loadHolds();
+			this.counters.holds.reload(this.services, this.definition);
 			while (!this.stopRequested.getAsBoolean()) {
 				this.signals.clearSignal();
 				boolean wait = false;
@@ -166,7 +166,7 @@ final class ProcessorLoop implements Runnable {
 	private long rewind(CommitFailure commitFailure) {
 		long checkpoint = this.checkpoints.rewind();
 		this.progress.rewound(checkpoint);
-		loadHolds();
+		this.counters.holds.reload(this.services, this.definition);
 		int inARow = this.checkpoints.state().failedInARow() + 1;
 		long backoff = Math.max(this.definition.retryPolicy().backoff(inARow).toMillis(), MIN_COMMIT_RETRY_MILLIS);
 		String message = commitFailure.describe() + ". Nothing of it was stored: the processor handles the events "
@@ -182,18 +182,6 @@ final class ProcessorLoop implements Runnable {
 			LOG.log(Level.DEBUG, () -> "Processor '" + this.definition.name() + "': " + message);
 		}
 		return backoff * 1_000_000L;
-	}
-
-	/**
-	 * The held-back streams as committed: what the batches since then noted is dropped.
-	 */
-	private void loadHolds() {
-		if (this.definition.errorPolicy() == io.varve.processor.ErrorPolicy.PARK_STREAM) {
-			this.services.read((txn) -> {
-				this.counters.holds.load(txn, this.definition.name());
-				return null;
-			});
-		}
 	}
 
 	private ProcessorError failed(CommitFailure commitFailure) {

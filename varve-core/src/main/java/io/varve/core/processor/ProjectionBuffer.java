@@ -31,13 +31,13 @@ final class ProjectionBuffer {
 		this.event.clear();
 	}
 
-	/** Keeps the writes of the event in hand as part of the batch. */
 	/** Drops every write of the batch, for a batch handled again from its start. */
 	void clear() {
 		this.batch.clear();
 		this.event.clear();
 	}
 
+	/** Keeps the writes of the event in hand as part of the batch. */
 	void acceptEvent() {
 		if (this.event.isEmpty()) {
 			// The common case for handlers without projection writes: nothing to merge.

@@ -4,7 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.varve.core.storage.ReadTxn;
+import io.varve.processor.ErrorPolicy;
 import io.varve.processor.ParkedEvent;
+import io.varve.processor.ProcessorDefinition;
 
 /**
  * The streams a {@link io.varve.processor.ErrorPolicy#PARK_STREAM} processor holds back:
@@ -32,6 +34,19 @@ final class StreamHolds {
 			}
 		}
 		this.held = count;
+	}
+
+	/**
+	 * Back to the holds as committed, dropping what uncommitted batches noted; nothing
+	 * for processors under another error policy.
+	 */
+	void reload(ProcessorServices services, ProcessorDefinition definition) {
+		if (definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
+			services.read((txn) -> {
+				load(txn, definition.name());
+				return null;
+			});
+		}
 	}
 
 	/** The position of the stream's parked event, or -1 when it is not held back. */

@@ -66,7 +66,6 @@ class ProcessorErrorPolicyTest {
 		this.varve.close();
 	}
 
-	/** Counts deposits per stream in the projection, failing on poisoned positions. */
 	/** Starts "counts", parking a failing event at its first failure. */
 	private void startParkingWithoutRetries() {
 		this.processors.register(ProcessorDefinition.builder("counts")
@@ -77,6 +76,7 @@ class ProcessorErrorPolicyTest {
 		this.processors.start("counts");
 	}
 
+	/** Counts deposits per stream in the projection, failing on poisoned positions. */
 	private EventHandler countingHandler() {
 		return (event, context) -> {
 			context.projections().put("seen", String.valueOf(event.position()), event.position());
