@@ -2,6 +2,7 @@ package io.varve.processor;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The processors of one store: registration, lifecycle, status, control and
@@ -181,6 +182,71 @@ public interface ProcessorRegistry {
 	 * fails while waiting)
 	 */
 	void awaitProcessed(String name, long position, Duration timeout);
+
+	/**
+	 * Rebuilds a processor's projection tables from the beginning of the log without
+	 * stopping it; see {@link #rebuild(String, long)}.
+	 * @param name the processor's name
+	 */
+	default void rebuild(String name) {
+		rebuild(name, 1);
+	}
+
+	/**
+	 * Rebuilds a processor's projection tables without stopping it, for a projection
+	 * whose code changed. A second runner, on a thread of its own, hands the events from
+	 * a position on to the processor's handler, which writes a new generation of every
+	 * table it writes, while queries and the processor's live events keep using the
+	 * current generation. Once the rebuild has caught up with the head it takes over
+	 * between two of the processor's batches: in one transaction the new generation goes
+	 * live for queries and the processor, the processor's checkpoint moves to the
+	 * rebuild's, and its parked events are cleared (the new code handled them); the old
+	 * generation is then dropped in small transactions. Queries never see a half-built
+	 * generation.
+	 * <p>
+	 * The handler's tables are the processor's own (the tables it was first to write);
+	 * other processors' tables it may read (it sees them live) but not write. A handler
+	 * failure goes by the retry policy; when the retries run out the rebuild fails and
+	 * its tables are dropped: it never parks events, so that a projection missing some is
+	 * never made live. A rebuild is stored as it goes: after a shutdown or a crash it
+	 * goes on from where it was when the processor starts again. Processors with a
+	 * {@link BatchBarrier}, which hand events outside the store, have no tables to
+	 * rebuild: reset them instead.
+	 * @param name the processor's name
+	 * @param fromPosition the first position to handle: 0 or 1 for the beginning, at most
+	 * the head position plus one (events before it leave no trace in the new tables)
+	 * @throws ProcessorStateException if a rebuild of the processor is in progress, or it
+	 * has a batch barrier
+	 * @throws io.varve.ReadOnlyStoreException if the store is read-only
+	 */
+	void rebuild(String name, long fromPosition);
+
+	/**
+	 * The progress of a processor's rebuild: the one running, or the last one started in
+	 * this process.
+	 * @param name the processor's name
+	 * @return the status, or empty when none was started since the store opened
+	 */
+	Optional<RebuildStatus> rebuildStatus(String name);
+
+	/**
+	 * Waits until a processor's rebuild has completed, was cancelled or failed.
+	 * @param name the processor's name
+	 * @param timeout how long to wait at most
+	 * @return its final status
+	 * @throws ProcessorStateException if no rebuild was started since the store opened
+	 * @throws ProcessorTimeoutException if the timeout passes first
+	 */
+	RebuildStatus awaitRebuild(String name, Duration timeout);
+
+	/**
+	 * Cancels a processor's rebuild and drops the tables it filled; the current tables
+	 * stay live. Returns once that is done.
+	 * @param name the processor's name
+	 * @throws ProcessorStateException if no rebuild is in progress, or it has already
+	 * made its tables live
+	 */
+	void cancelRebuild(String name);
 
 	/**
 	 * Read access to the committed state of projection tables, for query code. Each call

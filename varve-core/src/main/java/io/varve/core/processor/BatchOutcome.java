@@ -27,10 +27,11 @@ record BatchOutcome(long checkpoint, int handled, ProjectionBuffer writes, List<
 	/**
 	 * The commit of the writes, parked entries and checkpoint, in one transaction.
 	 * @param processor the processor's name
+	 * @param owners the table directory, which records the tables the processor writes
 	 * @return the commit, completed off the writer thread
 	 */
-	ProcessorCommit commit(String processor) {
-		ProcessorCommit commit = new ProcessorCommit(true, processor, this.checkpoint).projections(this.writes);
+	ProcessorCommit commit(String processor, ProjectionTables owners) {
+		ProcessorCommit commit = new ProcessorCommit(true, processor, this.checkpoint).projections(this.writes, owners);
 		this.parked.forEach(
 				(entry) -> commit.park(ProcessorKeys.parked(processor, entry.position()), ParkedRecord.encode(entry)));
 		return commit;

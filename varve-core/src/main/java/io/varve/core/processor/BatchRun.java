@@ -43,6 +43,9 @@ final class BatchRun {
 
 	private int handledCount;
 
+	/** Names the processor, or its rebuild, in messages. */
+	private final String who;
+
 	/**
 	 * @param definition the processor
 	 * @param counters where errors are counted
@@ -52,15 +55,19 @@ final class BatchRun {
 	 * store, under the writes of the previous batch while its commit is in flight
 	 * @param services the store, which decodes and encodes projection values and calls
 	 * the handler inside the listeners' scopes
+	 * @param tables where the handler's tables are: the live generation, or the one a
+	 * rebuild fills
 	 */
 	BatchRun(ProcessorDefinition definition, ProcessorCounters counters, BooleanSupplier shouldYield,
-			ProjectionLayer lower, ProcessorServices services) {
+			ProjectionLayer lower, ProcessorServices services, TablePrefixes tables) {
 		this.definition = definition;
 		this.counters = counters;
 		this.services = services;
 		this.shouldYield = shouldYield;
+		this.who = (tables instanceof ProjectionRebuild) ? "The rebuild of processor '" + definition.name() + "'"
+				: "Processor '" + definition.name() + "'";
 		this.context = new HandlerContext(definition.name(),
-				new BufferedProjectionStore(this.buffer, lower, services.committed(), services.codec()));
+				new BufferedProjectionStore(this.buffer, lower, services.committed(), services.codec(), tables));
 	}
 
 	/**
@@ -122,15 +129,14 @@ final class BatchRun {
 			return outcome(first - 1, (handled.failure() != null) ? handled.failure() : error);
 		}
 		if (attempt < this.definition.retryPolicy().maxAttempts()) {
-			LOG.log(Level.DEBUG, () -> "Processor '" + this.definition.name() + "' handles the batch from position "
-					+ first + " again after: " + ex);
+			LOG.log(Level.DEBUG, () -> this.who + " handles the batch from position " + first + " again after: " + ex);
 			return backOff(this.definition.retryPolicy().backoff(attempt).toNanos()) ? null : outcome(first - 1, null);
 		}
 		boolean parks = this.definition.errorPolicy() != ErrorPolicy.STOP && incomplete != null
 				&& !incomplete.retriable() && handled.writes().isEmpty() && blamed.position() == incomplete.position();
 		if (parks) {
-			LOG.log(Level.WARNING, "Processor '" + this.definition.name() + "' parks the event at position "
-					+ blamed.position() + " (" + blamed.type() + ", id " + blamed.id() + "): " + ex.getMessage(), ex);
+			LOG.log(Level.WARNING, this.who + " parks the event at position " + blamed.position() + " (" + blamed.type()
+					+ ", id " + blamed.id() + "): " + ex.getMessage(), ex);
 			for (ParkedEvent entry : parkedBefore) {
 				if (entry.position() < blamed.position()) {
 					this.parked.add(entry);
@@ -147,10 +153,8 @@ final class BatchRun {
 			}
 			return outcome(blamed.position(), null);
 		}
-		LOG.log(Level.ERROR,
-				"Processor '" + this.definition.name() + "' is FAILED at position " + first
-						+ ": its batch did not complete after " + attempt + " attempts; fix the cause and restart it",
-				ex);
+		LOG.log(Level.ERROR, this.who + " is FAILED at position " + first + ": its batch did not complete after "
+				+ attempt + " attempts; fix the cause and restart it", ex);
 		return outcome(first - 1, error);
 	}
 
@@ -196,15 +200,14 @@ final class BatchRun {
 				this.buffer.discardEvent();
 				ProcessorError error = this.counters.recordError(ex, event, attempt);
 				if (ex instanceof VirtualMachineError) {
-					LOG.log(Level.ERROR, "Processor '" + this.definition.name() + "' stops: fatal error at position "
-							+ event.position(), ex);
+					LOG.log(Level.ERROR, this.who + " stops: fatal error at position " + event.position(), ex);
 					return Outcome.FAILED;
 				}
 				if (attempt >= retry.maxAttempts()) {
 					return giveUp(event, ex, error);
 				}
-				LOG.log(Level.DEBUG, () -> "Processor '" + this.definition.name() + "' retries the event at position "
-						+ event.position() + " after: " + ex);
+				LOG.log(Level.DEBUG,
+						() -> this.who + " retries the event at position " + event.position() + " after: " + ex);
 				if (!backOff(retry.backoff(attempt).toNanos())) {
 					return Outcome.INTERRUPTED;
 				}
@@ -213,7 +216,7 @@ final class BatchRun {
 	}
 
 	private ProcessorError tooManyHeld(RecordedEvent event, long parkedAt) {
-		String message = "Processor '" + this.definition.name() + "' holds " + this.counters.holds.heldCount()
+		String message = this.who + " holds " + this.counters.holds.heldCount()
 				+ " events behind parked events, its limit (maxHeldEvents), and would hold the event at position "
 				+ event.position() + " of stream '" + event.stream() + "' behind the one parked at " + parkedAt
 				+ ": retry or discard the parked events (parked(\"" + this.definition.name()
@@ -227,19 +230,14 @@ final class BatchRun {
 			this.counters.holds.parked(event.stream(), event.position());
 		}
 		if (this.definition.errorPolicy() != ErrorPolicy.STOP) {
-			LOG.log(Level.WARNING,
-					"Processor '" + this.definition.name() + "' parks the event at position " + event.position() + " ("
-							+ event.type() + ", id " + event.id() + ") after " + error.attempts() + " attempts",
-					ex);
+			LOG.log(Level.WARNING, this.who + " parks the event at position " + event.position() + " (" + event.type()
+					+ ", id " + event.id() + ") after " + error.attempts() + " attempts", ex);
 			this.parked.add(ParkedRecord.entry(this.definition.name(), event, error));
 			this.handledCount++;
 			return Outcome.PARKED;
 		}
-		LOG.log(Level.ERROR,
-				"Processor '" + this.definition.name() + "' is FAILED at position " + event.position() + " ("
-						+ event.type() + ", id " + event.id() + ") after " + error.attempts()
-						+ " attempts; fix the cause and restart it",
-				ex);
+		LOG.log(Level.ERROR, this.who + " is FAILED at position " + event.position() + " (" + event.type() + ", id "
+				+ event.id() + ") after " + error.attempts() + " attempts; fix the cause and restart it", ex);
 		return Outcome.FAILED;
 	}
 

@@ -27,6 +27,8 @@ final class BufferedProjectionStore implements ProjectionStore {
 
 	private final PayloadCodec codec;
 
+	private final TablePrefixes tables;
+
 	/** Values this batch wrote, by the very array they were encoded into. */
 	private final Map<byte[], Object> written = new IdentityHashMap<>();
 
@@ -36,7 +38,7 @@ final class BufferedProjectionStore implements ProjectionStore {
 			java.math.BigInteger.class);
 
 	BufferedProjectionStore(ProjectionBuffer buffer, CommittedProjections committed, PayloadCodec codec) {
-		this(buffer, committed, committed, codec);
+		this(buffer, committed, committed, codec, committed.tables()::prefix);
 	}
 
 	/**
@@ -44,9 +46,11 @@ final class BufferedProjectionStore implements ProjectionStore {
 	 * @param lower what reads see beneath the buffer
 	 * @param committed the committed store, which decodes values
 	 * @param codec encodes values
+	 * @param tables the key prefix each table is written and read under
 	 */
 	BufferedProjectionStore(ProjectionBuffer buffer, ProjectionLayer lower, CommittedProjections committed,
-			PayloadCodec codec) {
+			PayloadCodec codec, TablePrefixes tables) {
+		this.tables = tables;
 		this.buffer = buffer;
 		this.view = new BufferedLayer(buffer, lower);
 		this.committed = committed;
@@ -55,7 +59,7 @@ final class BufferedProjectionStore implements ProjectionStore {
 
 	@Override
 	public void put(String table, String key, Object value) {
-		byte[] prefix = ProcessorKeys.tablePrefix(table);
+		byte[] prefix = this.tables.prefix(table);
 		byte[] fullKey = ProcessorKeys.projection(prefix, table, key);
 		if (value == null) {
 			throw new InvalidArgumentException("Value of key '" + key + "' in projection table '" + table
@@ -72,19 +76,19 @@ final class BufferedProjectionStore implements ProjectionStore {
 
 	@Override
 	public void delete(String table, String key) {
-		byte[] prefix = ProcessorKeys.tablePrefix(table);
+		byte[] prefix = this.tables.prefix(table);
 		this.buffer.delete(table, prefix, key, ProcessorKeys.projection(prefix, table, key));
 	}
 
 	@Override
 	public void clear(String table) {
-		this.buffer.clear(table, ProcessorKeys.tablePrefix(table));
+		this.buffer.clear(table, this.tables.prefix(table));
 	}
 
 	@Override
 	public <T> Optional<T> get(String table, String key, Class<T> type) {
 		CommittedProjections.checkType(type);
-		byte[] prefix = ProcessorKeys.tablePrefix(table);
+		byte[] prefix = this.tables.readPrefix(table);
 		byte[] value = this.view.raw(table, key, ProcessorKeys.projection(prefix, table, key));
 		if (value == null || value == ProjectionBuffer.DELETED) {
 			return Optional.empty();
@@ -100,7 +104,7 @@ final class BufferedProjectionStore implements ProjectionStore {
 	public <T> List<ProjectionEntry<T>> list(String table, String afterKey, int limit, Class<T> type) {
 		CommittedProjections.checkType(type);
 		CommittedProjections.checkLimit(limit);
-		byte[] prefix = ProcessorKeys.tablePrefix(table);
+		byte[] prefix = this.tables.readPrefix(table);
 		if (afterKey != null) {
 			ProcessorKeys.projection(prefix, table, afterKey);
 		}

@@ -30,30 +30,52 @@ final class CommittedProjections implements ProjectionView, ProjectionLayer {
 
 	private final PayloadCodec codec;
 
+	private final ProjectionTables tables;
+
 	/**
 	 * @param reads runs a function in a fresh snapshot
 	 * @param codec decodes values
+	 * @param tables the directory of projection tables
 	 */
-	CommittedProjections(Function<Function<ReadTxn, Object>, Object> reads, PayloadCodec codec) {
+	CommittedProjections(Function<Function<ReadTxn, Object>, Object> reads, PayloadCodec codec,
+			ProjectionTables tables) {
 		this.reads = reads;
 		this.codec = codec;
+		this.tables = tables;
+	}
+
+	/** The directory of projection tables. */
+	ProjectionTables tables() {
+		return this.tables;
 	}
 
 	@Override
 	public <T> Optional<T> get(String table, String key, Class<T> type) {
 		checkType(type);
-		byte[] prefix = ProcessorKeys.tablePrefix(table);
-		byte[] value = raw(ProcessorKeys.projection(prefix, table, key));
+		ProcessorKeys.tablePrefix(table);
+		ProcessorKeys.keyBytes(table, key);
+		// The live generation is read in the same snapshot as the value.
+		byte[] value = (byte[]) this.reads.apply((txn) -> {
+			byte[] fullKey = ProcessorKeys.projection(this.tables.prefix(txn, table), table, key);
+			DirectBuffer stored = txn.get(AuxTable.PROJECTIONS, fullKey);
+			return (stored != null) ? copy(stored) : null;
+		});
 		return Optional.ofNullable((value != null) ? decode(value, table, key, type) : null);
 	}
 
+	@SuppressWarnings("unchecked")
 	@Override
 	public <T> List<ProjectionEntry<T>> list(String table, String afterKey, int limit, Class<T> type) {
 		checkType(type);
 		checkLimit(limit);
-		byte[] prefix = ProcessorKeys.tablePrefix(table);
+		ProcessorKeys.tablePrefix(table);
+		if (afterKey != null) {
+			ProcessorKeys.keyBytes(table, afterKey);
+		}
+		List<Map.Entry<String, byte[]>> entries = (List<Map.Entry<String, byte[]>>) this.reads
+			.apply((txn) -> scanAfter(txn, table, this.tables.prefix(txn, table), afterKey, limit));
 		List<ProjectionEntry<T>> page = new ArrayList<>();
-		for (Map.Entry<String, byte[]> entry : rawAfter(table, prefix, afterKey, limit)) {
+		for (Map.Entry<String, byte[]> entry : entries) {
 			page.add(new ProjectionEntry<>(entry.getKey(), decode(entry.getValue(), table, entry.getKey(), type)));
 		}
 		return page;
@@ -76,24 +98,28 @@ final class CommittedProjections implements ProjectionView, ProjectionLayer {
 	@SuppressWarnings("unchecked")
 	@Override
 	public List<Map.Entry<String, byte[]>> rawAfter(String table, byte[] prefix, String afterKey, int limit) {
+		return (List<Map.Entry<String, byte[]>>) this.reads
+			.apply((txn) -> scanAfter(txn, table, prefix, afterKey, limit));
+	}
+
+	private static List<Map.Entry<String, byte[]>> scanAfter(ReadTxn txn, String table, byte[] prefix, String afterKey,
+			int limit) {
 		byte[] from = (afterKey != null) ? ProcessorKeys.projection(prefix, table, afterKey) : prefix;
-		return (List<Map.Entry<String, byte[]>>) this.reads.apply((txn) -> {
-			List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
-			txn.scan(AuxTable.PROJECTIONS, from, (key, value) -> {
-				if (!Keys.startsWith(key, prefix)) {
-					return false;
-				}
-				byte[] keyBytes = new byte[key.capacity() - prefix.length];
-				key.getBytes(prefix.length, keyBytes);
-				String name = new String(keyBytes, StandardCharsets.UTF_8);
-				if (afterKey != null && name.equals(afterKey)) {
-					return true;
-				}
-				entries.add(Map.entry(name, copy(value)));
-				return entries.size() < limit;
-			});
-			return entries;
+		List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
+		txn.scan(AuxTable.PROJECTIONS, from, (key, value) -> {
+			if (!Keys.startsWith(key, prefix)) {
+				return false;
+			}
+			byte[] keyBytes = new byte[key.capacity() - prefix.length];
+			key.getBytes(prefix.length, keyBytes);
+			String name = new String(keyBytes, StandardCharsets.UTF_8);
+			if (afterKey != null && name.equals(afterKey)) {
+				return true;
+			}
+			entries.add(Map.entry(name, copy(value)));
+			return entries.size() < limit;
 		});
+		return entries;
 	}
 
 	<T> T decode(byte[] value, String table, String key, Class<T> type) {

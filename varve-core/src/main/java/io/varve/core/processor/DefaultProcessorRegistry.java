@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.time.Clock;
 
@@ -23,6 +24,7 @@ import io.varve.processor.ProcessorDetail;
 import io.varve.processor.ProcessorRegistry;
 import io.varve.processor.ProcessorStatus;
 import io.varve.processor.ProjectionView;
+import io.varve.processor.RebuildStatus;
 import io.varve.processor.UnknownProcessorException;
 
 /**
@@ -238,6 +240,26 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 	@Override
 	public void awaitProcessed(String name, long position, Duration timeout) {
 		runner(name).awaitProcessed(position, timeout);
+	}
+
+	@Override
+	public void rebuild(String name, long fromPosition) {
+		runner(name).rebuild(fromPosition);
+	}
+
+	@Override
+	public Optional<RebuildStatus> rebuildStatus(String name) {
+		return runner(name).rebuildStatus();
+	}
+
+	@Override
+	public RebuildStatus awaitRebuild(String name, Duration timeout) {
+		return runner(name).awaitRebuild(timeout);
+	}
+
+	@Override
+	public void cancelRebuild(String name) {
+		runner(name).cancelRebuild();
 	}
 
 	@Override

@@ -64,7 +64,7 @@ final class ParkedOperations {
 			this.checkpoints.commitNow(commit.park(key, ParkedRecord.encode(ParkedRecord.withError(parked, error))));
 			return false;
 		}
-		commit.projections(buffer).unpark(key);
+		commit.projections(buffer, this.services.tables()).unpark(key);
 		this.counters.eventsHandled.incrementAndGet();
 		release(parked.stream(), position, context, buffer, commit);
 		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
@@ -84,7 +84,7 @@ final class ParkedOperations {
 			HandlerContext context = new HandlerContext(this.name,
 					new BufferedProjectionStore(buffer, this.services.committed(), this.services.codec()));
 			release(parked.stream(), position, context, buffer, commit);
-			commit.projections(buffer);
+			commit.projections(buffer, this.services.tables());
 		}
 		this.counters.parked.addAndGet(this.checkpoints.commitNow(commit));
 		this.counters.holds.reload(this.services, this.definition);

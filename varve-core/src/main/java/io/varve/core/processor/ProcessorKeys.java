@@ -21,7 +21,9 @@ import io.varve.core.codec.Names;
  * so it cannot occur in a name) and the big-endian position, so that a processor's
  * entries sort together in position order;</li>
  * <li>projections: the table name's length (one byte), the table name and the key, so
- * that a table's entries sort together in key order.</li>
+ * that a table's entries sort together in key order; for a table's generation 1 (see
+ * {@link ProjectionTables}), a zero byte first, which no length byte of generation 0 can
+ * be.</li>
  * </ul>
  */
 final class ProcessorKeys {
@@ -80,6 +82,22 @@ final class ProcessorKeys {
 	}
 
 	/**
+	 * The key prefix of one generation of a projection table, checking the table name.
+	 * @param table the table name
+	 * @param generation 0 or 1
+	 * @return the prefix
+	 */
+	static byte[] tablePrefix(String table, int generation) {
+		byte[] prefix = tablePrefix(table);
+		if (generation == 0) {
+			return prefix;
+		}
+		byte[] other = new byte[prefix.length + 1];
+		System.arraycopy(prefix, 0, other, 1, prefix.length);
+		return other;
+	}
+
+	/**
 	 * The full key of a projection entry, checking the key.
 	 * @param prefix the table's prefix
 	 * @param table the table name, for messages
@@ -90,8 +108,9 @@ final class ProcessorKeys {
 		byte[] bytes = keyBytes(table, key);
 		if (prefix.length + bytes.length > MAX_KEY) {
 			throw new InvalidArgumentException("Projection key '" + abbreviate(key) + "' in table '" + table + "' is "
-					+ bytes.length + " bytes of UTF-8; with the table name it must fit in " + (MAX_KEY - 1)
-					+ " bytes. Use a shorter key (for example a hash of it)");
+					+ bytes.length + " bytes of UTF-8; keys of this table may be at most " + (MAX_KEY - prefix.length)
+					+ " bytes (the table name and the key share " + MAX_KEY
+					+ "). Use a shorter key (for example a hash of it)");
 		}
 		byte[] full = Arrays.copyOf(prefix, prefix.length + bytes.length);
 		System.arraycopy(bytes, 0, full, prefix.length, bytes.length);

@@ -22,7 +22,7 @@ final class ProcessorLoop implements Runnable {
 	private static final System.Logger LOG = System.getLogger(ProcessorLoop.class.getName());
 
 	/** Most envelopes looked at per snapshot when few match the filter. */
-	private static final int SCAN_LIMIT = 8192;
+	static final int SCAN_LIMIT = 8192;
 
 	/**
 	 * Shortest wait before a failed commit is tried again, so that a retry policy without
@@ -219,7 +219,8 @@ final class ProcessorLoop implements Runnable {
 		ProjectionBuffer inFlight = this.checkpoints.pipelinedWrites();
 		CommittedProjections committed = this.services.committed();
 		ProjectionLayer lower = (inFlight != null) ? new BufferedLayer(inFlight, committed) : committed;
-		return new BatchRun(this.definition, this.counters, this.shouldYield, lower, this.services);
+		return new BatchRun(this.definition, this.counters, this.shouldYield, lower, this.services,
+				this.services.tables()::prefix);
 	}
 
 	/**
@@ -235,8 +236,8 @@ final class ProcessorLoop implements Runnable {
 			}
 		}
 		else {
-			this.checkpoints.commitPipelined(outcome.commit(this.definition.name()), outcome.writes(), checkpoint,
-					(parkedDelta) -> {
+			this.checkpoints.commitPipelined(outcome.commit(this.definition.name(), this.services.tables()),
+					outcome.writes(), checkpoint, (parkedDelta) -> {
 						this.counters.parked.addAndGet(parkedDelta);
 						this.counters.eventsHandled.addAndGet(outcome.handled());
 					});

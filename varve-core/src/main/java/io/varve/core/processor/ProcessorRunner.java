@@ -3,7 +3,10 @@ package io.varve.core.processor;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 import io.varve.InvalidArgumentException;
 import io.varve.VarveClosedException;
@@ -16,6 +19,7 @@ import io.varve.processor.ProcessorFailedException;
 import io.varve.processor.ProcessorStateException;
 import io.varve.processor.ProcessorStatus;
 import io.varve.processor.ProcessorTimeoutException;
+import io.varve.processor.RebuildStatus;
 import io.varve.processor.ResetFailedException;
 import io.varve.processor.StartPosition;
 
@@ -49,6 +53,9 @@ final class ProcessorRunner {
 	private final ParkedOperations parked;
 
 	private final ProcessorStatusReport report;
+
+	/** The rebuild started or resumed in this process, or null. */
+	private volatile @Nullable ProjectionRebuild rebuild;
 
 	ProcessorRunner(ProcessorDefinition definition, ProcessorServices services) {
 		this.definition = definition;
@@ -99,6 +106,12 @@ final class ProcessorRunner {
 			worker.start();
 			return null;
 		});
+		RebuildRecord stored = this.services.read((txn) -> RebuildRecord.read(txn, name()));
+		if (stored != null && (this.rebuild == null || this.rebuild.isEnded())) {
+			LOG.log(Level.INFO, "Processor '" + name() + "' goes on with its rebuild from position "
+					+ stored.checkpoint() + (stored.dropping() ? " (dropping the old tables)" : ""));
+			startRebuild(stored);
+		}
 	}
 
 	synchronized void restart() {
@@ -121,7 +134,14 @@ final class ProcessorRunner {
 
 	void close() {
 		this.lifecycle.close();
+		ProjectionRebuild running = this.rebuild;
+		if (running != null) {
+			running.close();
+		}
 		awaitStopped();
+		if (running != null) {
+			awaitRebuildEnd(running, STOP_TIMEOUT);
+		}
 		this.checkpoints.state().wake();
 	}
 
@@ -177,7 +197,8 @@ final class ProcessorRunner {
 			if (this.definition.resetCallback() != null) {
 				runResetCallback(buffer, checkpoint + 1);
 			}
-			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint).projections(buffer)
+			ProcessorCommit commit = new ProcessorCommit(false, name(), checkpoint)
+				.projections(buffer, this.services.tables())
 				.unparkFrom(name(), checkpoint + 1);
 			this.counters.parked.addAndGet(commitReset(commit, checkpoint + 1));
 			this.checkpoints.restartAt(checkpoint);
@@ -213,6 +234,111 @@ final class ProcessorRunner {
 					"the reset's projection writes, checkpoint change and parked-event removals", ex);
 			throw new ResetFailedException("The reset of processor '" + name() + "' to position " + first
 					+ " was not stored, so it changed nothing: " + failure.describe(), ex);
+		}
+	}
+
+	// Rebuilds
+
+	synchronized void rebuild(long fromPosition) {
+		checkOperation("rebuild");
+		if (this.definition.barrier() != null) {
+			throw new ProcessorStateException("Processor '" + name() + "' hands events to something outside the store "
+					+ "(it has a batch barrier), so it has no projection tables to rebuild; to hand the events out "
+					+ "again, reset it with reset(\"" + name() + "\", position)");
+		}
+		ProjectionRebuild running = this.rebuild;
+		if (running != null && !running.isEnded()) {
+			throw new ProcessorStateException("Processor '" + name() + "' is already being rebuilt ("
+					+ running.status().state() + " at position " + running.status().position()
+					+ "); wait for it with awaitRebuild, or " + "cancel it with cancelRebuild(\"" + name() + "\")");
+		}
+		long head = this.services.head();
+		if (fromPosition < 0 || fromPosition > head + 1) {
+			throw new InvalidArgumentException("Rebuild position of processor '" + name() + "' must be between 0 (the "
+					+ "beginning) and " + (head + 1) + " (the head plus one), got " + fromPosition);
+		}
+		RebuildRecord stored = this.services.read((txn) -> RebuildRecord.read(txn, name()));
+		if (stored != null) {
+			LOG.log(Level.INFO, "Processor '" + name() + "' goes on with the rebuild an earlier run left at position "
+					+ stored.checkpoint() + ", from position " + stored.fromPosition());
+			startRebuild(stored);
+			return;
+		}
+		long first = Math.max(1, fromPosition);
+		LOG.log(Level.INFO, "Processor '" + name() + "' is rebuilt from position " + first
+				+ " in new projection tables; the current ones serve until it catches up");
+		startRebuild(new RebuildRecord(false, first, first - 1, this.services.nowMicros(), java.util.Map.of()));
+	}
+
+	private void startRebuild(RebuildRecord record) {
+		ProjectionRebuild started = new ProjectionRebuild(this.definition, this.services, record, this::takeOver);
+		Thread thread = new Thread(started, "varve-rebuild[" + name() + "]");
+		thread.setDaemon(true);
+		this.rebuild = started;
+		thread.start();
+	}
+
+	/** The rebuild's switch, between two of this processor's batches. */
+	private boolean takeOver(LongSupplier finish) {
+		return betweenBatches(() -> {
+			long checkpoint = finish.getAsLong();
+			if (checkpoint < 0) {
+				return false;
+			}
+			this.checkpoints.restartAt(checkpoint);
+			this.progress.restartAt(checkpoint);
+			this.counters.parked.set(this.services.read((txn) -> ProcessorTables.parkedCount(txn, name())));
+			this.counters.holds.reload(this.services, this.definition);
+			this.signals.signal();
+			return true;
+		});
+	}
+
+	void cancelRebuild() {
+		checkNotClosed();
+		ProjectionRebuild running = this.rebuild;
+		if (running == null || running.isEnded()) {
+			throw new ProcessorStateException("Processor '" + name() + "' is not being rebuilt");
+		}
+		if (!running.cancel()) {
+			throw new ProcessorStateException("The rebuild of processor '" + name() + "' can no longer be cancelled: "
+					+ "its projection tables are live already and the old ones are being dropped");
+		}
+		awaitRebuildEnd(running, STOP_TIMEOUT);
+	}
+
+	java.util.Optional<RebuildStatus> rebuildStatus() {
+		checkNotClosed();
+		ProjectionRebuild running = this.rebuild;
+		return (running != null) ? java.util.Optional.of(running.status()) : java.util.Optional.empty();
+	}
+
+	RebuildStatus awaitRebuild(Duration timeout) {
+		checkNotClosed();
+		if (timeout == null || timeout.isNegative()) {
+			throw new InvalidArgumentException("Timeout must be zero or positive, got " + timeout);
+		}
+		ProjectionRebuild running = this.rebuild;
+		if (running == null) {
+			throw new ProcessorStateException("Processor '" + name() + "' has not been rebuilt since the store "
+					+ "opened; start one with rebuild(\"" + name() + "\")");
+		}
+		if (!awaitRebuildEnd(running, timeout)) {
+			RebuildStatus status = running.status();
+			throw new ProcessorTimeoutException(
+					"The rebuild of processor '" + name() + "' did not end within " + timeout + ": it is "
+							+ status.state() + " at position " + status.position() + " of " + status.headPosition());
+		}
+		return running.status();
+	}
+
+	private boolean awaitRebuildEnd(ProjectionRebuild running, Duration timeout) {
+		try {
+			return running.awaitEnd(timeout);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new VarveException("Interrupted while waiting for the rebuild of processor '" + name() + "'", ex);
 		}
 	}
 

@@ -47,7 +47,12 @@ final class ProcessorServices {
 		this.codec = codec;
 		this.clock = clock;
 		this.storeName = storeName;
-		this.committed = new CommittedProjections(this::read, codec);
+		ProjectionTables tables = new ProjectionTables();
+		read((txn) -> {
+			tables.load(txn);
+			return null;
+		});
+		this.committed = new CommittedProjections(this::read, codec, tables);
 		this.listeners = listeners;
 	}
 
@@ -94,6 +99,11 @@ final class ProcessorServices {
 
 	CommittedProjections committed() {
 		return this.committed;
+	}
+
+	/** The directory of projection tables: owners and live generations. */
+	ProjectionTables tables() {
+		return this.committed.tables();
 	}
 
 	long head() {

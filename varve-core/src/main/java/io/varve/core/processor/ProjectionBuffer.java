@@ -55,6 +55,11 @@ final class ProjectionBuffer {
 		this.event.clear();
 	}
 
+	/** The tables the batch writes. */
+	java.util.Set<String> tables() {
+		return this.batch.keySet();
+	}
+
 	/** Whether the batch holds writes (accepted ones). */
 	boolean isEmpty() {
 		return this.batch.isEmpty();

@@ -90,7 +90,8 @@ public final class CrashChild {
 		// sees the store exactly as one commit left it.
 		varve.groupWriter().addListener((commit) -> {
 			long[] stored = varve.read((txn) -> {
-				CommittedProjections projections = new CommittedProjections((read) -> read.apply(txn), varve.codec());
+				CommittedProjections projections = new CommittedProjections((read) -> read.apply(txn), varve.codec(),
+						new ProjectionTables());
 				return new long[] { ProcessorTables.checkpoint(txn, "counter"),
 						projections.get(COUNTS, TOTAL, Long.class).orElse(0L) };
 			});

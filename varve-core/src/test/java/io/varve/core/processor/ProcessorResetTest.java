@@ -98,7 +98,8 @@ class ProcessorResetTest {
 
 	private Stored stored() {
 		return this.varve.read((txn) -> {
-			CommittedProjections projections = new CommittedProjections((read) -> read.apply(txn), this.varve.codec());
+			CommittedProjections projections = new CommittedProjections((read) -> read.apply(txn), this.varve.codec(),
+					new ProjectionTables());
 			return new Stored(ProcessorTables.checkpoint(txn, "sum"),
 					projections.get("totals", "all", Long.class).orElse(null), ProcessorTables.parkedCount(txn, "sum"),
 					projections.get("blobs", "b", byte[].class).isPresent());

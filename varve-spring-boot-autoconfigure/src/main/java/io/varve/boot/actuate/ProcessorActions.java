@@ -49,6 +49,12 @@ final class ProcessorActions {
 				yield "restarted from its checkpoint";
 			}
 			case RESET -> reset(registry, name, position);
+			case REBUILD -> rebuild(registry, name, position);
+			case CANCEL_REBUILD -> {
+				noPosition(action, position);
+				registry.cancelRebuild(name);
+				yield "the rebuild was cancelled and its tables dropped; the current tables stay live";
+			}
 			case RETRY -> retry(registry, name, position);
 			case DISCARD -> discard(registry, name, position);
 		};
@@ -69,6 +75,18 @@ final class ProcessorActions {
 		}
 		registry.reset(name, position);
 		return "reset: it handles events again from position " + Math.max(1, position);
+	}
+
+	private String rebuild(ProcessorRegistry registry, String name, @Nullable Long position) {
+		long from = (position != null) ? position : 1;
+		long head = this.varve.headPosition();
+		if (from < 0 || from > head + 1) {
+			throw badRequest("rebuild position must be between 0 (the beginning) and " + (head + 1)
+					+ " (the head plus one), got " + from);
+		}
+		registry.rebuild(name, from);
+		return "rebuilding from position " + Math.max(1, from) + " in new tables; the current ones serve until it "
+				+ "catches up. Follow it under 'rebuild' in GET /actuator/varve/processors/" + name;
 	}
 
 	private String retry(ProcessorRegistry registry, String name, @Nullable Long position) {
@@ -136,7 +154,7 @@ final class ProcessorActions {
 
 	private static void noPosition(Action action, @Nullable Long position) {
 		if (position != null) {
-			throw badRequest(action.id() + " takes no position; only reset, retry and discard do");
+			throw badRequest(action.id() + " takes no position; only reset, rebuild, retry and discard do");
 		}
 	}
 
@@ -151,10 +169,10 @@ final class ProcessorActions {
 
 	enum Action {
 
-		PAUSE, RESUME, RESTART, RESET, RETRY, DISCARD;
+		PAUSE, RESUME, RESTART, RESET, REBUILD, CANCEL_REBUILD, RETRY, DISCARD;
 
 		String id() {
-			return name().toLowerCase(Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT).replace('_', '-');
 		}
 
 		static Action parse(@Nullable String name) {

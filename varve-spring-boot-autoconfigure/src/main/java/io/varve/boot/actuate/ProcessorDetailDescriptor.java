@@ -5,7 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.processor.ParkedEvent;
+import io.varve.processor.RebuildStatus;
 
 /**
  * One processor with a page of its parked events, returned by {@code GET
@@ -16,10 +19,42 @@ import io.varve.processor.ParkedEvent;
  * @param parkedEvents a page of its dead-letter list, in position order
  * @param nextParked the position to pass as {@code after} for the next page, or null when
  * this page is the last
+ * @param heldStreams the streams a {@code PARK_STREAM} processor holds back
+ * @param rebuild the processor's rebuild running or last run in this process, or null
  */
 public record ProcessorDetailDescriptor(@JsonUnwrapped ProcessorDescriptor processor,
-		List<ParkedEventDescriptor> parkedEvents, Long nextParked,
-		List<HeldStreamDescriptor> heldStreams) implements OperationResponseBody {
+		List<ParkedEventDescriptor> parkedEvents, Long nextParked, List<HeldStreamDescriptor> heldStreams,
+		@Nullable RebuildDescriptor rebuild) implements OperationResponseBody {
+
+	/**
+	 * The progress of a processor's rebuild.
+	 *
+	 * @param state RUNNING, DROPPING_OLD, COMPLETED, CANCELLED or FAILED
+	 * @param fromPosition its first position
+	 * @param position the last position its new tables have handled
+	 * @param headPosition the store's head
+	 * @param percent the share of the positions from its first to the head handled, 0 to
+	 * 100
+	 * @param eventsPerSecond its rate over the last seconds
+	 * @param secondsRemaining the estimated time to catch up, or null when unknown
+	 * @param startedAt when it started (ISO-8601)
+	 * @param endedAt when it ended (ISO-8601), or null while it runs
+	 * @param error why it failed, or null
+	 */
+	public record RebuildDescriptor(String state, long fromPosition, long position, long headPosition, double percent,
+			double eventsPerSecond, @Nullable Long secondsRemaining, String startedAt, @Nullable String endedAt,
+			@Nullable String error) {
+
+		static RebuildDescriptor of(RebuildStatus status) {
+			return new RebuildDescriptor(status.state().name(), status.fromPosition(), status.position(),
+					status.headPosition(), Math.round(status.fraction() * 1000) / 10.0,
+					Math.round(status.eventsPerSecond() * 10) / 10.0,
+					(status.estimatedRemaining() != null) ? status.estimatedRemaining().toSeconds() : null,
+					String.valueOf(status.startedAt()),
+					(status.endedAt() != null) ? String.valueOf(status.endedAt()) : null, status.error());
+		}
+
+	}
 
 	/**
 	 * A stream a {@code PARK_STREAM} processor holds back behind a parked event.

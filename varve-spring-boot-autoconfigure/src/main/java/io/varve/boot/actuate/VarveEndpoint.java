@@ -24,6 +24,7 @@ import io.varve.StoreOverview;
 import io.varve.StreamInfo;
 import io.varve.Varve;
 import io.varve.boot.actuate.ProcessorDetailDescriptor.ParkedEventDescriptor;
+import io.varve.boot.actuate.ProcessorDetailDescriptor.RebuildDescriptor;
 import io.varve.boot.actuate.StreamsDescriptor.StreamHeadDescriptor;
 import io.varve.boot.actuate.VarveDescriptor.SnapshotsDescriptor;
 import io.varve.boot.actuate.VarveDescriptor.StorageDescriptor;
@@ -219,7 +220,8 @@ public class VarveEndpoint {
 		List<ParkedEvent> parked = detail.parked();
 		Long next = (parked.size() == size) ? parked.get(parked.size() - 1).position() : null;
 		return new ProcessorDetailDescriptor(ProcessorDescriptor.of(detail.status()),
-				parked.stream().map(ParkedEventDescriptor::of).toList(), next, heldStreams(name));
+				parked.stream().map(ParkedEventDescriptor::of).toList(), next, heldStreams(name),
+				this.varve.processors().rebuildStatus(name).map(RebuildDescriptor::of).orElse(null));
 	}
 
 	/** Per held-back stream, its parked event and how many events wait behind it. */

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.TimeGauge;
 
 import io.varve.processor.ProcessorRegistry;
 import io.varve.processor.ProcessorStatus;
+import io.varve.processor.RebuildStatus;
 
 /**
  * The meters of one processor, tagged {@code processor}. Each reads the processor's live
@@ -47,6 +48,19 @@ final class ProcessorMeters {
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);
+		rebuildGauge(registry, "varve.processor.rebuild.progress",
+				"Share of the log from its first position to the head that the processor's rebuild has handled, "
+						+ "0 to 1 (NaN when it was not rebuilt in this process)",
+				"ratio", tags, meters, RebuildStatus::fraction);
+		rebuildGauge(registry, "varve.processor.rebuild.position",
+				"Last position the processor's rebuild has handled in its new tables", "position", tags, meters,
+				RebuildStatus::position);
+		rebuildGauge(registry, "varve.processor.rebuild.rate", "Positions per second the processor's rebuild handles",
+				"events", tags, meters, RebuildStatus::eventsPerSecond);
+		rebuildGauge(registry, "varve.processor.rebuild.remaining",
+				"Estimated seconds until the processor's rebuild catches up (NaN when unknown or ended)", "seconds",
+				tags, meters, (rebuild) -> (rebuild.estimatedRemaining() != null)
+						? rebuild.estimatedRemaining().toMillis() / 1000.0 : Double.NaN);
 		FunctionCounter.builder("varve.processor.handled", meters, ProcessorMeters::handled)
 			.description("Events the processor has handled since this process registered it")
 			.baseUnit("events")
@@ -61,6 +75,19 @@ final class ProcessorMeters {
 	private static void gauge(MeterRegistry registry, String name, String description, String baseUnit, Tags tags,
 			ProcessorMeters meters, ToDoubleFunction<ProcessorStatus> value) {
 		Gauge.builder(name, meters, (m) -> m.read(value))
+			.description(description)
+			.baseUnit(baseUnit)
+			.tags(tags)
+			.strongReference(true)
+			.register(registry);
+	}
+
+	private static void rebuildGauge(MeterRegistry registry, String name, String description, String baseUnit,
+			Tags tags, ProcessorMeters meters, ToDoubleFunction<RebuildStatus> value) {
+		Gauge
+			.builder(name, meters,
+					(m) -> Guarded.value(true,
+							() -> m.processors.rebuildStatus(m.name).map(value::applyAsDouble).orElse(Double.NaN)))
 			.description(description)
 			.baseUnit(baseUnit)
 			.tags(tags)

@@ -172,9 +172,9 @@ class VarveEndpointWriteHttpTests {
 	@Order(5)
 	void badArgumentsAre400WithAMessageAndUnknownProcessors404() {
 		assertError(this.http.post("/actuator/varve/processors/ledger", "{\"action\":\"explode\"}"), 400,
-				"Unknown action 'explode': use one of pause, resume, restart, reset, retry, discard");
+				"Unknown action 'explode': use one of pause, resume, restart, reset, rebuild, cancel-rebuild, retry, discard");
 		assertError(this.http.post("/actuator/varve/processors/ledger", "{}"), 400,
-				"action is required: one of pause, resume, restart, reset, retry, discard");
+				"action is required: one of pause, resume, restart, reset, rebuild, cancel-rebuild, retry, discard");
 		assertError(this.http.post("/actuator/varve/processors/ledger", "{\"action\":\"reset\",\"position\":-1}"), 400,
 				"reset position must be 0 or more (0 for the beginning), got -1");
 		long head = this.varve.headPosition();
@@ -186,7 +186,7 @@ class VarveEndpointWriteHttpTests {
 		assertError(this.http.post("/actuator/varve/processors/ledger", "{\"action\":\"reset\"}"), 400,
 				"reset needs a position: the first position to handle again (0 for the beginning)");
 		assertError(this.http.post("/actuator/varve/processors/ledger", "{\"action\":\"pause\",\"position\":3}"), 400,
-				"pause takes no position; only reset, retry and discard do");
+				"pause takes no position; only reset, rebuild, retry and discard do");
 		assertError(this.http.post("/actuator/varve/processors/picky", "{\"action\":\"discard\",\"position\":-5}"), 400,
 				"position of a parked event must be 1 or more, got -5");
 		Http.Response notParked = this.http.post("/actuator/varve/processors/picky",
@@ -198,6 +198,32 @@ class VarveEndpointWriteHttpTests {
 		assertThat(unknown.json().path("message").asString()).startsWith("No processor named 'nobody'");
 		assertError(this.http.post("/actuator/varve/streams/account-1", "{\"action\":\"pause\"}"), 400,
 				"Only processors take write operations: POST /actuator/varve/processors/{name}");
+	}
+
+	@Test
+	@Order(6)
+	void aRebuildIsStartedFollowedAndRefusedWhenThereIsNoneToCancel() {
+		ledgerGate.release();
+		long head = this.varve.headPosition();
+		JsonNode started = act("ledger", "{\"action\":\"rebuild\"}");
+		assertThat(started.path("result").asString()).startsWith("rebuilding from position 1 in new tables");
+		assertThat(this.processors.awaitRebuild("ledger", Scenario.WAIT).state().name()).isEqualTo("COMPLETED");
+		JsonNode rebuild = processor("ledger").path("rebuild");
+		assertThat(rebuild.path("state").asString()).isEqualTo("COMPLETED");
+		assertThat(rebuild.path("fromPosition").asLong()).isEqualTo(1);
+		assertThat(rebuild.path("position").asLong()).isGreaterThanOrEqualTo(head);
+		assertThat(rebuild.path("percent").asDouble()).isEqualTo(100.0);
+		assertThat(rebuild.path("endedAt").asString()).isNotBlank();
+		Http.Response progress = this.http
+			.get("/actuator/metrics/varve.processor.rebuild.progress?tag=processor:ledger");
+		assertThat(progress.status()).isEqualTo(200);
+		assertThat(progress.json().path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
+		assertError(this.http.post("/actuator/varve/processors/ledger", "{\"action\":\"cancel-rebuild\"}"), 409,
+				"Processor 'ledger' is not being rebuilt");
+		assertError(this.http.post("/actuator/varve/processors/ledger", "{\"action\":\"rebuild\",\"position\":-1}"),
+				400, "rebuild position must be between 0 (the beginning) and " + (this.varve.headPosition() + 1)
+						+ " (the head plus one), got -1");
+		assertThat(processor("picky").path("rebuild").isObject()).as("no rebuild shown for picky").isFalse();
 	}
 
 	private void assertError(Http.Response response, int status, String message) {
