@@ -70,6 +70,8 @@ public final class ProcessorDefinition {
 
 	private final int maxHeldEvents;
 
+	private final int concurrency;
+
 	private ProcessorDefinition(Builder builder) {
 		this.name = builder.name;
 		this.filter = builder.filter;
@@ -84,6 +86,7 @@ public final class ProcessorDefinition {
 		this.asStored = builder.asStored;
 		this.barrier = builder.barrier;
 		this.maxHeldEvents = builder.maxHeldEvents;
+		this.concurrency = builder.concurrency;
 	}
 
 	/**
@@ -176,6 +179,15 @@ public final class ProcessorDefinition {
 	}
 
 	/**
+	 * How many threads handle a batch's events side by side, split by stream; 1 (the
+	 * default) handles them one after another on the processor's thread.
+	 * @return the number of threads
+	 */
+	public int concurrency() {
+		return this.concurrency;
+	}
+
+	/**
 	 * A builder preset with this definition's settings, to derive a variant.
 	 * @return the builder
 	 */
@@ -193,6 +205,7 @@ public final class ProcessorDefinition {
 		builder.asStored = this.asStored;
 		builder.barrier = this.barrier;
 		builder.maxHeldEvents = this.maxHeldEvents;
+		builder.concurrency = this.concurrency;
 		return builder;
 	}
 
@@ -232,6 +245,8 @@ public final class ProcessorDefinition {
 		private @Nullable BatchBarrier barrier;
 
 		private int maxHeldEvents = DEFAULT_MAX_HELD_EVENTS;
+
+		private int concurrency = 1;
 
 		private Builder(String name) {
 			this.name = name;
@@ -367,6 +382,29 @@ public final class ProcessorDefinition {
 		}
 
 		/**
+		 * Handles each batch's events on this many threads side by side, for handlers
+		 * whose work on one stream does not depend on other streams (a projection keyed
+		 * by stream, say). Events are split by stream: all of a stream's events in a
+		 * batch go to one thread, in order, so per-stream order holds; the batch still
+		 * commits as one transaction with the processor's one checkpoint, so the
+		 * checkpoint and the lag stay exact and projections exactly once. When two
+		 * threads' work on a batch touches the same projection key (one writes what the
+		 * other reads or writes), the batch is handled again on one thread, in log order,
+		 * before anything commits, so the result is always that of handling the events
+		 * one by one. Not for {@link ErrorPolicy#PARK_STREAM} or a {@link BatchBarrier}.
+		 * @param concurrency 1 to 64
+		 * @return this builder
+		 */
+		public Builder concurrency(int concurrency) {
+			if (concurrency < 1 || concurrency > 64) {
+				throw new InvalidArgumentException(
+						"Concurrency of processor '" + this.name + "' must be 1 to 64, got " + concurrency);
+			}
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		/**
 		 * Event classes that the handler decodes; they are registered with the store when
 		 * the processor is registered, so that events written by earlier runs decode with
 		 * {@link io.varve.RecordedEvent#data()}.
@@ -392,6 +430,16 @@ public final class ProcessorDefinition {
 			if (this.handler == null) {
 				throw new InvalidArgumentException(
 						"Processor '" + this.name + "' has no handler; set one with handler((event, context) -> ...)");
+			}
+			if (this.concurrency > 1 && this.errorPolicy == ErrorPolicy.PARK_STREAM) {
+				throw new InvalidArgumentException(
+						"Processor '" + this.name + "' cannot combine concurrency " + this.concurrency
+								+ " with PARK_STREAM, which holds streams back in the order of the whole log; "
+								+ "use concurrency 1 or another error policy");
+			}
+			if (this.concurrency > 1 && this.barrier != null) {
+				throw new InvalidArgumentException("Processor '" + this.name + "' cannot combine concurrency "
+						+ this.concurrency + " with a batch barrier; use concurrency 1");
 			}
 			return new ProcessorDefinition(this);
 		}

@@ -134,4 +134,13 @@ public @interface VarveProcessor {
 	 */
 	int maxHeldEvents() default ProcessorDefinition.DEFAULT_MAX_HELD_EVENTS;
 
+	/**
+	 * Threads that handle each batch's events side by side, split by stream (each
+	 * stream's events on one thread, in order); for handlers whose work on one stream
+	 * does not depend on other streams. The batch still commits as one transaction with
+	 * the checkpoint. See {@link ProcessorDefinition.Builder#concurrency(int)}.
+	 * @return 1 to 64
+	 */
+	int concurrency() default 1;
+
 }

@@ -75,7 +75,10 @@ public final class ProcessorCatchUpScenario implements Scenario {
 			Measurement envelopes = null;
 			Measurement rawCopy = null;
 			Measurement rawProjecting = null;
+			Measurement oneThread = null;
+			Measurement twoThreads = null;
 			rawProjecting(raw, new Checksum());
+			catchUpProjecting(processors, head, 2, new java.util.HashMap<>());
 			for (int round = 0; round < settings.shortRounds(); round++) {
 				Checksum[] sums = { new Checksum(), null };
 				Checksum projected = new Checksum();
@@ -99,6 +102,20 @@ public final class ProcessorCatchUpScenario implements Scenario {
 					rawScan = Checksum.timed(sums, 1, () -> ReadScenario.readRaw(raw)).plus(rawScan);
 					processor = catchUpDecoding(processors, head, sums[0]).plus(processor);
 				}
+				java.util.Map<String, Long> totalsOne = new java.util.HashMap<>();
+				java.util.Map<String, Long> totalsTwo = new java.util.HashMap<>();
+				if (round % 2 == 0) {
+					oneThread = catchUpProjecting(processors, head, 1, totalsOne).plus(oneThread);
+					twoThreads = catchUpProjecting(processors, head, 2, totalsTwo).plus(twoThreads);
+				}
+				else {
+					twoThreads = catchUpProjecting(processors, head, 2, totalsTwo).plus(twoThreads);
+					oneThread = catchUpProjecting(processors, head, 1, totalsOne).plus(oneThread);
+				}
+				if (!totalsOne.equals(totalsTwo) || totalsOne.size() != STREAMS) {
+					throw new IllegalStateException("Concurrency 1 and 2 projected different totals: "
+							+ totalsOne.size() + " vs " + totalsTwo.size() + " streams");
+				}
 				sums[0].requireSame(sums[1], "processor catch-up");
 				projected.requireSame(sums[1], "processor catch-up with projection writes");
 				rawProjected.requireSame(sums[1], "raw scan with projection writes");
@@ -107,7 +124,9 @@ public final class ProcessorCatchUpScenario implements Scenario {
 						"round %d: decoding processor %,.0f ev/s raw %,.0f ev/s; envelope only processor %,.0f ev/s "
 								+ "raw %,.0f ev/s; projecting processor %,.0f ev/s raw %,.0f ev/s",
 						round + 1, processor.rate(), rawScan.rate(), envelopes.rate(), rawCopy.rate(),
-						projecting.rate(), rawProjecting.rate()));
+						projecting.rate(), rawProjecting.rate())
+						+ String.format("; projecting with concurrency 1 %,.0f ev/s, 2 %,.0f ev/s", oneThread.rate(),
+								twoThreads.rate()));
 			}
 			String timing = "The processor is timed from registry.start(name) until awaitProcessed(name, head) "
 					+ "returns, so the time includes its thread start, its reads in batches of "
@@ -143,7 +162,17 @@ public final class ProcessorCatchUpScenario implements Scenario {
 									+ "read the stream's running total, put it back) in one write transaction per "
 									+ ProcessorDefinition.DEFAULT_BATCH_SIZE
 									+ " events, each made durable (sync) before the next, with no "
-									+ "checkpoint and no projection buffer. Both sides' digests are compared."));
+									+ "checkpoint and no projection buffer. Both sides' digests are compared."),
+					new Row("4. Processor catch-up, concurrency 2 vs 1",
+							"projecting processor, concurrency(2): each batch split by stream over 2 threads",
+							twoThreads, "the same processor with concurrency(1)", oneThread, Double.NaN,
+							"Diagnostic for parallel catch-up: the same projecting handler (decode, read-add-put a "
+									+ "total per stream) with each batch's events split by stream over two "
+									+ "threads, against one thread, both committing one durable transaction per "
+									+ "batch of " + ProcessorDefinition.DEFAULT_BATCH_SIZE + ". The per-stream "
+									+ "totals of both are compared. This machine has "
+									+ Runtime.getRuntime().availableProcessors() + " cores, shared by the handler "
+									+ "threads, the processor's reading thread and the writer."));
 		}
 		finally {
 			Stores.delete(varveDirectory);
@@ -175,6 +204,24 @@ public final class ProcessorCatchUpScenario implements Scenario {
 	}
 
 	/**
+	 * Registers a new processing processor with a concurrency, times its catch-up, and
+	 * reads back its totals.
+	 */
+	static Measurement catchUpProjecting(ProcessorRegistry processors, long head, int concurrency,
+			java.util.Map<String, Long> totals) {
+		String table = "totals-" + (PROCESSORS.get() + 1);
+		Measurement measured = catchUp(processors, head, concurrency, (event, context) -> {
+			ItemAdded item = (ItemAdded) event.data();
+			long total = context.projections().get(table, event.stream(), Long.class).orElse(0L);
+			context.projections().put(table, event.stream(), total + item.quantity());
+		});
+		for (var entry : processors.projections().list(table, null, 10_000, Long.class)) {
+			totals.put(entry.key(), entry.value());
+		}
+		return measured;
+	}
+
+	/**
 	 * Registers a new processor whose handler reads only each event's position, and times
 	 * its catch-up from checkpoint 0 to the head.
 	 */
@@ -183,8 +230,12 @@ public final class ProcessorCatchUpScenario implements Scenario {
 	}
 
 	private static Measurement catchUp(ProcessorRegistry processors, long head, EventHandler handler) {
+		return catchUp(processors, head, 1, handler);
+	}
+
+	private static Measurement catchUp(ProcessorRegistry processors, long head, int concurrency, EventHandler handler) {
 		String name = "catch-up-" + PROCESSORS.incrementAndGet();
-		processors.register(ProcessorDefinition.builder(name).handler(handler).build());
+		processors.register(ProcessorDefinition.builder(name).concurrency(concurrency).handler(handler).build());
 		long start = System.nanoTime();
 		processors.start(name);
 		processors.awaitProcessed(name, head, TIMEOUT);

@@ -43,6 +43,11 @@ final class BatchRun {
 
 	private int handledCount;
 
+	/**
+	 * Whether this is one thread's attempt at a parallel batch, which decides nothing.
+	 */
+	private final boolean attemptOnly;
+
 	/** Names the processor, or its rebuild, in messages. */
 	private final String who;
 
@@ -60,14 +65,25 @@ final class BatchRun {
 	 */
 	BatchRun(ProcessorDefinition definition, ProcessorCounters counters, BooleanSupplier shouldYield,
 			ProjectionLayer lower, ProcessorServices services, TablePrefixes tables) {
+		this(definition, counters, shouldYield, lower, services, tables, null);
+	}
+
+	/**
+	 * A run that notes what the handler reads, for one thread of a parallel batch.
+	 * @param reads where the handler's reads are noted, or null
+	 */
+	BatchRun(ProcessorDefinition definition, ProcessorCounters counters, BooleanSupplier shouldYield,
+			ProjectionLayer lower, ProcessorServices services, TablePrefixes tables, @Nullable ReadSet reads) {
 		this.definition = definition;
 		this.counters = counters;
 		this.services = services;
 		this.shouldYield = shouldYield;
+		this.attemptOnly = reads != null;
 		this.who = (tables instanceof ProjectionRebuild) ? "The rebuild of processor '" + definition.name() + "'"
 				: "Processor '" + definition.name() + "'";
-		this.context = new HandlerContext(definition.name(),
-				new BufferedProjectionStore(this.buffer, lower, services.committed(), services.codec(), tables));
+		BufferedProjectionStore store = new BufferedProjectionStore(this.buffer, lower, services.committed(),
+				services.codec(), tables);
+		this.context = new HandlerContext(definition.name(), (reads != null) ? store.trackReads(reads) : store);
 	}
 
 	/**
@@ -226,6 +242,11 @@ final class BatchRun {
 	}
 
 	private Outcome giveUp(RecordedEvent event, Throwable ex, ProcessorError error) {
+		if (this.attemptOnly) {
+			// A parallel attempt: the batch is handled again on one thread, which
+			// decides.
+			return Outcome.FAILED;
+		}
 		if (this.definition.errorPolicy() == ErrorPolicy.PARK_STREAM) {
 			this.counters.holds.parked(event.stream(), event.position());
 		}

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.InvalidArgumentException;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.processor.ProjectionEntry;
@@ -28,6 +30,9 @@ final class BufferedProjectionStore implements ProjectionStore {
 	private final PayloadCodec codec;
 
 	private final TablePrefixes tables;
+
+	/** What the handler read, when a parallel batch checks its threads kept apart. */
+	private @Nullable ReadSet reads;
 
 	/** Values this batch wrote, by the very array they were encoded into. */
 	private final Map<byte[], Object> written = new IdentityHashMap<>();
@@ -55,6 +60,12 @@ final class BufferedProjectionStore implements ProjectionStore {
 		this.view = new BufferedLayer(buffer, lower);
 		this.committed = committed;
 		this.codec = codec;
+	}
+
+	/** Notes every key and table the handler reads from now on. */
+	BufferedProjectionStore trackReads(ReadSet reads) {
+		this.reads = reads;
+		return this;
 	}
 
 	@Override
@@ -89,6 +100,9 @@ final class BufferedProjectionStore implements ProjectionStore {
 	public <T> Optional<T> get(String table, String key, Class<T> type) {
 		CommittedProjections.checkType(type);
 		byte[] prefix = this.tables.readPrefix(table);
+		if (this.reads != null) {
+			this.reads.key(table, key);
+		}
 		byte[] value = this.view.raw(table, key, ProcessorKeys.projection(prefix, table, key));
 		if (value == null || value == ProjectionBuffer.DELETED) {
 			return Optional.empty();
@@ -105,6 +119,9 @@ final class BufferedProjectionStore implements ProjectionStore {
 		CommittedProjections.checkType(type);
 		CommittedProjections.checkLimit(limit);
 		byte[] prefix = this.tables.readPrefix(table);
+		if (this.reads != null) {
+			this.reads.table(table);
+		}
 		if (afterKey != null) {
 			ProcessorKeys.projection(prefix, table, afterKey);
 		}

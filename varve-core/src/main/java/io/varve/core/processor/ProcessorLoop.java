@@ -3,6 +3,8 @@ package io.varve.core.processor;
 import java.lang.System.Logger.Level;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.VarveClosedException;
 import io.varve.core.read.EventReader;
 import io.varve.core.codec.EnvelopeFilter;
@@ -50,6 +52,9 @@ final class ProcessorLoop implements Runnable {
 
 	private final BooleanSupplier shouldYield;
 
+	/** The threads that share batches, for a processor with concurrency above 1. */
+	private final @Nullable ParallelBatches parallel;
+
 	/**
 	 * @param definition the processor
 	 * @param services its store
@@ -75,6 +80,8 @@ final class ProcessorLoop implements Runnable {
 		// A retry wait of the batch in hand ends when its phase moves away from RUNNING
 		// (paused, asked to stop) or an operation waits for the batch lock.
 		this.shouldYield = () -> lifecycle.phase() != ProcessorPhase.RUNNING || signals.isControlWaiting();
+		this.parallel = (definition.concurrency() > 1)
+				? new ParallelBatches(definition, counters, services, this.shouldYield) : null;
 	}
 
 	@Override
@@ -118,7 +125,7 @@ final class ProcessorLoop implements Runnable {
 							this.checkpoints.submitPending();
 						}
 						else {
-							BatchOutcome outcome = newBatch().run(batch);
+							BatchOutcome outcome = handle(batch);
 							commit(outcome);
 							if (outcome.failure() != null) {
 								failure = outcome.failure();
@@ -205,6 +212,9 @@ final class ProcessorLoop implements Runnable {
 					+ "while stopping; the events since the stored one will be handled again", ex);
 		}
 		finally {
+			if (this.parallel != null) {
+				this.parallel.close();
+			}
 			this.lifecycle.exited(failure != null);
 			// Waiters for a checkpoint give up on a FAILED processor.
 			this.checkpoints.state().wake();
@@ -215,12 +225,16 @@ final class ProcessorLoop implements Runnable {
 	 * A batch that reads the previous batch's writes beneath its own while their commit
 	 * is in flight.
 	 */
-	private BatchRun newBatch() {
+	private BatchOutcome handle(EventReader.Batch batch) {
 		ProjectionBuffer inFlight = this.checkpoints.pipelinedWrites();
 		CommittedProjections committed = this.services.committed();
 		ProjectionLayer lower = (inFlight != null) ? new BufferedLayer(inFlight, committed) : committed;
+		if (this.parallel != null) {
+			return this.parallel.run(batch, lower);
+		}
 		return new BatchRun(this.definition, this.counters, this.shouldYield, lower, this.services,
-				this.services.tables()::prefix);
+				this.services.tables()::prefix)
+			.run(batch);
 	}
 
 	/**

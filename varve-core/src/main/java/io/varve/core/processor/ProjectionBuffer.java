@@ -55,6 +55,35 @@ final class ProjectionBuffer {
 		this.event.clear();
 	}
 
+	/**
+	 * Calls back with each key the batch writes (or deletes), by table; a cleared table
+	 * is reported with a null key.
+	 */
+	void forEachWrite(java.util.function.BiConsumer<String, @Nullable String> visitor) {
+		this.batch.forEach((table, changes) -> {
+			if (changes.cleared) {
+				visitor.accept(table, null);
+			}
+			changes.entries.keySet().forEach((key) -> visitor.accept(table, key));
+		});
+	}
+
+	/**
+	 * Takes in the batch writes of another buffer, which touch none of this one's keys.
+	 * @param other the other buffer, whose event in hand is accepted
+	 */
+	void absorb(ProjectionBuffer other) {
+		other.batch.forEach((table, changes) -> {
+			if (changes.cleared) {
+				this.batch.put(table, changes);
+			}
+			else {
+				this.batch.computeIfAbsent(table, (name) -> new TableChanges(changes.prefix)).entries
+					.putAll(changes.entries);
+			}
+		});
+	}
+
 	/** The tables the batch writes. */
 	java.util.Set<String> tables() {
 		return this.batch.keySet();

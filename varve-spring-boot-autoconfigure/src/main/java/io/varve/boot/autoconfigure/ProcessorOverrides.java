@@ -65,6 +65,19 @@ public class ProcessorOverrides {
 	 */
 	private Integer maxHeldEvents;
 
+	/**
+	 * Threads that handle each batch's events side by side, split by stream.
+	 */
+	private Integer concurrency;
+
+	public Integer getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(Integer concurrency) {
+		this.concurrency = concurrency;
+	}
+
 	public Integer getMaxHeldEvents() {
 		return this.maxHeldEvents;
 	}

@@ -69,7 +69,8 @@ final class ProcessorDefinitionFactory {
 						pick(overrides.getMaxBackoff(), () -> duration(annotation.maxBackoff())),
 						pick(overrides.getBackoffMultiplier(), annotation::backoffMultiplier)))
 				.stallTimeout(pick(overrides.getStallTimeout(), () -> duration(annotation.stallTimeout())))
-				.maxHeldEvents(pick(overrides.getMaxHeldEvents(), annotation::maxHeldEvents));
+				.maxHeldEvents(pick(overrides.getMaxHeldEvents(), annotation::maxHeldEvents))
+				.concurrency(pick(overrides.getConcurrency(), annotation::concurrency));
 			if (processorBean.reset() != null) {
 				builder.onReset(processorBean.reset());
 			}
