@@ -10,7 +10,6 @@ import io.varve.VarveException;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.WriteTxn;
-import io.varve.core.storage.Keys;
 import io.varve.core.write.WriteContext;
 import io.varve.core.write.WriteRequest;
 
@@ -140,20 +139,8 @@ final class ProcessorCommit extends WriteRequest<Long> {
 	private Long write(WriteTxn txn) {
 		long parkedDelta = 0;
 		if (this.parkedDeleteFrom != null) {
-			List<byte[]> keys = new ArrayList<>();
-			txn.scan(AuxTable.PARKED, this.parkedDeleteFrom, (key, value) -> {
-				if (!Keys.startsWith(key, this.parkedPrefix)) {
-					return false;
-				}
-				byte[] copy = new byte[key.capacity()];
-				key.getBytes(0, copy);
-				keys.add(copy);
-				return true;
-			});
-			for (byte[] key : keys) {
-				txn.delete(AuxTable.PARKED, key);
-			}
-			parkedDelta -= keys.size();
+			parkedDelta -= ProcessorTables.deleteUnder(txn, AuxTable.PARKED, this.parkedDeleteFrom, this.parkedPrefix,
+					Integer.MAX_VALUE);
 		}
 		if (this.projections != null) {
 			this.projections.applyTo(txn);

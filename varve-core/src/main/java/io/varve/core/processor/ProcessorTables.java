@@ -56,6 +56,30 @@ final class ProcessorTables {
 		return (value != null) ? ParkedRecord.decode(processor, position, value) : null;
 	}
 
+	/**
+	 * Deletes the keys under a prefix from a key on, at most a number of them.
+	 * @param txn the transaction
+	 * @param table the table
+	 * @param from the first key to look at
+	 * @param prefix the prefix the keys share
+	 * @param limit the most keys to delete
+	 * @return how many were deleted
+	 */
+	static int deleteUnder(io.varve.core.storage.WriteTxn txn, AuxTable table, byte[] from, byte[] prefix, int limit) {
+		List<byte[]> keys = new ArrayList<>();
+		txn.scan(table, from, (key, value) -> {
+			if (!Keys.startsWith(key, prefix)) {
+				return false;
+			}
+			byte[] copy = new byte[key.capacity()];
+			key.getBytes(0, copy);
+			keys.add(copy);
+			return keys.size() < limit;
+		});
+		keys.forEach((key) -> txn.delete(table, key));
+		return keys.size();
+	}
+
 	/** The commit time of the event at a position, or -1 when there is none. */
 	static long timestampMicros(ReadTxn txn, long position) {
 		DirectBuffer envelope = txn.event(position);

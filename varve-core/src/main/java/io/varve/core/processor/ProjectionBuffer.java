@@ -43,15 +43,7 @@ final class ProjectionBuffer {
 			// The common case for handlers without projection writes: nothing to merge.
 			return;
 		}
-		this.event.forEach((table, changes) -> {
-			if (changes.cleared) {
-				this.batch.put(table, changes);
-			}
-			else {
-				this.batch.computeIfAbsent(table, (name) -> new TableChanges(changes.prefix)).entries
-					.putAll(changes.entries);
-			}
-		});
+		mergeIntoBatch(this.event);
 		this.event.clear();
 	}
 
@@ -73,7 +65,14 @@ final class ProjectionBuffer {
 	 * @param other the other buffer, whose event in hand is accepted
 	 */
 	void absorb(ProjectionBuffer other) {
-		other.batch.forEach((table, changes) -> {
+		mergeIntoBatch(other.batch);
+	}
+
+	/**
+	 * Lays changes over the batch's: a cleared table's replace them, others add to them.
+	 */
+	private void mergeIntoBatch(Map<String, TableChanges> layer) {
+		layer.forEach((table, changes) -> {
 			if (changes.cleared) {
 				this.batch.put(table, changes);
 			}

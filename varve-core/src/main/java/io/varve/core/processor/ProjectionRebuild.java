@@ -20,7 +20,6 @@ import io.varve.core.read.EventReader;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.Keys;
 import io.varve.core.storage.ReadTxn;
-import io.varve.core.storage.WriteTxn;
 import io.varve.core.write.WriteContext;
 import io.varve.core.write.WriteRequest;
 import io.varve.processor.ErrorPolicy;
@@ -457,19 +456,8 @@ final class ProjectionRebuild implements Runnable, TablePrefixes {
 
 		@Override
 		protected Integer apply(WriteContext context) {
-			WriteTxn txn = context.txn();
-			java.util.List<byte[]> keys = new java.util.ArrayList<>();
-			txn.scan(AuxTable.PROJECTIONS, this.prefix, (key, value) -> {
-				if (!Keys.startsWith(key, this.prefix)) {
-					return false;
-				}
-				byte[] copy = new byte[key.capacity()];
-				key.getBytes(0, copy);
-				keys.add(copy);
-				return keys.size() < DROP_CHUNK;
-			});
-			keys.forEach((key) -> txn.delete(AuxTable.PROJECTIONS, key));
-			return keys.size();
+			return ProcessorTables.deleteUnder(context.txn(), AuxTable.PROJECTIONS, this.prefix, this.prefix,
+					DROP_CHUNK);
 		}
 
 		@Override

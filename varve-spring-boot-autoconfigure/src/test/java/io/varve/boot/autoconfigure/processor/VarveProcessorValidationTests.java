@@ -297,6 +297,14 @@ class VarveProcessorValidationTests {
 			.withPropertyValues("varve.processor.same.batch-size=0")
 			.run(failsWith("Invalid setting of @VarveProcessor bean 'first' (processor 'same'",
 					"Batch size of processor 'same' must be between 1 and 100000, got 0"));
+		runner().withBean("first", First.class)
+			.withPropertyValues("varve.processor.same.concurrency=0")
+			.run(failsWith("Invalid setting of @VarveProcessor bean 'first' (processor 'same'",
+					"Concurrency of processor 'same' must be 1 to 64, got 0"));
+		runner().withBean("first", First.class)
+			.withPropertyValues("varve.processor.same.concurrency=2", "varve.processor.same.error-policy=park-stream")
+			.run(failsWith("Invalid setting of @VarveProcessor bean 'first' (processor 'same'",
+					"cannot combine concurrency 2 with PARK_STREAM"));
 	}
 
 }
