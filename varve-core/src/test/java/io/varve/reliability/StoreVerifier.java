@@ -16,6 +16,7 @@ import io.varve.RecordedEvent;
 import io.varve.StreamInfo;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
+import io.varve.core.verify.StoreCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Reads a whole store and checks the invariants every store must keep, whatever happened
  * to it: positions gapless from 1 to the head, each stream's versions contiguous from 1
  * in position order and matching its head record, the stream index and the event-id index
- * agreeing with the log, every envelope decodable. Returns what it read, for comparisons.
+ * agreeing with the log, every envelope decodable; the same walk as the
+ * {@code varve verify} command ({@link StoreCheck}) must find nothing either. Returns
+ * what it read, for comparisons.
  */
 final class StoreVerifier {
 
@@ -58,7 +61,11 @@ final class StoreVerifier {
 	 * @return what it holds
 	 */
 	static Contents verify(Varve varve) {
+		// The check the varve verify command runs, on one snapshot.
+		StoreCheck.Report report = StoreCheck.run(varve);
+		assertThat(report.breaches()).as("breaches found by StoreCheck (the varve verify command)").isEmpty();
 		long head = varve.headPosition();
+		assertThat(report.headPosition()).isEqualTo(head);
 		List<Stored> events = new ArrayList<>((int) Math.min(head, 1 << 20));
 		Map<String, List<Stored>> streams = new LinkedHashMap<>();
 		Set<UUID> ids = new HashSet<>();

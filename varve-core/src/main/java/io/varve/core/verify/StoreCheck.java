@@ -1,0 +1,209 @@
+package io.varve.core.verify;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.agrona.DirectBuffer;
+import tools.jackson.dataformat.smile.SmileMapper;
+
+import io.varve.CorruptDataException;
+import io.varve.Varve;
+import io.varve.core.DefaultVarve;
+import io.varve.core.codec.Envelope;
+import io.varve.core.storage.ReadTxn;
+import io.varve.core.storage.StreamRecord;
+
+/**
+ * Walks a whole store in one read snapshot (so a store whose application is writing is
+ * checked as of one moment) and reports every breach of the invariants a store keeps:
+ * positions gapless from 1 to the head; each envelope whole, at its position, with a
+ * payload that decodes; each stream's versions contiguous from 1 in position order, each
+ * event pointing back to its stream's previous one; each stream's head record agreeing
+ * with its events; the stream index giving each stream's events in order; the event-id
+ * index pointing every id at its event; the stream count agreeing.
+ */
+public final class StoreCheck {
+
+	/** Breaches listed at most; the count goes on. */
+	static final int MAX_LISTED = 100;
+
+	private final List<String> breaches = new ArrayList<>();
+
+	private long breachCount;
+
+	private final SmileMapper smile = SmileMapper.builder().build();
+
+	private StoreCheck() {
+	}
+
+	/**
+	 * What a check found.
+	 *
+	 * @param headPosition the head position of the snapshot checked
+	 * @param events the events read
+	 * @param streams the streams read
+	 * @param breachCount how many breaches were found
+	 * @param breaches the first of them (at most 100), each a sentence naming where
+	 */
+	public record Report(long headPosition, long events, long streams, long breachCount, List<String> breaches) {
+
+		/** Whether the store keeps every invariant. */
+		public boolean ok() {
+			return this.breachCount == 0;
+		}
+
+	}
+
+	/**
+	 * Checks a store.
+	 * @param varve an open store, read-only or not
+	 * @return the report
+	 */
+	public static Report run(Varve varve) {
+		return ((DefaultVarve) varve).read(new StoreCheck()::check);
+	}
+
+	private Report check(ReadTxn txn) {
+		long head = txn.headPosition();
+		Map<String, Walked> streams = new HashMap<>();
+		long[] next = { 1 };
+		txn.scanLog(1, (position, envelope) -> {
+			if (position != next[0]) {
+				breach("position " + next[0] + (position > next[0] ? " to " + (position - 1) : "")
+						+ " missing from the log (gap before position " + position + ")");
+			}
+			next[0] = position + 1;
+			checkEvent(txn, position, envelope, streams);
+			return true;
+		});
+		long last = next[0] - 1;
+		if (last != head) {
+			breach("the log ends at position " + last + " but the head position is " + head);
+		}
+		long[] recorded = { 0 };
+		txn.scanStreams(new byte[0], (key, value) -> {
+			recorded[0]++;
+			String name = key.getStringWithoutLengthUtf8(0, key.capacity());
+			checkStream(txn, key, value, name, streams.remove(name));
+			return true;
+		});
+		streams.keySet()
+			.stream()
+			.sorted()
+			.forEach((name) -> breach("stream '" + name + "' has events but no head record"));
+		if (txn.streamCount() != recorded[0]) {
+			breach("the stream count says " + txn.streamCount() + " but " + recorded[0] + " streams are stored");
+		}
+		return new Report(head, last, recorded[0], this.breachCount, List.copyOf(this.breaches));
+	}
+
+	private void checkEvent(ReadTxn txn, long position, DirectBuffer envelope, Map<String, Walked> streams) {
+		String problem = Envelope.problem(envelope);
+		if (problem != null) {
+			breach("the envelope at position " + position + " is damaged: " + problem);
+			return;
+		}
+		if (Envelope.position(envelope) != position) {
+			breach("the envelope at position " + position + " says position " + Envelope.position(envelope));
+		}
+		String stream = envelope.getStringWithoutLengthUtf8(Envelope.streamOffset(envelope),
+				Envelope.streamLength(envelope));
+		Walked walked = streams.computeIfAbsent(stream, (name) -> new Walked());
+		long version = Envelope.version(envelope);
+		if (version != walked.count + 1) {
+			breach("the event at position " + position + " is version " + version + " of stream '" + stream
+					+ "', whose previous event was version " + walked.count);
+		}
+		if (Envelope.previousPosition(envelope) != walked.last) {
+			breach("the event at position " + position + " points back to position "
+					+ Envelope.previousPosition(envelope) + " but stream '" + stream + "' was last at " + walked.last);
+		}
+		if (walked.count == 0) {
+			walked.first = position;
+		}
+		walked.count++;
+		walked.last = position;
+		UUID id = Envelope.id(envelope);
+		long indexed = txn.positionOf(id);
+		if (indexed != position) {
+			breach("the event-id index points id " + id + " at " + ((indexed > 0) ? "position " + indexed : "nothing")
+					+ ", not at its event at position " + position);
+		}
+		byte[] payload = new byte[Envelope.payloadLength(envelope)];
+		envelope.getBytes(Envelope.payloadOffset(envelope), payload);
+		try {
+			this.smile.readTree(payload);
+		}
+		catch (RuntimeException ex) {
+			breach("the payload at position " + position + " does not decode: " + ex.getMessage());
+		}
+	}
+
+	private void checkStream(ReadTxn txn, DirectBuffer key, DirectBuffer value, String name, Walked walked) {
+		String problem = StreamRecord.problem(value);
+		if (problem != null) {
+			breach("the head record of stream '" + name + "' is damaged: " + problem);
+			return;
+		}
+		StreamRecord record = StreamRecord.decode(value);
+		if (walked == null) {
+			breach("stream '" + name + "' has a head record (version " + record.version() + ") but no events");
+			return;
+		}
+		if (record.version() != walked.count || record.firstPosition() != walked.first
+				|| record.lastPosition() != walked.last) {
+			breach("the head record of stream '" + name + "' says version " + record.version() + " at positions "
+					+ record.firstPosition() + ".." + record.lastPosition() + ", its events are " + walked.count
+					+ " at " + walked.first + ".." + walked.last);
+		}
+		byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+		try {
+			scanStream(txn, name, nameBytes, record, walked);
+		}
+		catch (CorruptDataException ex) {
+			breach("the stream index of '" + name + "' cannot be read: " + ex.getMessage());
+		}
+	}
+
+	private void scanStream(ReadTxn txn, String name, byte[] nameBytes, StreamRecord record, Walked walked) {
+		long[] expected = { 1 };
+		boolean[] broke = { false };
+		txn.scanStream(nameBytes, record, 1, true, (position, envelope) -> {
+			if (Envelope.problem(envelope) == null
+					&& (Envelope.version(envelope) != expected[0] || !Envelope.isOfStream(envelope, nameBytes))) {
+				breach("the stream index of '" + name + "' gives position " + position + " as version " + expected[0]);
+				broke[0] = true;
+				return false;
+			}
+			expected[0]++;
+			return true;
+		});
+		if (!broke[0] && expected[0] - 1 != walked.count) {
+			breach("the stream index of '" + name + "' gives " + (expected[0] - 1) + " events, the log "
+					+ walked.count);
+		}
+	}
+
+	private void breach(String breach) {
+		this.breachCount++;
+		if (this.breaches.size() < MAX_LISTED) {
+			this.breaches.add(breach);
+		}
+	}
+
+	/** What the log walk found of a stream. */
+	private static final class Walked {
+
+		long count;
+
+		long first;
+
+		long last;
+
+	}
+
+}
