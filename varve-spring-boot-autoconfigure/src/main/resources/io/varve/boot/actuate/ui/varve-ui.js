@@ -494,7 +494,6 @@
 		state.settings = settings;
 		document.body.classList.toggle('read-only', !settings.writable);
 		$('access').textContent = settings.writable ? 'allowed' : 'not allowed (read-only)';
-		$('window-minutes').textContent = String(Math.round(WINDOW_SAMPLES * SAMPLE_MILLIS / 60000));
 		$('stream-search').addEventListener('submit', function (event) {
 			event.preventDefault();
 			searchStreams(false);
