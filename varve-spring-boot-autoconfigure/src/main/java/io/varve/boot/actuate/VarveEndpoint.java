@@ -39,8 +39,9 @@ import io.varve.processor.UnknownProcessorException;
 
 /**
  * The {@code varve} Actuator endpoint: stream heads, processors with their checkpoint,
- * lag and state, and write operations on processors. It never returns an event's payload
- * or metadata.
+ * lag and state, a stream's event envelopes, and write operations on processors. It
+ * returns no event payload or metadata, unless created to show them
+ * ({@code varve.ui.show-payloads=true}, for the operations page).
  *
  * <pre>{@code
  * GET  /actuator/varve                          overview: head, streams, storage, processors
