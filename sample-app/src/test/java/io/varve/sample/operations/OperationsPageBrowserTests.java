@@ -207,15 +207,16 @@ class OperationsPageBrowserTests {
 	@Test
 	void aReadOnlyDeploymentShowsNoWriteButtonsAndRefusesWrites() throws IOException, InterruptedException {
 		Path store = Files.createDirectories(dir.resolve("read-only-store"));
+		// Arguments, not default properties: they must win over application.properties.
+		String[] args = { "--server.port=0", "--varve.ui.enabled=true", "--varve.durability=no-sync",
+				"--varve.path=" + store, "--sample.audit.file=" + dir.resolve("read-only-audit.log"),
+				"--spring.main.banner-mode=off" };
 		try (ConfigurableApplicationContext readOnly = new SpringApplicationBuilder(SampleApplication.class,
 				ChoosyConfiguration.class)
-			// Arguments, not default properties: they must win over
-			// application.properties.
-			.run("--server.port=0", "--varve.ui.enabled=true", "--varve.durability=no-sync", "--varve.path=" + store,
-					"--sample.audit.file=" + dir.resolve("read-only-audit.log"), "--spring.main.banner-mode=off")) {
+			.run(args)) {
 			Load readOnlyLoad = Load.start(readOnly.getBean(AccountService.class));
 			try {
-				readOnlyDeployment(readOnly);
+				showsNoWriteButtonsAndRefusesWrites(readOnly);
 			}
 			finally {
 				readOnlyLoad.stop();
@@ -223,39 +224,51 @@ class OperationsPageBrowserTests {
 		}
 	}
 
-	private void readOnlyDeployment(ConfigurableApplicationContext readOnly) throws IOException {
-		{
-			Varve readOnlyVarve = readOnly.getBean(Varve.class);
-			ProcessorRegistry readOnlyProcessors = readOnly.getBean(ProcessorRegistry.class);
-			AppendResult poisoned = readOnlyVarve.append("poison-2", ExpectedVersion.any(), new Poisoned("bad"));
-			readOnlyProcessors.awaitProcessed(Choosy.NAME, poisoned.lastPosition(), PATIENCE);
-			int port = Integer.parseInt(readOnly.getEnvironment().getProperty("local.server.port"));
+	private void showsNoWriteButtonsAndRefusesWrites(ConfigurableApplicationContext readOnly) throws IOException {
+		Varve readOnlyVarve = readOnly.getBean(Varve.class);
+		ProcessorRegistry readOnlyProcessors = readOnly.getBean(ProcessorRegistry.class);
+		AppendResult poisoned = readOnlyVarve.append("poison-2", ExpectedVersion.any(), new Poisoned("bad"));
+		readOnlyProcessors.awaitProcessed(Choosy.NAME, poisoned.lastPosition(), PATIENCE);
+		// Names are shown as text: this one must not become markup.
+		readOnlyVarve.append("note-<b>bold</b>", ExpectedVersion.any(), new Poisoned("<i>payloads are off</i>"));
+		int port = Integer.parseInt(readOnly.getEnvironment().getProperty("local.server.port"));
 
-			open(port);
-			waitFor(() -> parkedRow(Choosy.NAME, poisoned.lastPosition()));
-			waitFor(() -> processorRow(BalancesProjection.NAME));
-			assertThat(browser.findElement(By.id("access")).getText()).contains("not allowed");
-			assertThat(browser.findElements(
-					By.cssSelector("button.retry, button.discard, button.pause, " + "button.resume, button.restart")))
-				.as("write buttons")
-				.isEmpty();
-			assertThat(browser.findElements(By.cssSelector("td.writes, th.writes"))
-				.stream()
-				.filter(WebElement::isDisplayed)).as("visible action columns").isEmpty();
+		open(port);
+		waitFor(() -> parkedRow(Choosy.NAME, poisoned.lastPosition()));
+		waitFor(() -> processorRow(BalancesProjection.NAME));
+		assertThat(browser.findElement(By.id("access")).getText()).contains("not allowed");
+		assertThat(browser
+			.findElements(By.cssSelector("button.retry, button.discard, button.pause, button.resume, button.restart")))
+			.as("write buttons")
+			.isEmpty();
+		// In one script: the tables are redrawn every second.
+		Object visibleActionCells = ((JavascriptExecutor) browser).executeScript("""
+				return Array.from(document.querySelectorAll('.writes'))
+					.filter(function (cell) { return getComputedStyle(cell).display !== 'none'; }).length;
+				""");
+		assertThat(visibleActionCells).as("visible action columns").isEqualTo(0L);
 
-			Object status = ((JavascriptExecutor) browser).executeAsyncScript(
-					"""
-							var done = arguments[arguments.length - 1];
-							fetch('/actuator/varve/processors/choosy', { method: 'POST',
-								headers: { 'Content-Type': 'application/json' },
-								body: JSON.stringify({ action: 'retry', position: arguments[0] }) })
-								.then(function (response) { done(response.status); }, function (error) { done(String(error)); });
-							""",
-					poisoned.lastPosition());
-			assertThat(status).as("status of a POST from the page").isEqualTo(405L);
-			assertThat(readOnlyProcessors.parked(Choosy.NAME)).hasSize(1);
-			screenshot("operations-page-read-only.png");
-		}
+		browser.findElement(By.id("prefix")).sendKeys("note-");
+		browser.findElement(By.cssSelector("#stream-search button")).click();
+		assertThat(waitFor(() -> browser.findElement(By.cssSelector("#streams button.link")).getText()))
+			.isEqualTo("note-<b>bold</b>");
+		assertThat(browser.findElements(By.cssSelector("#streams b"))).as("markup made from a name").isEmpty();
+		click(() -> browser.findElement(By.cssSelector("#streams button.link")));
+		assertThat(waitFor(() -> browser.findElement(By.cssSelector("#events tbody tr")).getText()))
+			.contains("Poisoned")
+			.doesNotContain("payloads are off");
+		assertThat(browser.findElement(By.id("payloads-note")).getText()).contains("not shown");
+
+		Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
+				var done = arguments[arguments.length - 1];
+				fetch('/actuator/varve/processors/choosy', { method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ action: 'retry', position: arguments[0] }) })
+					.then(function (response) { done(response.status); }, function (error) { done(String(error)); });
+				""", poisoned.lastPosition());
+		assertThat(status).as("status of a POST from the page").isEqualTo(405L);
+		assertThat(readOnlyProcessors.parked(Choosy.NAME)).hasSize(1);
+		screenshot("operations-page-read-only.png");
 	}
 
 	// ---- the page ------------------------------------------------------------------

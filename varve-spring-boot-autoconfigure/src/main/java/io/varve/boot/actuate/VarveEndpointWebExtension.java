@@ -90,9 +90,14 @@ public class VarveEndpointWebExtension {
 	public WebEndpointResponse<?> item(@Selector String section, @Selector(match = Match.ALL_REMAINING) String[] name,
 			@Nullable Long after, @Nullable Integer limit) {
 		if (OperationsPage.SECTION.equals(section)) {
-			WebEndpointResponse<Object> file = (this.page != null) ? this.page.file(String.join("/", name)) : null;
-			return (file != null) ? file
-					: error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found", "No such file of the operations page");
+			String file = String.join("/", name);
+			WebEndpointResponse<Object> response = (this.page != null) ? this.page.file(file) : null;
+			// The page's links are relative to /actuator/varve/ui, so /ui/ cannot serve
+			// it.
+			return (response != null) ? response
+					: error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found",
+							file.isEmpty() ? "Open the operations page without the trailing slash: .../varve/ui"
+									: "No such file of the operations page");
 		}
 		return respond(() -> this.delegate.item(section, name, after, limit),
 				() -> notFound(section, String.join("/", name)));

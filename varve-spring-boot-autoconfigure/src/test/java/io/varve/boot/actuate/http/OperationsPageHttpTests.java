@@ -68,6 +68,13 @@ class OperationsPageHttpTests {
 	}
 
 	@Test
+	void aTrailingSlashIsNotFoundWithTheAddressToUse() {
+		HttpResponse<String> page = get(this.port, "/actuator/varve/ui/");
+		assertThat(page.statusCode()).isEqualTo(404);
+		assertThat(page.body()).contains("without the trailing slash");
+	}
+
+	@Test
 	void servesOnlyItsOwnFiles() {
 		assertThat(get(this.port, "/actuator/varve/ui/application.properties").statusCode()).isEqualTo(404);
 		assertThat(get(this.port, "/actuator/varve/ui/../VarveEndpoint.class").statusCode()).isEqualTo(404);
