@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.dataformat.smile.SmileMapper;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -25,6 +29,7 @@ import io.varve.StreamInfo;
 import io.varve.Varve;
 import io.varve.boot.actuate.ProcessorDetailDescriptor.ParkedEventDescriptor;
 import io.varve.boot.actuate.ProcessorDetailDescriptor.RebuildDescriptor;
+import io.varve.boot.actuate.StreamEventsDescriptor.EventDescriptor;
 import io.varve.boot.actuate.StreamsDescriptor.StreamHeadDescriptor;
 import io.varve.boot.actuate.VarveDescriptor.SnapshotsDescriptor;
 import io.varve.boot.actuate.VarveDescriptor.StorageDescriptor;
@@ -35,16 +40,18 @@ import io.varve.processor.UnknownProcessorException;
 
 /**
  * The {@code varve} Actuator endpoint: stream heads, processors with their checkpoint,
- * lag and state, and write operations on processors. It never returns an event's payload
- * or metadata.
+ * lag and state, a stream's event envelopes, and write operations on processors. It
+ * returns no event payload or metadata, unless created to show them
+ * ({@code varve.ui.show-payloads=true}, for the operations page).
  *
  * <pre>{@code
  * GET  /actuator/varve                          overview: head, streams, storage, processors
  * GET  /actuator/varve/streams?prefix=&after=&limit=   a page of stream heads
  * GET  /actuator/varve/streams/{name}           one stream (also ?name= on the listing)
+ * GET  /actuator/varve/events?stream=&from=&limit=     a page of a stream's event envelopes
  * GET  /actuator/varve/processors               every processor
  * GET  /actuator/varve/processors/{name}?after=&limit= one processor and its parked events
- * POST /actuator/varve/processors/{name}        {"action": "pause|resume|restart|reset|retry|discard", "position": 42}
+ * POST /actuator/varve/processors/{name}        {"action": "pause|resume|restart|reset|rebuild|cancel-rebuild|retry|discard", "position": 42}
  * }</pre>
  *
  * Its default access is read-only: write operations are refused until
@@ -65,17 +72,42 @@ public class VarveEndpoint {
 
 	static final String PROCESSORS = "processors";
 
+	static final String EVENTS = "events";
+
 	private final Varve varve;
 
 	private final ProcessorActions actions;
 
+	private final boolean showPayloads;
+
+	private final SmileMapper smile = SmileMapper.builder().build();
+
 	/**
-	 * Creates the endpoint of a store.
+	 * Creates the endpoint of a store, which never shows event payloads.
 	 * @param varve the store
 	 */
 	public VarveEndpoint(Varve varve) {
+		this(varve, false);
+	}
+
+	/**
+	 * Creates the endpoint of a store.
+	 * @param varve the store
+	 * @param showPayloads whether event listings include payloads and metadata
+	 * ({@code varve.ui.show-payloads})
+	 */
+	public VarveEndpoint(Varve varve, boolean showPayloads) {
 		this.varve = varve;
 		this.actions = new ProcessorActions(varve);
+		this.showPayloads = showPayloads;
+	}
+
+	/**
+	 * Whether event listings include payloads and metadata.
+	 * @return true when {@code varve.ui.show-payloads} is set
+	 */
+	public boolean showsPayloads() {
+		return this.showPayloads;
 	}
 
 	/**
@@ -94,19 +126,29 @@ public class VarveEndpoint {
 
 	/**
 	 * A section: {@code streams} (a page of stream heads, or one stream when {@code name}
-	 * is given) or {@code processors}.
-	 * @param section {@code streams} or {@code processors}
+	 * is given), {@code processors}, or {@code events} (a page of one stream's events).
+	 * @param section {@code streams}, {@code processors} or {@code events}
 	 * @param prefix streams: only names starting with this
 	 * @param after streams: only names after this one (the previous page's {@code next})
 	 * @param name streams: the one stream to describe, for names awkward in a path
-	 * @param limit streams: the page size, 1 to 1000 (default 100)
-	 * @return the section, or null when there is no such section
+	 * @param limit streams and events: the page size, 1 to 1000 (default 100)
+	 * @param stream events: the stream whose events to list
+	 * @param from events: the first version to list (default 1)
+	 * @return the section, or null when there is no such section or stream
 	 */
 	@ReadOperation
 	public @Nullable OperationResponseBody section(@Selector String section, @Nullable String prefix,
-			@Nullable String after, @Nullable String name, @Nullable Integer limit) {
+			@Nullable String after, @Nullable String name, @Nullable Integer limit, @Nullable String stream,
+			@Nullable Long from) {
 		if (STREAMS.equals(section)) {
 			return (name != null) ? stream(name) : streams(prefix, after, limit);
+		}
+		if (EVENTS.equals(section)) {
+			if (stream == null) {
+				throw new InvalidEndpointRequestException("events needs a stream",
+						"events needs a stream: /actuator/varve/events?stream=NAME&from=1&limit=100");
+			}
+			return events(stream, from, limit);
 		}
 		return PROCESSORS.equals(section) ? processors() : null;
 	}
@@ -185,6 +227,59 @@ public class VarveEndpoint {
 		// consistent with the head.
 		String lastType = this.varve.readEvent(info.lastPosition()).map(RecordedEvent::type).orElse(null);
 		return StreamDescriptor.of(info, lastType);
+	}
+
+	/**
+	 * A page of a stream's events in version order: envelopes, and payloads and metadata
+	 * only when this endpoint {@linkplain #showsPayloads() shows them}.
+	 * @param stream the stream's name
+	 * @param from the first version to list, or null from the first
+	 * @param limit the page size, or null for 100
+	 * @return the page, or null when there is no such stream
+	 */
+	public @Nullable StreamEventsDescriptor events(String stream, @Nullable Long from, @Nullable Integer limit) {
+		long first = (from != null) ? from : 1;
+		if (first < 1) {
+			throw new InvalidEndpointRequestException("from must be 1 or more, got " + first,
+					"from must be 1 or more, got " + first);
+		}
+		int size = limit(limit);
+		StreamInfo info;
+		try {
+			info = this.varve.streamInfo(stream).orElse(null);
+		}
+		catch (InvalidStreamNameException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+		if (info == null) {
+			return null;
+		}
+		List<EventDescriptor> events = this.varve.readStream(stream, first, size).stream().map(this::describe).toList();
+		long last = events.isEmpty() ? first - 1 : events.get(events.size() - 1).version();
+		Long next = (last < info.version() && !events.isEmpty()) ? last + 1 : null;
+		return new StreamEventsDescriptor(stream, Math.max(info.version(), last), events, next);
+	}
+
+	private EventDescriptor describe(RecordedEvent event) {
+		JsonNode data = null;
+		Map<String, Object> metadata = null;
+		if (this.showPayloads) {
+			data = decode(event.rawData());
+			metadata = event.hasMetadata() ? event.metadata() : null;
+		}
+		return new EventDescriptor(event.position(), event.version(), event.id(), event.type(), event.schemaVersion(),
+				event.timestamp(), event.correlationId(), event.causationId(), event.dataSize(), data, metadata);
+	}
+
+	/** Smile is self-describing: the tree needs none of the application's classes. */
+	private JsonNode decode(byte[] smileBytes) {
+		try {
+			return this.smile.readTree(smileBytes);
+		}
+		catch (JacksonException ex) {
+			return JsonNodeFactory.instance
+				.stringNode("(payload of " + smileBytes.length + " bytes is not valid Smile)");
+		}
 	}
 
 	/**

@@ -24,34 +24,57 @@ import io.varve.processor.UnknownProcessorException;
  * client expects and the reason in the body ({@link EndpointErrorDescriptor}). Unknown
  * stream or processor: 404. Bad arguments (unknown action, negative position, position
  * past the head, bad page size): 400. An action the processor's state or a read-only
- * store does not allow: 409. A closed store: 503.
+ * store does not allow: 409. A closed store: 503. When an {@link OperationsPage} is
+ * given, it is served under {@code /actuator/varve/ui}.
  */
 @EndpointWebExtension(endpoint = VarveEndpoint.class)
 public class VarveEndpointWebExtension {
 
 	private final VarveEndpoint delegate;
 
+	private final @Nullable OperationsPage page;
+
 	/**
-	 * Creates the extension.
+	 * Creates the extension, without the operations page.
 	 * @param delegate the endpoint
 	 */
 	public VarveEndpointWebExtension(VarveEndpoint delegate) {
-		this.delegate = delegate;
+		this(delegate, null);
 	}
 
 	/**
-	 * {@code GET /actuator/varve/streams} and {@code GET /actuator/varve/processors}.
-	 * @param section {@code streams} or {@code processors}
+	 * Creates the extension.
+	 * @param delegate the endpoint
+	 * @param page the operations page to serve under {@code /actuator/varve/ui}, or null
+	 * for none
+	 */
+	public VarveEndpointWebExtension(VarveEndpoint delegate, @Nullable OperationsPage page) {
+		this.delegate = delegate;
+		this.page = page;
+	}
+
+	/**
+	 * {@code GET /actuator/varve/streams}, {@code GET /actuator/varve/processors},
+	 * {@code GET /actuator/varve/events} and the operations page, {@code GET
+	 * /actuator/varve/ui}.
+	 * @param section {@code streams}, {@code processors}, {@code events} or {@code ui}
 	 * @param prefix streams: only names starting with this
 	 * @param after streams: only names after this one
 	 * @param name streams: the one stream to describe
-	 * @param limit streams: the page size
+	 * @param limit streams and events: the page size
+	 * @param stream events: the stream whose events to list
+	 * @param from events: the first version to list
 	 * @return the section, or 404
 	 */
 	@ReadOperation
-	public WebEndpointResponse<OperationResponseBody> section(@Selector String section, @Nullable String prefix,
-			@Nullable String after, @Nullable String name, @Nullable Integer limit) {
-		return respond(() -> this.delegate.section(section, prefix, after, name, limit), () -> notFound(section, name));
+	public WebEndpointResponse<?> section(@Selector String section, @Nullable String prefix, @Nullable String after,
+			@Nullable String name, @Nullable Integer limit, @Nullable String stream, @Nullable Long from) {
+		if (OperationsPage.SECTION.equals(section)) {
+			return (this.page != null) ? this.page.index() : error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found",
+					"The operations page is off: set varve.ui.enabled=true to serve it");
+		}
+		return respond(() -> this.delegate.section(section, prefix, after, name, limit, stream, from),
+				() -> notFound(section, (stream != null) ? stream : name));
 	}
 
 	/**
@@ -64,8 +87,18 @@ public class VarveEndpointWebExtension {
 	 * @return the stream or processor, or 404
 	 */
 	@ReadOperation
-	public WebEndpointResponse<OperationResponseBody> item(@Selector String section,
-			@Selector(match = Match.ALL_REMAINING) String[] name, @Nullable Long after, @Nullable Integer limit) {
+	public WebEndpointResponse<?> item(@Selector String section, @Selector(match = Match.ALL_REMAINING) String[] name,
+			@Nullable Long after, @Nullable Integer limit) {
+		if (OperationsPage.SECTION.equals(section)) {
+			String file = String.join("/", name);
+			WebEndpointResponse<Object> response = (this.page != null) ? this.page.file(file) : null;
+			// The page's links are relative to /actuator/varve/ui, so /ui/ cannot serve
+			// it.
+			return (response != null) ? response
+					: error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found",
+							file.isEmpty() ? "Open the operations page without the trailing slash: .../varve/ui"
+									: "No such file of the operations page");
+		}
 		return respond(() -> this.delegate.item(section, name, after, limit),
 				() -> notFound(section, String.join("/", name)));
 	}
@@ -121,7 +154,11 @@ public class VarveEndpointWebExtension {
 		if (VarveEndpoint.PROCESSORS.equals(section)) {
 			return "No processor named '" + name + "' is registered";
 		}
-		return "No section '" + section + "': use /actuator/varve/streams or /actuator/varve/processors";
+		if (VarveEndpoint.EVENTS.equals(section)) {
+			return "No stream named '" + name + "'";
+		}
+		return "No section '" + section
+				+ "': use /actuator/varve/streams, /actuator/varve/processors or /actuator/varve/events";
 	}
 
 }

@@ -95,6 +95,8 @@ public class VarveProperties {
 
 	private final Kafka kafka = new Kafka();
 
+	private final Ui ui = new Ui();
+
 	/**
 	 * Per-processor settings, by processor name, overriding the @VarveProcessor
 	 * attributes. Names match loosely: 'accountBalances' and 'account-balances' are the
@@ -208,6 +210,10 @@ public class VarveProperties {
 
 	public Kafka getKafka() {
 		return this.kafka;
+	}
+
+	public Ui getUi() {
+		return this.ui;
 	}
 
 	/**
@@ -524,6 +530,43 @@ public class VarveProperties {
 
 		public void setOnly(List<String> only) {
 			this.only = only;
+		}
+
+	}
+
+	/**
+	 * The operations page, served by the varve Actuator endpoint at /actuator/varve/ui
+	 * with the endpoint's own exposure and access rules.
+	 */
+	public static class Ui {
+
+		/**
+		 * Whether to serve the operations page. The varve endpoint must be exposed over
+		 * the web too.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Whether the stream browser shows event payloads and metadata, as JSON decoded
+		 * from Smile without the application's classes. Off, no response of the varve
+		 * endpoint contains event data.
+		 */
+		private boolean showPayloads;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isShowPayloads() {
+			return this.showPayloads;
+		}
+
+		public void setShowPayloads(boolean showPayloads) {
+			this.showPayloads = showPayloads;
 		}
 
 	}

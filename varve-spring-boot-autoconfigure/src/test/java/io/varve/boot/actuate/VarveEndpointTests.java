@@ -85,7 +85,7 @@ class VarveEndpointTests {
 	@Test
 	void unknownNamesAndSectionsGiveNull() {
 		VarveEndpoint endpoint = new VarveEndpoint(this.varve);
-		assertThat(endpoint.section("nothing", null, null, null, null)).isNull();
+		assertThat(endpoint.section("nothing", null, null, null, null, null, null)).isNull();
 		assertThat(endpoint.item("nothing", new String[] { "x" }, null, null)).isNull();
 		assertThat(endpoint.item("streams", new String[] { "note-9" }, null, null)).isNull();
 		assertThat(endpoint.item("processors", new String[] { "nobody" }, null, null)).isNull();
