@@ -23,6 +23,7 @@ import io.varve.EventData;
 import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
 import io.varve.Varve;
+import io.varve.core.verify.StoreCheck;
 import io.varve.core.durability.Flushes;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -247,6 +248,12 @@ class PowerCutTest {
 				reopened.scanAll(0, io.varve.EventFilter.all()).forEach(events::add);
 				String where = "cut " + (this.taken - 1) + " with " + acknowledged + " acknowledged events (opened "
 						+ durability + ")";
+				// Every invariant, as the varve verify command checks it.
+				StoreCheck.Report check = StoreCheck.run(reopened);
+				if (!check.ok()) {
+					this.failures.add(where + ": varve verify finds " + check.breaches());
+					return -1;
+				}
 				if (events.size() < acknowledged) {
 					this.failures.add(where + ": only " + events.size() + " events came back");
 					return -1;
