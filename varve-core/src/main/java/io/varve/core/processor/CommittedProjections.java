@@ -52,8 +52,6 @@ final class CommittedProjections implements ProjectionView, ProjectionLayer {
 	@Override
 	public <T> Optional<T> get(String table, String key, Class<T> type) {
 		checkType(type);
-		ProcessorKeys.tablePrefix(table);
-		ProcessorKeys.keyBytes(table, key);
 		// The live generation is read in the same snapshot as the value.
 		byte[] value = (byte[]) this.reads.apply((txn) -> {
 			byte[] fullKey = ProcessorKeys.projection(this.tables.prefix(txn, table), table, key);
@@ -68,10 +66,6 @@ final class CommittedProjections implements ProjectionView, ProjectionLayer {
 	public <T> List<ProjectionEntry<T>> list(String table, String afterKey, int limit, Class<T> type) {
 		checkType(type);
 		checkLimit(limit);
-		ProcessorKeys.tablePrefix(table);
-		if (afterKey != null) {
-			ProcessorKeys.keyBytes(table, afterKey);
-		}
 		List<Map.Entry<String, byte[]>> entries = (List<Map.Entry<String, byte[]>>) this.reads
 			.apply((txn) -> scanAfter(txn, table, this.tables.prefix(txn, table), afterKey, limit));
 		List<ProjectionEntry<T>> page = new ArrayList<>();

@@ -61,9 +61,6 @@ final class ParallelBatches implements AutoCloseable {
 
 	private boolean conflictLogged;
 
-	/** Batches handled again on one thread, for tests and logs. */
-	final AtomicInteger handledAgain = new AtomicInteger();
-
 	ParallelBatches(ProcessorDefinition definition, ProcessorCounters counters, ProcessorServices services,
 			BooleanSupplier shouldYield) {
 		this.definition = definition;
@@ -208,7 +205,6 @@ final class ParallelBatches implements AutoCloseable {
 	}
 
 	private BatchOutcome again(EventReader.Batch batch, ProjectionLayer lower, @Nullable String conflict) {
-		this.handledAgain.incrementAndGet();
 		if (conflict != null && !this.conflictLogged) {
 			this.conflictLogged = true;
 			LOG.log(Level.WARNING,

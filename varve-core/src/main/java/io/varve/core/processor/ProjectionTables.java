@@ -1,8 +1,6 @@
 package io.varve.core.processor;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -68,11 +66,6 @@ final class ProjectionTables {
 		return ProcessorKeys.tablePrefix(table, (entry != null) ? entry.generation() : 0);
 	}
 
-	/** A table's entry as known in memory, or null when it has none. */
-	@Nullable Entry known(String table) {
-		return this.known.get(table);
-	}
-
 	/** The tables a processor owns, as of a snapshot. */
 	static Map<String, Entry> ownedBy(ReadTxn txn, String processor) {
 		Map<String, Entry> owned = new TreeMap<>();
@@ -117,11 +110,6 @@ final class ProjectionTables {
 		txn.put(AuxTable.CHECKPOINTS, key(table), value);
 	}
 
-	/** Removes a directory entry in a transaction. */
-	static void delete(WriteTxn txn, String table) {
-		txn.delete(AuxTable.CHECKPOINTS, key(table));
-	}
-
 	/** Takes the entries a committed switch wrote. */
 	void switched(Map<String, Entry> live) {
 		this.known.putAll(live);
@@ -130,13 +118,6 @@ final class ProjectionTables {
 	static @Nullable Entry entry(ReadTxn txn, String table) {
 		DirectBuffer value = txn.get(AuxTable.CHECKPOINTS, key(table));
 		return (value != null) ? decode(value, table) : null;
-	}
-
-	/** Every table name in the directory, for tests and tools. */
-	static List<String> tables(ReadTxn txn) {
-		List<String> names = new ArrayList<>();
-		scan(txn, (table, entry) -> names.add(table));
-		return names;
 	}
 
 	private static void scan(ReadTxn txn, BiConsumer<String, Entry> visitor) {
