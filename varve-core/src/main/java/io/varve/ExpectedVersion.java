@@ -23,7 +23,12 @@ public final class ExpectedVersion {
 		/** The stream must exist (version 1 or more). */
 		STREAM_EXISTS,
 		/** The stream's version must equal {@link ExpectedVersion#version()}. */
-		EXACT
+		EXACT,
+		/**
+		 * The stream must be deleted, and starts again
+		 * ({@link ExpectedVersion#recreate()}).
+		 */
+		RECREATE
 
 	}
 
@@ -32,6 +37,8 @@ public final class ExpectedVersion {
 	private static final ExpectedVersion NO_STREAM = new ExpectedVersion(Kind.NO_STREAM, 0);
 
 	private static final ExpectedVersion STREAM_EXISTS = new ExpectedVersion(Kind.STREAM_EXISTS, -1);
+
+	private static final ExpectedVersion RECREATE = new ExpectedVersion(Kind.RECREATE, -1);
 
 	private final Kind kind;
 
@@ -55,6 +62,17 @@ public final class ExpectedVersion {
 	/** Append only if the stream already has at least one event. */
 	public static ExpectedVersion streamExists() {
 		return STREAM_EXISTS;
+	}
+
+	/**
+	 * The stream was deleted ({@link Varve#deleteStream}) and is to start again: the only
+	 * way to append to a deleted stream. Its versions go on after the version it was
+	 * deleted at. Fails with {@link WrongExpectedVersionException} on a stream that is
+	 * not deleted.
+	 * @return the expectation
+	 */
+	public static ExpectedVersion recreate() {
+		return RECREATE;
 	}
 
 	/**
@@ -96,6 +114,7 @@ public final class ExpectedVersion {
 			case NO_STREAM -> currentVersion == 0;
 			case STREAM_EXISTS -> currentVersion > 0;
 			case EXACT -> currentVersion == this.version;
+			case RECREATE -> false;
 		};
 	}
 
@@ -105,6 +124,7 @@ public final class ExpectedVersion {
 			case NO_STREAM -> "absent (no stream)";
 			case STREAM_EXISTS -> "existing";
 			case EXACT -> "at version " + this.version;
+			case RECREATE -> "deleted (to re-create it)";
 		};
 	}
 
@@ -125,6 +145,7 @@ public final class ExpectedVersion {
 			case NO_STREAM -> "noStream()";
 			case STREAM_EXISTS -> "streamExists()";
 			case EXACT -> "exact(" + this.version + ")";
+			case RECREATE -> "recreate()";
 		};
 	}
 

@@ -152,6 +152,44 @@ public interface Varve extends AutoCloseable {
 	 */
 	CompletableFuture<TransactionResult> transactionAsync(List<StreamAppend> appends);
 
+	// Deleting
+
+	/**
+	 * Deletes a stream: its events disappear from every read ({@code readStream},
+	 * {@code readAll}, scans, processors, the actuator) at once, in one transaction, and
+	 * their space is reused by later appends. Their positions stay taken (positions are
+	 * never reused; readers pass over them, and processor lag stays exact). The stream
+	 * keeps a tombstone with its last version: appends to it fail with
+	 * {@link StreamDeletedException} unless they ask to start it again with
+	 * {@link ExpectedVersion#recreate()}. Processors that ask for deletions receive an
+	 * {@link EventsDeleted} at the returned position.
+	 *
+	 * <pre>{@code
+	 * varve.deleteStream("customer-42", ExpectedVersion.exact(17));
+	 * }</pre>
+	 * @param stream the stream name
+	 * @param expected the version the stream must be at ({@link ExpectedVersion#any()}
+	 * for whatever it is)
+	 * @return what was deleted, and where the deletion's record is
+	 * @throws WrongExpectedVersionException if the stream is at another version or does
+	 * not exist (nothing is deleted)
+	 * @throws StreamDeletedException if it is already deleted
+	 */
+	DeleteResult deleteStream(String stream, ExpectedVersion expected);
+
+	/**
+	 * Deletes a stream's events before a version, as {@link #deleteStream} deletes them
+	 * all; the stream goes on, and its version numbering continues. A version past the
+	 * stream's end deletes all its events (the stream stays, at its version). Deleting
+	 * nothing (no event before that version is left) writes nothing.
+	 * @param stream the stream name
+	 * @param version the first version to keep, 1 or more
+	 * @return what was deleted ({@link DeleteResult#deletedCount()} 0 when nothing was)
+	 * @throws WrongExpectedVersionException if the stream does not exist
+	 * @throws StreamDeletedException if it is deleted
+	 */
+	DeleteResult truncateBefore(String stream, long version);
+
 	// Reading
 
 	/**

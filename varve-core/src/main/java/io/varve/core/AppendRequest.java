@@ -11,6 +11,7 @@ import org.agrona.DirectBuffer;
 import io.varve.AppendResult;
 import io.varve.DuplicateEventIdException;
 import io.varve.ExpectedVersion;
+import io.varve.StreamDeletedException;
 import io.varve.TransactionResult;
 import io.varve.WrongExpectedVersionException;
 import io.varve.core.codec.Envelope;
@@ -81,13 +82,19 @@ final class AppendRequest<R> extends WriteRequest<R> {
 			heads[i] = txn.stream(part.streamName());
 			long current = (heads[i] != null) ? heads[i].version() : 0;
 			if (part.explicitIds()) {
-				retried[i] = findRetry(txn, part, current);
+				retried[i] = findRetry(txn, part, heads[i]);
 				if (retried[i] != null) {
 					retries++;
 					continue;
 				}
 			}
-			if (!part.expected().isMetBy(current)) {
+			boolean recreate = part.expected().kind() == ExpectedVersion.Kind.RECREATE;
+			if (heads[i] != null && heads[i].deleted()) {
+				if (!recreate) {
+					throw new StreamDeletedException(part.stream(), current);
+				}
+			}
+			else if (!part.expected().isMetBy(current)) {
 				throw new WrongExpectedVersionException(part.stream(), part.expected(), current);
 			}
 		}
@@ -141,7 +148,8 @@ final class AppendRequest<R> extends WriteRequest<R> {
 	 * says (noStream: from version 1; streamExists: from version 2 on; exact(n): from n +
 	 * 1): the original result (a retry). Anything else is a conflict.
 	 */
-	private static @Nullable AppendResult findRetry(WriteTxn txn, PreparedAppend part, long currentVersion) {
+	private static @Nullable AppendResult findRetry(WriteTxn txn, PreparedAppend part, @Nullable StreamRecord head) {
+		long currentVersion = (head != null) ? head.version() : 0;
 		int count = part.ids().length;
 		long[] positions = new long[count];
 		int stored = 0;
@@ -163,6 +171,11 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		long lastVersion = 0;
 		for (int i = 0; i < count; i++) {
 			DirectBuffer envelope = txn.event(positions[i]);
+			if (envelope == null) {
+				throw new DuplicateEventIdException("Event id " + part.ids()[i] + " was stored at position "
+						+ positions[i] + " and that event has since been deleted; it is not appended again. "
+						+ "Use a new id for a new event");
+			}
 			long version = Envelope.version(envelope);
 			if (!sameStream(envelope, part.streamName()) || (i > 0 && version != firstVersion + i)) {
 				throw new DuplicateEventIdException("Event id " + part.ids()[i] + " is already stored at position "
@@ -181,6 +194,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 			case STREAM_EXISTS -> firstVersion > 1;
 			case EXACT -> firstVersion == expected.version() + 1;
 			case ANY -> true;
+			case RECREATE -> head != null && firstVersion == head.firstVersion();
 		};
 		if (!placed) {
 			if (!expected.isMetBy(currentVersion)) {

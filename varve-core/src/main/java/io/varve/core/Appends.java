@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 import io.varve.AppendResult;
+import io.varve.DeleteResult;
 import io.varve.EventData;
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
@@ -19,6 +20,7 @@ import io.varve.ReadOnlyStoreException;
 import io.varve.StreamAppend;
 import io.varve.TransactionResult;
 import io.varve.VarveException;
+import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.listen.Listeners;
 import io.varve.core.listen.MetadataEntries;
@@ -147,6 +149,30 @@ final class Appends {
 	}
 
 	/** The writer for the application's appends, which a replica refuses. */
+	/**
+	 * Deletes a stream, or its events before a version, and waits for the commit.
+	 * @param stream the stream
+	 * @param expected the expected version for a whole-stream delete, null to truncate
+	 * @param beforeVersion for a truncation, the first version kept
+	 * @return the result
+	 */
+	DeleteResult delete(String stream, @Nullable ExpectedVersion expected, long beforeVersion) {
+		GroupCommitWriter writer = appendWriter();
+		Names.streamName(stream);
+		DeleteRequest request;
+		if (expected != null) {
+			request = DeleteRequest.deleteStream(stream, expected, this.codec);
+		}
+		else {
+			if (beforeVersion < 1) {
+				throw new InvalidArgumentException(
+						"The first version to keep must be 1 or more (versions start at 1), " + "got " + beforeVersion);
+			}
+			request = DeleteRequest.truncateBefore(stream, beforeVersion, this.codec, false);
+		}
+		return await(writer.submit(request, true));
+	}
+
 	private GroupCommitWriter appendWriter() {
 		GroupCommitWriter writer = writer();
 		if (this.replica) {

@@ -11,8 +11,10 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 import io.varve.AppendResult;
+import io.varve.DeleteResult;
 import io.varve.EventData;
 import io.varve.EventFilter;
+import io.varve.EventsDeleted;
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
@@ -153,6 +155,7 @@ public final class DefaultVarve implements Varve {
 	public static DefaultVarve open(VarveConfig config) {
 		// Bad event classes or a bad mapper fail before the store is touched.
 		EventTypeRegistry registry = new EventTypeRegistry();
+		registry.register(EventsDeleted.class);
 		registry.registerAll(config.eventTypes());
 		PayloadCodec codec = PayloadCodec.forStore(config.mapper());
 		if (!config.readOnly()) {
@@ -195,6 +198,24 @@ public final class DefaultVarve implements Varve {
 	@Override
 	public CompletableFuture<TransactionResult> transactionAsync(List<StreamAppend> appends) {
 		return this.appends.transactionAsync(appends);
+	}
+
+	// Deleting
+
+	@Override
+	public DeleteResult deleteStream(String stream, ExpectedVersion expected) {
+		checkOpen();
+		if (expected == null) {
+			throw new InvalidArgumentException("Expected version must not be null; use ExpectedVersion.any() to delete "
+					+ "the stream whatever its version");
+		}
+		return this.appends.delete(stream, expected, 0);
+	}
+
+	@Override
+	public DeleteResult truncateBefore(String stream, long version) {
+		checkOpen();
+		return this.appends.delete(stream, null, version);
 	}
 
 	// Reading

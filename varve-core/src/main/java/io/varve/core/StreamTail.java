@@ -103,9 +103,18 @@ final class StreamTail {
 	 * @param micros the time of its last event
 	 */
 	void putHead(byte[] name, long createdMicros, long micros) {
-		StreamRecord updated = new StreamRecord(this.streamId, this.version,
-				(this.head != null) ? this.head.firstPosition() : this.first, this.previous,
-				(this.head != null) ? this.head.createdMicros() : createdMicros, micros);
+		StreamRecord updated;
+		if (this.head == null) {
+			updated = new StreamRecord(this.streamId, this.version, this.first, this.previous, createdMicros, micros);
+		}
+		else {
+			// A deleted stream re-created, or one truncated to nothing, starts again at
+			// this transaction's first event; its numbering goes on.
+			boolean restarts = this.head.liveCount() == 0;
+			updated = new StreamRecord(this.streamId, this.version, restarts ? this.first : this.head.firstPosition(),
+					this.previous, restarts ? micros : this.head.createdMicros(), micros, this.head.firstVersion(),
+					false);
+		}
 		this.txn.putStream(name, updated);
 	}
 

@@ -66,6 +66,8 @@ public final class ProcessorDefinition {
 
 	private final boolean asStored;
 
+	private final boolean receiveDeletions;
+
 	private final @Nullable BatchBarrier barrier;
 
 	private final int maxHeldEvents;
@@ -84,6 +86,7 @@ public final class ProcessorDefinition {
 		this.resetCallback = builder.resetCallback;
 		this.eventTypes = List.copyOf(builder.eventTypes);
 		this.asStored = builder.asStored;
+		this.receiveDeletions = builder.receiveDeletions;
 		this.barrier = builder.barrier;
 		this.maxHeldEvents = builder.maxHeldEvents;
 		this.concurrency = builder.concurrency;
@@ -162,6 +165,16 @@ public final class ProcessorDefinition {
 	}
 
 	/**
+	 * Whether the handler receives a record of each deletion
+	 * ({@link io.varve.EventsDeleted}) in log order; see
+	 * {@link Builder#receiveDeletions()}.
+	 * @return true when it does
+	 */
+	public boolean receiveDeletions() {
+		return this.receiveDeletions;
+	}
+
+	/**
 	 * What the processor waits for before its checkpoint moves past a batch, or null.
 	 * @return the barrier or null
 	 */
@@ -203,6 +216,7 @@ public final class ProcessorDefinition {
 		builder.resetCallback = this.resetCallback;
 		builder.eventTypes.addAll(this.eventTypes);
 		builder.asStored = this.asStored;
+		builder.receiveDeletions = this.receiveDeletions;
 		builder.barrier = this.barrier;
 		builder.maxHeldEvents = this.maxHeldEvents;
 		builder.concurrency = this.concurrency;
@@ -241,6 +255,8 @@ public final class ProcessorDefinition {
 		private final List<Class<?>> eventTypes = new ArrayList<>();
 
 		private boolean asStored;
+
+		private boolean receiveDeletions;
 
 		private @Nullable BatchBarrier barrier;
 
@@ -351,6 +367,21 @@ public final class ProcessorDefinition {
 		 */
 		public Builder asStored() {
 			this.asStored = true;
+			return this;
+		}
+
+		/**
+		 * Hands the handler a record of each deletion
+		 * ({@link io.varve.Varve#deleteStream}, {@link io.varve.Varve#truncateBefore},
+		 * retention): an event of type {@link io.varve.EventsDeleted#TYPE} whose
+		 * {@code data()} is an {@link io.varve.EventsDeleted}, at the deletion's
+		 * position, in log order with the other events, whatever the processor's filter.
+		 * Typical use: delete a stream's row of a projection. Without this a deleted
+		 * event is simply absent.
+		 * @return this builder
+		 */
+		public Builder receiveDeletions() {
+			this.receiveDeletions = true;
 			return this;
 		}
 

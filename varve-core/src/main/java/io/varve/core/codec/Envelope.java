@@ -17,7 +17,9 @@ import io.varve.CorruptDataException;
  * <pre>
  * offset size field
  *   0     1   format (1)
- *   1     1   flags: 1 = correlation id, 2 = causation id, 4 = metadata, 8 = schema version
+ *   1     1   flags: 1 = correlation id, 2 = causation id, 4 = metadata, 8 = schema version,
+ *                32 = a record of the store's own (a deletion), at version 0 of no stream's
+ *                versions
  *   2     1   type name length T (1..255)
  *   3     1   stream name length S (1..255)
  *   4     4   payload length P
@@ -57,7 +59,14 @@ public final class Envelope {
 
 	public static final int FLAG_SCHEMA_VERSION = 8;
 
-	private static final int KNOWN_FLAGS = FLAG_CORRELATION | FLAG_CAUSATION | FLAG_METADATA | FLAG_SCHEMA_VERSION;
+	/**
+	 * A record of the store's own in the log, such as a deletion: version 0, not one of
+	 * its stream's versions, read only by processors that ask for it.
+	 */
+	public static final int FLAG_SYSTEM = 32;
+
+	private static final int KNOWN_FLAGS = FLAG_CORRELATION | FLAG_CAUSATION | FLAG_METADATA | FLAG_SCHEMA_VERSION
+			| FLAG_SYSTEM;
 
 	static final int OFFSET_FLAGS = 1;
 
@@ -292,10 +301,14 @@ public final class Envelope {
 		}
 		long position = buffer.getLong(OFFSET_POSITION, ORDER);
 		long version = buffer.getLong(OFFSET_VERSION, ORDER);
+		long previous = buffer.getLong(OFFSET_PREVIOUS, ORDER);
+		if ((flags & FLAG_SYSTEM) != 0) {
+			return (position < 1 || version != 0 || previous != 0) ? "it is a store record at position " + position
+					+ " with version " + version + " and previous " + previous + " instead of 0" : null;
+		}
 		if (position < 1 || version < 1) {
 			return "its position or version is not positive";
 		}
-		long previous = buffer.getLong(OFFSET_PREVIOUS, ORDER);
 		if (previous < 0 || previous >= position || (version == 1) != (previous == 0)) {
 			return "its previous position " + previous + " does not fit position " + position + " and version "
 					+ version;
@@ -320,6 +333,23 @@ public final class Envelope {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether a valid envelope is a record of the store's own ({@link #FLAG_SYSTEM}).
+	 * @param buffer the envelope
+	 * @return whether it is
+	 */
+	public static boolean isSystem(DirectBuffer buffer) {
+		return (buffer.getByte(OFFSET_FLAGS) & FLAG_SYSTEM) != 0;
+	}
+
+	/**
+	 * Marks an encoded envelope as a record of the store's own.
+	 * @param bytes the envelope
+	 */
+	public static void markSystem(byte[] bytes) {
+		bytes[OFFSET_FLAGS] |= FLAG_SYSTEM;
 	}
 
 	public static long position(DirectBuffer buffer) {

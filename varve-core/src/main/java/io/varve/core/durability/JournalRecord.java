@@ -44,6 +44,10 @@ public final class JournalRecord {
 
 	private static final byte DELETE_PREFIX = 7;
 
+	private static final byte DELETE_EVENT = 8;
+
+	private static final byte DELETE_STREAM_BLOCK = 9;
+
 	private static final AuxTable[] TABLES = AuxTable.values();
 
 	private JournalRecord() {
@@ -68,7 +72,7 @@ public final class JournalRecord {
 
 		private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
 
-		private final UnsafeBuffer streamRecord = new UnsafeBuffer(new byte[StreamRecord.SIZE]);
+		private final UnsafeBuffer streamRecord = new UnsafeBuffer(new byte[StreamRecord.LIFECYCLE_SIZE]);
 
 		private int length = HEADER;
 
@@ -97,6 +101,17 @@ public final class JournalRecord {
 			}
 		}
 
+		public void deleteEvent(long position) {
+			op(DELETE_EVENT);
+			putLong(position);
+		}
+
+		public void deleteStreamBlock(long streamId, long block) {
+			op(DELETE_STREAM_BLOCK);
+			putLong(streamId);
+			putLong(block);
+		}
+
 		public void putEventId(UUID id, long position) {
 			op(EVENT_ID);
 			putLong(id.getMostSignificantBits());
@@ -108,7 +123,7 @@ public final class JournalRecord {
 			op(STREAM);
 			putBytes(name, 0, name.length);
 			record.encode(this.streamRecord);
-			putBytes(this.streamRecord.byteArray(), 0, StreamRecord.SIZE);
+			putBytes(this.streamRecord.byteArray(), 0, record.storedSize());
 		}
 
 		public void put(AuxTable table, byte[] key, byte[] value) {
@@ -209,6 +224,17 @@ public final class JournalRecord {
 							at += 8;
 						}
 						txn.putStreamBlock(streamId, block, positions);
+					}
+					case DELETE_EVENT -> {
+						long position = body.getLong(at, ORDER);
+						at += 8;
+						txn.deleteEvent(position);
+					}
+					case DELETE_STREAM_BLOCK -> {
+						long streamId = body.getLong(at, ORDER);
+						long block = body.getLong(at + 8, ORDER);
+						at += 16;
+						txn.deleteStreamBlock(streamId, block);
 					}
 					case EVENT_ID -> {
 						UUID id = new UUID(body.getLong(at, ORDER), body.getLong(at + 8, ORDER));

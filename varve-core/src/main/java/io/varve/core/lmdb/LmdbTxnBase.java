@@ -243,12 +243,8 @@ abstract class LmdbTxnBase implements ReadTxn {
 			throw failed(ex, "read log position " + position);
 		}
 		if (value == null) {
-			// Positions are gapless: one missing below the head was lost.
-			long head = headPosition();
-			if (position <= head) {
-				throw damaged("log position " + position + " is missing though the log reaches " + head,
-						"read log position " + position);
-			}
+			// Deleted events leave their positions empty: whether one should be there is
+			// for the caller to say (a stream's index or chain), not the log.
 			return null;
 		}
 		return envelope(value, position);
@@ -274,9 +270,9 @@ abstract class LmdbTxnBase implements ReadTxn {
 	}
 
 	/**
-	 * Visits the log from a position. Positions are gapless and ascending by
-	 * construction, so a key out of that order is damage, found here before a caller
-	 * could loop on it.
+	 * Visits the log from a position. Positions ascend by construction (deleted events
+	 * leave gaps), so a key out of that order is damage, found here before a caller could
+	 * loop on it.
 	 */
 	@Override
 	public void scanLog(long fromPosition, LogVisitor visitor) {
@@ -292,14 +288,14 @@ abstract class LmdbTxnBase implements ReadTxn {
 		}
 		while (found) {
 			long position = logPosition(cursor.key(), expected);
-			if (position != expected) {
-				throw damaged("the log goes from position " + (expected - 1) + " to " + position,
+			if (position < expected) {
+				throw damaged("the log goes from position " + (expected - 1) + " back to " + position,
 						"read log position " + expected);
 			}
 			if (!visitor.visit(position, envelope(cursor.val(), position))) {
 				return;
 			}
-			expected++;
+			expected = position + 1;
 			try {
 				found = cursor.next();
 			}
@@ -317,11 +313,16 @@ abstract class LmdbTxnBase implements ReadTxn {
 	@Override
 	public long[] tailPositions(StreamRecord stream) {
 		long[] tail = new long[stream.tailLength()];
+		if (stream.deleted()) {
+			return tail;
+		}
 		long position = stream.lastPosition();
 		long version = stream.version();
-		for (int i = tail.length - 1; i >= 0; i--) {
+		// Versions before the first one stored were deleted: their slots stay 0.
+		long stop = Math.max(0, tail.length - 1 - (stream.version() - stream.firstVersion()));
+		for (int i = tail.length - 1; i >= stop; i--) {
 			tail[i] = position;
-			if (i > 0) {
+			if (i > stop) {
 				DirectBuffer envelope = event(position);
 				if (envelope == null || Envelope.version(envelope) != version) {
 					throw damaged(

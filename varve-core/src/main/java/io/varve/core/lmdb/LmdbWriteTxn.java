@@ -113,6 +113,39 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	}
 
 	@Override
+	public boolean deleteEvent(long position) {
+		try {
+			Cursor<DirectBuffer> cursor = cursor(LmdbStorageEngine.LOG);
+			if (!cursor.get(longKey(this.key, position), GetOp.MDB_SET_KEY)) {
+				return false;
+			}
+			cursor.delete();
+			if (this.record != null) {
+				this.record.deleteEvent(position);
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "delete log position " + position, this.engine.directory());
+		}
+	}
+
+	@Override
+	public boolean deleteStreamBlock(long streamId, long block) {
+		try {
+			boolean deleted = this.engine.dbi(LmdbStorageEngine.STREAM_INDEX)
+				.delete(this.txn, indexKey(this.key, streamId, block));
+			if (deleted && this.record != null) {
+				this.record.deleteStreamBlock(streamId, block);
+			}
+			return deleted;
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "delete a stream index block", this.engine.directory());
+		}
+	}
+
+	@Override
 	public boolean putEventId(UUID id, long position) {
 		try {
 			this.value.wrap(this.value.addressOffset(), 8);
@@ -148,7 +181,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	public void putStream(byte[] name, StreamRecord record) {
 		try {
 			MutableDirectBuffer target = (MutableDirectBuffer) this.engine.dbi(LmdbStorageEngine.STREAMS)
-				.reserve(this.txn, bytesKey(this.key, name), StreamRecord.SIZE);
+				.reserve(this.txn, bytesKey(this.key, name), record.storedSize());
 			record.encode(target);
 			if (record.streamId() > this.newestStreamId) {
 				this.newestStreamId = record.streamId();

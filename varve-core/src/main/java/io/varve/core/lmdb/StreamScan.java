@@ -47,10 +47,14 @@ final class StreamScan {
 		catch (LmdbException ex) {
 			throw this.txn.failed(ex, "read stream '" + LmdbTxnBase.text(this.name) + "'");
 		}
+		if (this.stream.deleted()) {
+			return;
+		}
 		long flushed = this.stream.fullBlocks() * StreamRecord.BLOCK;
+		long first = this.stream.firstVersion();
 		if (forward) {
-			long version = Math.max(1, fromVersion);
-			if (version <= flushed && !walkBlocks(version, 1, flushed)) {
+			long version = Math.max(first, fromVersion);
+			if (version <= flushed && !walkBlocks(version, 1, flushed, first)) {
 				return;
 			}
 			version = Math.max(version, flushed + 1);
@@ -66,13 +70,13 @@ final class StreamScan {
 		else {
 			long version = Math.min(fromVersion, this.stream.version());
 			long[] tail = (version > flushed) ? this.txn.tailPositions(this.stream) : null;
-			for (; version > flushed; version--) {
+			for (; version > flushed && version >= first; version--) {
 				if (!visit(tail[(int) (version - flushed - 1)], version)) {
 					return;
 				}
 			}
-			if (version >= 1) {
-				walkBlocks(version, -1, flushed);
+			if (version >= first) {
+				walkBlocks(version, -1, flushed, first);
 			}
 		}
 	}
@@ -82,7 +86,7 @@ final class StreamScan {
 	 * version or down (step -1) to version 1.
 	 * @return whether the visitor wants more
 	 */
-	private boolean walkBlocks(long fromVersion, int step, long flushed) {
+	private boolean walkBlocks(long fromVersion, int step, long flushed, long first) {
 		long streamId = this.stream.streamId();
 		long block = (fromVersion - 1) / StreamRecord.BLOCK;
 		Cursor<DirectBuffer> index;
@@ -95,7 +99,7 @@ final class StreamScan {
 			throw this.txn.failed(ex, readingBlock(block));
 		}
 		long version = fromVersion;
-		while (version >= 1 && version <= flushed) {
+		while (version >= first && version <= flushed) {
 			DirectBuffer key = index.key();
 			DirectBuffer positions = index.val();
 			if (!found || key.capacity() != 16 || key.getLong(0, LmdbTxnBase.ORDER) != streamId
@@ -105,7 +109,7 @@ final class StreamScan {
 						readingBlock(block));
 			}
 			int slot = (int) ((version - 1) % StreamRecord.BLOCK);
-			while (slot >= 0 && slot < StreamRecord.BLOCK) {
+			while (slot >= 0 && slot < StreamRecord.BLOCK && version >= first) {
 				if (!visit(positions.getLong(8 * slot, LmdbTxnBase.ORDER), version)) {
 					return false;
 				}
@@ -113,7 +117,7 @@ final class StreamScan {
 				version += step;
 			}
 			block += step;
-			if (version >= 1 && version <= flushed) {
+			if (version >= first && version <= flushed) {
 				try {
 					found = (step > 0) ? index.next() : index.prev();
 				}

@@ -118,7 +118,7 @@ final class ProcessorLoop implements Runnable {
 						EventReader.Batch batch = this.services.reader()
 							.readBatch(handled + 1, this.definition.batchSize(),
 									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.filter,
-									this.definition.asStored());
+									this.definition.asStored(), this.definition.receiveDeletions());
 						wait = batch.lastScanned() <= handled;
 						if (wait) {
 							this.progress.reachedHead();

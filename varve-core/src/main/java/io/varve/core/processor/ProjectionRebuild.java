@@ -233,7 +233,7 @@ final class ProjectionRebuild implements Runnable, TablePrefixes {
 		return this.services.reader()
 			.readBatch(this.position + 1, this.definition.batchSize(),
 					Math.max(ProcessorLoop.SCAN_LIMIT, this.definition.batchSize()), this.filter,
-					this.definition.asStored());
+					this.definition.asStored(), this.definition.receiveDeletions());
 	}
 
 	/**

@@ -92,7 +92,7 @@ public final class EventReader {
 	 */
 	public @Nullable RecordedEvent event(ReadTxn txn, long position) {
 		DirectBuffer envelope = txn.event(position);
-		if (envelope == null) {
+		if (envelope == null || Envelope.isSystem(envelope)) {
 			return null;
 		}
 		List<RecordedEvent> events = new ArrayList<>(1);
@@ -184,8 +184,24 @@ public final class EventReader {
 	 * @return the batch
 	 */
 	public Batch readBatch(long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter, boolean asStored) {
+		return readBatch(fromPosition, maxEvents, maxScanned, filter, asStored, false);
+	}
+
+	/**
+	 * Reads one batch of a log scan in its own snapshot, with the records of deletions
+	 * ({@link io.varve.EventsDeleted}) among the events if asked for.
+	 * @param fromPosition the first position to look at
+	 * @param maxEvents the most events to return
+	 * @param maxScanned the most envelopes to look at
+	 * @param filter the filter (not applied to deletion records)
+	 * @param asStored whether to skip schema evolution
+	 * @param deletions whether deletion records are read too
+	 * @return the batch
+	 */
+	public Batch readBatch(long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter, boolean asStored,
+			boolean deletions) {
 		try (ReadTxn txn = this.engine.beginRead()) {
-			return readBatch(txn, fromPosition, maxEvents, maxScanned, filter, asStored);
+			return readBatch(txn, fromPosition, maxEvents, maxScanned, filter, asStored, deletions);
 		}
 	}
 
@@ -199,18 +215,24 @@ public final class EventReader {
 	 * @return the batch
 	 */
 	public Batch readBatch(ReadTxn txn, long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter) {
-		return readBatch(txn, fromPosition, maxEvents, maxScanned, filter, false);
+		return readBatch(txn, fromPosition, maxEvents, maxScanned, filter, false, false);
 	}
 
 	private Batch readBatch(ReadTxn txn, long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter,
-			boolean asStored) {
+			boolean asStored, boolean deletions) {
 		List<RecordedEvent> events = new ArrayList<>(Math.min(maxEvents, CHUNK));
 		long[] state = { fromPosition - 1, 0, 1 };
 		txn.scanLog(fromPosition, (position, envelope) -> {
 			state[0] = position;
 			state[1]++;
+			if (Envelope.isSystem(envelope)) {
+				// A deletion's record: only for those who asked.
+				if (deletions) {
+					events.add(stored(envelope));
+				}
+			}
 			// The storage layer checked the envelope, so the filter may read its lengths.
-			if (filter.matches(envelope)) {
+			else if (filter.matches(envelope)) {
 				if (asStored) {
 					events.add(stored(envelope));
 				}
@@ -227,6 +249,11 @@ public final class EventReader {
 			return true;
 		});
 		long head = txn.headPosition();
+		if (state[2] == 1) {
+			// The scan ran to the end: positions of deleted events up to the head count
+			// as looked at.
+			state[0] = Math.max(state[0], head);
+		}
 		return new Batch(events, state[0], head, state[0] >= head);
 	}
 
@@ -292,7 +319,10 @@ public final class EventReader {
 			if (afterBytes != null && compare(name, afterBytes) <= 0) {
 				return true;
 			}
-			page.add(streamInfo(new String(name, StandardCharsets.UTF_8), StreamRecord.decode(value)));
+			StreamRecord record = StreamRecord.decode(value);
+			if (!record.deleted()) {
+				page.add(streamInfo(new String(name, StandardCharsets.UTF_8), record));
+			}
 			return page.size() < limit;
 		});
 		return page;

@@ -82,8 +82,9 @@ public final class StoreReads {
 
 	public Optional<StreamInfo> streamInfo(String stream) {
 		byte[] name = Names.streamName(stream);
-		return read(
-				(txn) -> Optional.ofNullable(txn.stream(name)).map((record) -> EventReader.streamInfo(stream, record)));
+		return read((txn) -> Optional.ofNullable(txn.stream(name))
+			.filter((record) -> !record.deleted())
+			.map((record) -> EventReader.streamInfo(stream, record)));
 	}
 
 	public List<StreamInfo> listStreams(String prefix, String after, int limit) {

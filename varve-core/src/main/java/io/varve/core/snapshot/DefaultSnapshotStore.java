@@ -15,6 +15,7 @@ import io.varve.core.codec.PayloadCodec;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageEngine;
+import io.varve.core.storage.WriteTxn;
 import io.varve.core.write.GroupCommitWriter;
 
 /**
@@ -22,6 +23,17 @@ import io.varve.core.write.GroupCommitWriter;
  * writes through the group commit writer.
  */
 public final class DefaultSnapshotStore implements SnapshotStore {
+
+	/**
+	 * Deletes every snapshot of a stream, in a write transaction (a deleted stream's
+	 * state goes with its events).
+	 * @param txn the transaction
+	 * @param stream the stream name in UTF-8
+	 * @return how many were deleted
+	 */
+	public static long deleteAll(WriteTxn txn, byte[] stream) {
+		return txn.deletePrefix(AuxTable.SNAPSHOTS, SnapshotKeys.prefix(stream));
+	}
 
 	private final StorageEngine engine;
 

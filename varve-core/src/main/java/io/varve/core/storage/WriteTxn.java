@@ -35,6 +35,22 @@ public interface WriteTxn extends ReadTxn {
 	void putStreamBlock(long streamId, long block, long[] positions);
 
 	/**
+	 * Deletes an event from the log. Its position stays taken: positions are never
+	 * reused, and readers pass over it.
+	 * @param position the position
+	 * @return whether there was an event there
+	 */
+	boolean deleteEvent(long position);
+
+	/**
+	 * Deletes one block of a stream's positions from the stream index.
+	 * @param streamId the stream id
+	 * @param block the block number
+	 * @return whether it was there
+	 */
+	boolean deleteStreamBlock(long streamId, long block);
+
+	/**
 	 * Records an event id.
 	 * @param id the id
 	 * @param position its global position

@@ -20,11 +20,14 @@ import io.varve.core.storage.StreamRecord;
 /**
  * Walks a whole store in one read snapshot (so a store whose application is writing is
  * checked as of one moment) and reports every breach of the invariants a store keeps:
- * positions gapless from 1 to the head; each envelope whole, at its position, with a
- * payload that decodes; each stream's versions contiguous from 1 in position order, each
+ * positions ascending up to the head; each envelope whole, at its position, with a
+ * payload that decodes; each stream's stored versions contiguous, from its first version
+ * still stored (1 unless events were deleted) to its version, in position order, each
  * event pointing back to its stream's previous one; each stream's head record agreeing
- * with its events; the stream index giving each stream's events in order; the event-id
- * index pointing every id at its event; the stream count agreeing.
+ * with its events (a deleted stream has none left); the stream index giving each stream's
+ * events in order; the event-id index pointing every id at its event; the stream count
+ * agreeing. Positions of deleted events are gaps by design: a lost event is found as a
+ * hole in its stream's versions or a head that does not match.
  */
 public final class StoreCheck {
 
@@ -70,13 +73,13 @@ public final class StoreCheck {
 	private Report check(ReadTxn txn) {
 		long head = txn.headPosition();
 		Map<String, Walked> streams = new HashMap<>();
-		long[] next = { 1 };
+		long[] next = { 1, 0 };
 		txn.scanLog(1, (position, envelope) -> {
-			if (position != next[0]) {
-				breach("position " + next[0] + (position > next[0] ? " to " + (position - 1) : "")
-						+ " missing from the log (gap before position " + position + ")");
+			if (position < next[0]) {
+				breach("position " + position + " comes after position " + (next[0] - 1) + " in the log");
 			}
 			next[0] = position + 1;
+			next[1]++;
 			checkEvent(txn, position, envelope, streams);
 			return true;
 		});
@@ -98,7 +101,7 @@ public final class StoreCheck {
 		if (txn.streamCount() != recorded[0]) {
 			breach("the stream count says " + txn.streamCount() + " but " + recorded[0] + " streams are stored");
 		}
-		return new Report(head, last, recorded[0], this.breachCount, List.copyOf(this.breaches));
+		return new Report(head, next[1], recorded[0], this.breachCount, List.copyOf(this.breaches));
 	}
 
 	private void checkEvent(ReadTxn txn, long position, DirectBuffer envelope, Map<String, Walked> streams) {
@@ -110,29 +113,41 @@ public final class StoreCheck {
 		if (Envelope.position(envelope) != position) {
 			breach("the envelope at position " + position + " says position " + Envelope.position(envelope));
 		}
+		if (Envelope.isSystem(envelope)) {
+			// A deletion's record: no stream's version, no indexed id.
+			checkPayload(position, envelope);
+			return;
+		}
 		String stream = envelope.getStringWithoutLengthUtf8(Envelope.streamOffset(envelope),
 				Envelope.streamLength(envelope));
 		Walked walked = streams.computeIfAbsent(stream, (name) -> new Walked());
 		long version = Envelope.version(envelope);
-		if (version != walked.count + 1) {
+		if (walked.count > 0 && version != walked.lastVersion + 1) {
 			breach("the event at position " + position + " is version " + version + " of stream '" + stream
-					+ "', whose previous event was version " + walked.count);
+					+ "', whose previous event was version " + walked.lastVersion);
 		}
-		if (Envelope.previousPosition(envelope) != walked.last) {
+		// The first event still stored may point back to a deleted one.
+		if (walked.count > 0 && Envelope.previousPosition(envelope) != walked.last) {
 			breach("the event at position " + position + " points back to position "
 					+ Envelope.previousPosition(envelope) + " but stream '" + stream + "' was last at " + walked.last);
 		}
 		if (walked.count == 0) {
 			walked.first = position;
+			walked.firstVersion = version;
 		}
 		walked.count++;
 		walked.last = position;
+		walked.lastVersion = version;
 		UUID id = Envelope.id(envelope);
 		long indexed = txn.positionOf(id);
 		if (indexed != position) {
 			breach("the event-id index points id " + id + " at " + ((indexed > 0) ? "position " + indexed : "nothing")
 					+ ", not at its event at position " + position);
 		}
+		checkPayload(position, envelope);
+	}
+
+	private void checkPayload(long position, DirectBuffer envelope) {
 		byte[] payload = new byte[Envelope.payloadLength(envelope)];
 		envelope.getBytes(Envelope.payloadOffset(envelope), payload);
 		try {
@@ -150,15 +165,24 @@ public final class StoreCheck {
 			return;
 		}
 		StreamRecord record = StreamRecord.decode(value);
+		if (record.liveCount() == 0) {
+			if (walked != null) {
+				breach("stream '" + name + "' is " + (record.deleted() ? "deleted" : "truncated to nothing")
+						+ " at version " + record.version() + " but " + walked.count + " of its events are in the log, "
+						+ "from position " + walked.first);
+			}
+			return;
+		}
 		if (walked == null) {
 			breach("stream '" + name + "' has a head record (version " + record.version() + ") but no events");
 			return;
 		}
-		if (record.version() != walked.count || record.firstPosition() != walked.first
-				|| record.lastPosition() != walked.last) {
-			breach("the head record of stream '" + name + "' says version " + record.version() + " at positions "
-					+ record.firstPosition() + ".." + record.lastPosition() + ", its events are " + walked.count
-					+ " at " + walked.first + ".." + walked.last);
+		if (record.version() != walked.lastVersion || record.firstVersion() != walked.firstVersion
+				|| record.firstPosition() != walked.first || record.lastPosition() != walked.last) {
+			breach("the head record of stream '" + name + "' says versions " + record.firstVersion() + ".."
+					+ record.version() + " at positions " + record.firstPosition() + ".." + record.lastPosition()
+					+ ", its events are versions " + walked.firstVersion + ".." + walked.lastVersion + " at "
+					+ walked.first + ".." + walked.last);
 		}
 		byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
 		try {
@@ -170,7 +194,7 @@ public final class StoreCheck {
 	}
 
 	private void scanStream(ReadTxn txn, String name, byte[] nameBytes, StreamRecord record, Walked walked) {
-		long[] expected = { 1 };
+		long[] expected = { record.firstVersion() };
 		boolean[] broke = { false };
 		txn.scanStream(nameBytes, record, 1, true, (position, envelope) -> {
 			if (Envelope.problem(envelope) == null
@@ -182,9 +206,9 @@ public final class StoreCheck {
 			expected[0]++;
 			return true;
 		});
-		if (!broke[0] && expected[0] - 1 != walked.count) {
-			breach("the stream index of '" + name + "' gives " + (expected[0] - 1) + " events, the log "
-					+ walked.count);
+		long given = expected[0] - record.firstVersion();
+		if (!broke[0] && given != walked.count) {
+			breach("the stream index of '" + name + "' gives " + given + " events, the log " + walked.count);
 		}
 	}
 
@@ -203,6 +227,10 @@ public final class StoreCheck {
 		long first;
 
 		long last;
+
+		long firstVersion;
+
+		long lastVersion;
 
 	}
 
