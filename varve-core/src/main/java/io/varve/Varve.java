@@ -190,6 +190,20 @@ public interface Varve extends AutoCloseable {
 	 */
 	DeleteResult truncateBefore(String stream, long version);
 
+	/**
+	 * What the retention task ({@link VarveBuilder#retention}) has done: its policies,
+	 * passes, streams examined and events deleted.
+	 * @return the status (no policies and nothing done when none is set)
+	 */
+	RetentionStatus retentionStatus();
+
+	/**
+	 * Runs a retention pass now, on this thread (after a running one ends), and returns
+	 * when it is done.
+	 * @return the status after it
+	 */
+	RetentionStatus applyRetention();
+
 	// Reading
 
 	/**

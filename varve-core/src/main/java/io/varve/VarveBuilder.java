@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +15,7 @@ import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.core.DefaultVarve;
 import io.varve.core.VarveConfig;
+import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 
 /**
@@ -42,6 +45,9 @@ public final class VarveBuilder {
 
 	/** Upper bound of {@link #maxEventSize(int)}: 256 MiB. */
 	public static final int MAX_EVENT_SIZE_LIMIT = 256 * 1024 * 1024;
+
+	/** Default time between retention passes: one minute. */
+	public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofMinutes(1);
 
 	/** Default reader slot limit. */
 	public static final int DEFAULT_MAX_READERS = 256;
@@ -79,6 +85,10 @@ public final class VarveBuilder {
 	private boolean groupAccess;
 
 	private final List<VarveListener> listeners = new ArrayList<>();
+
+	private final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
+
+	private Duration retentionInterval = DEFAULT_RETENTION_INTERVAL;
 
 	VarveBuilder() {
 	}
@@ -363,6 +373,40 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * Deletes events of a category's streams, or of one stream, past a policy: a
+	 * background task looks every {@link #retentionInterval(Duration)} and deletes in
+	 * bounded transactions (at most 500 events each), so appends go on meanwhile. A name
+	 * without '-' is a category (the stream named so and those named {@code name-...}); a
+	 * name with '-' is one stream, whose policy takes the place of its category's.
+	 * Processors that ask for deletions see each step as an {@link EventsDeleted}.
+	 * @param categoryOrStream the category or stream name
+	 * @param policy the policy
+	 * @return this builder
+	 */
+	public VarveBuilder retention(String categoryOrStream, RetentionPolicy policy) {
+		Names.streamName(categoryOrStream);
+		if (policy == null) {
+			throw new InvalidArgumentException("The retention policy of '" + categoryOrStream + "' must not be null");
+		}
+		this.retention.put(categoryOrStream, policy);
+		return this;
+	}
+
+	/**
+	 * How often the retention task looks for events to delete. Default: one minute.
+	 * @param interval the interval, at least one millisecond
+	 * @return this builder
+	 */
+	public VarveBuilder retentionInterval(Duration interval) {
+		if (interval == null || interval.toMillis() < 1) {
+			throw new InvalidArgumentException(
+					"The retention interval must be at least 1 ms, got " + interval + "; the default is 1 minute");
+		}
+		this.retentionInterval = interval;
+		return this;
+	}
+
+	/**
 	 * Opens the store.
 	 * @return the open store
 	 * @throws StoreLockedException if the directory is already open
@@ -393,7 +437,7 @@ public final class VarveBuilder {
 		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
 				this.maxEventSize, this.maxReaders, this.syncInterval, this.preallocate, List.copyOf(this.eventTypes),
 				this.mapper, this.readOnly, this.clock, this.groupAccess, List.copyOf(this.listeners),
-				List.copyOf(this.upcasters), this.replica));
+				List.copyOf(this.upcasters), this.replica, Map.copyOf(this.retention), this.retentionInterval));
 	}
 
 }

@@ -173,6 +173,16 @@ final class Appends {
 		return await(writer.submit(request, true));
 	}
 
+	/**
+	 * Deletes a stream's events before a version, without waiting.
+	 * @param stream the stream
+	 * @param beforeVersion the first version kept
+	 * @return the future result
+	 */
+	CompletableFuture<DeleteResult> truncateAsync(String stream, long beforeVersion) {
+		return appendWriter().submit(DeleteRequest.truncateBefore(stream, beforeVersion, this.codec, true));
+	}
+
 	private GroupCommitWriter appendWriter() {
 		GroupCommitWriter writer = writer();
 		if (this.replica) {

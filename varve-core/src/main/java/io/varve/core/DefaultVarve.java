@@ -3,6 +3,7 @@ package io.varve.core;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -19,6 +20,7 @@ import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
 import io.varve.ReplicatedEvent;
+import io.varve.RetentionStatus;
 import io.varve.Replication;
 import io.varve.StoreInfo;
 import io.varve.SnapshotStore;
@@ -38,6 +40,7 @@ import io.varve.core.processor.DefaultProcessorRegistry;
 import io.varve.core.evolve.Evolution;
 import io.varve.core.evolve.StoredSchemas;
 import io.varve.core.read.EventReader;
+import io.varve.core.retention.RetentionTask;
 import io.varve.core.snapshot.DefaultSnapshotStore;
 import io.varve.core.read.StoreReads;
 import io.varve.core.storage.ReadTxn;
@@ -85,6 +88,8 @@ public final class DefaultVarve implements Varve {
 	private final Listeners listeners;
 
 	private final Replication replication;
+
+	private final @Nullable RetentionTask retention;
 
 	private final Object closeLock = new Object();
 
@@ -145,6 +150,14 @@ public final class DefaultVarve implements Varve {
 			}
 		};
 		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);
+		if (config.retention().isEmpty() || config.readOnly() || config.replica()) {
+			this.retention = null;
+		}
+		else {
+			this.retention = new RetentionTask(config.retention(), this.reads::read, this.appends::truncateAsync,
+					config.clock(), config.retentionInterval(), config.path().getFileName().toString());
+			this.retention.start();
+		}
 	}
 
 	/**
@@ -216,6 +229,21 @@ public final class DefaultVarve implements Varve {
 	public DeleteResult truncateBefore(String stream, long version) {
 		checkOpen();
 		return this.appends.delete(stream, null, version);
+	}
+
+	@Override
+	public RetentionStatus retentionStatus() {
+		checkOpen();
+		RetentionTask task = this.retention;
+		return (task != null) ? task.status()
+				: new RetentionStatus(Map.copyOf(this.config.retention()), false, 0, null, null, 0, 0, 0, null);
+	}
+
+	@Override
+	public RetentionStatus applyRetention() {
+		checkOpen();
+		RetentionTask task = this.retention;
+		return (task != null) ? task.runPass() : retentionStatus();
 	}
 
 	// Reading
@@ -385,6 +413,9 @@ public final class DefaultVarve implements Varve {
 		}
 		// Processors finish their batch and store their checkpoint while the writer still
 		// runs.
+		if (this.retention != null) {
+			this.retention.close();
+		}
 		DefaultProcessorRegistry registry = this.processors;
 		if (registry != null) {
 			try {

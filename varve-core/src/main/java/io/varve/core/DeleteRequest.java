@@ -14,6 +14,7 @@ import io.varve.WrongExpectedVersionException;
 import io.varve.core.codec.Envelope;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.snapshot.DefaultSnapshotStore;
+import io.varve.core.storage.DeletedPositions;
 import io.varve.core.storage.StreamRecord;
 import io.varve.core.storage.WriteTxn;
 import io.varve.core.write.WriteContext;
@@ -121,6 +122,7 @@ final class DeleteRequest extends WriteRequest<DeleteResult> {
 		for (int i = 0; i < positions.size(); i++) {
 			txn.deleteEvent(positions.getLong(i));
 		}
+		DeletedPositions.add(txn, positions.size());
 		// Index blocks wholly before the first version kept go; a block holding it stays.
 		long keptFrom = to + 1;
 		long fullBlocks = head.fullBlocks();

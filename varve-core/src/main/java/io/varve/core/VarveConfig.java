@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.Durability;
+import io.varve.RetentionPolicy;
 import io.varve.Upcaster;
 import io.varve.VarveListener;
 
@@ -32,10 +34,12 @@ import io.varve.VarveListener;
  * @param upcasters the upcasters
  * @param replica whether the store is a replica: written only through
  * {@link io.varve.Replication}
+ * @param retention the retention policies by category or stream name
+ * @param retentionInterval how often the retention task runs a pass
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
 		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
 		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners, List<Upcaster> upcasters,
-		boolean replica) {
+		boolean replica, Map<String, RetentionPolicy> retention, Duration retentionInterval) {
 
 }

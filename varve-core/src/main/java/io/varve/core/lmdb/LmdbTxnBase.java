@@ -18,6 +18,7 @@ import org.lmdbjava.Txn;
 import io.varve.CorruptDataException;
 import io.varve.core.codec.Envelope;
 import io.varve.core.storage.AuxTable;
+import io.varve.core.storage.DeletedPositions;
 import io.varve.core.storage.EntryVisitor;
 import io.varve.core.storage.LogVisitor;
 import io.varve.core.storage.ReadTxn;
@@ -243,8 +244,13 @@ abstract class LmdbTxnBase implements ReadTxn {
 			throw failed(ex, "read log position " + position);
 		}
 		if (value == null) {
-			// Deleted events leave their positions empty: whether one should be there is
-			// for the caller to say (a stream's index or chain), not the log.
+			// Until events are deleted positions are gapless, and one missing below the
+			// head was lost; deleted events leave their positions empty.
+			long head = headPosition();
+			if (position <= head && DeletedPositions.count(this) == 0) {
+				throw damaged("log position " + position + " is missing though the log reaches " + head,
+						"read log position " + position);
+			}
 			return null;
 		}
 		return envelope(value, position);
@@ -288,8 +294,8 @@ abstract class LmdbTxnBase implements ReadTxn {
 		}
 		while (found) {
 			long position = logPosition(cursor.key(), expected);
-			if (position < expected) {
-				throw damaged("the log goes from position " + (expected - 1) + " back to " + position,
+			if (position < expected || (position > expected && !gapsAllowed())) {
+				throw damaged("the log goes from position " + (expected - 1) + " to " + position,
 						"read log position " + expected);
 			}
 			if (!visitor.visit(position, envelope(cursor.val(), position))) {
@@ -303,6 +309,11 @@ abstract class LmdbTxnBase implements ReadTxn {
 				throw failed(ex, "read the log after position " + position);
 			}
 		}
+	}
+
+	/** Whether the log may have gaps: events were deleted. */
+	private boolean gapsAllowed() {
+		return DeletedPositions.count(this) > 0;
 	}
 
 	@Override

@@ -14,6 +14,7 @@ import io.varve.CorruptDataException;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
 import io.varve.core.codec.Envelope;
+import io.varve.core.storage.DeletedPositions;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StreamRecord;
 
@@ -86,6 +87,11 @@ public final class StoreCheck {
 		long last = next[0] - 1;
 		if (last != head) {
 			breach("the log ends at position " + last + " but the head position is " + head);
+		}
+		long deleted = DeletedPositions.count(txn);
+		if (next[1] + deleted != head) {
+			breach("the log holds " + next[1] + " events and " + deleted + " positions were deleted, but the head is "
+					+ "position " + head + ": " + Math.abs(head - next[1] - deleted) + " position(s) unaccounted for");
 		}
 		long[] recorded = { 0 };
 		txn.scanStreams(new byte[0], (key, value) -> {
