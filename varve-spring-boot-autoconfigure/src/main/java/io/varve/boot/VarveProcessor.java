@@ -143,4 +143,13 @@ public @interface VarveProcessor {
 	 */
 	int concurrency() default 1;
 
+	/**
+	 * Whether the processor receives a record of each deletion (an
+	 * {@link io.varve.EventsDeleted} at the deletion's position) to handle with a
+	 * {@code @VarveHandler} method taking {@code EventsDeleted}, for example to delete a
+	 * stream's projection row. A processor with such a method receives them without this.
+	 * See {@link ProcessorDefinition.Builder#receiveDeletions()}.
+	 */
+	boolean deletions() default false;
+
 }

@@ -121,7 +121,8 @@ public class VarveEndpoint {
 		long head = overview.headPosition();
 		SnapshotStore snapshots = this.varve.snapshots();
 		return new VarveDescriptor(head, overview.streamCount(), head, StorageDescriptor.of(overview.storeInfo()),
-				describe(overview.processors()), new SnapshotsDescriptor(snapshots.count(), snapshots.bytes()));
+				describe(overview.processors()), new SnapshotsDescriptor(snapshots.count(), snapshots.bytes()),
+				VarveDescriptor.RetentionDescriptor.of(this.varve.retentionStatus()));
 	}
 
 	/**

@@ -19,6 +19,7 @@ import org.springframework.core.io.ResourceLoader;
 import io.varve.Varve;
 import io.varve.VarveBuilder;
 import io.varve.SnapshotPolicy;
+import io.varve.RetentionPolicy;
 import io.varve.Upcaster;
 import io.varve.VarveListener;
 import io.varve.boot.aggregate.VarveAggregates;
@@ -80,6 +81,10 @@ public final class VarveAutoConfiguration {
 		if (properties.isReadOnly()) {
 			builder.readOnly();
 		}
+		properties.getRetention()
+			.forEach((name, retention) -> builder.retention(name, new RetentionPolicy(retention.getMaxAge(),
+					(retention.getMaxCount() != null) ? retention.getMaxCount() : 0)));
+		builder.retentionInterval(properties.getRetentionInterval());
 		// A small maximum alone should just work, so the initial size never exceeds it.
 		builder.mapSize(Math.min(properties.getMapSize().toBytes(), properties.getMaxMapSize().toBytes()));
 		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());

@@ -104,6 +104,19 @@ public class VarveProperties {
 	 */
 	private final Map<String, ProcessorOverrides> processor = new LinkedHashMap<>();
 
+	/**
+	 * Retention policies by category (a name without '-': the stream of that name and
+	 * those named name-...) or by stream (a name with '-'): events older than
+	 * {@code max-age} or beyond each stream's newest {@code max-count} are deleted by a
+	 * background task in bounded transactions.
+	 */
+	private final Map<String, Retention> retention = new LinkedHashMap<>();
+
+	/**
+	 * How often the retention task looks for events to delete.
+	 */
+	private Duration retentionInterval = Duration.ofMinutes(1);
+
 	public Path getPath() {
 		return this.path;
 	}
@@ -196,6 +209,18 @@ public class VarveProperties {
 		return this.processors;
 	}
 
+	public Map<String, Retention> getRetention() {
+		return this.retention;
+	}
+
+	public Duration getRetentionInterval() {
+		return this.retentionInterval;
+	}
+
+	public void setRetentionInterval(Duration retentionInterval) {
+		this.retentionInterval = retentionInterval;
+	}
+
 	public Map<String, ProcessorOverrides> getProcessor() {
 		return this.processor;
 	}
@@ -220,6 +245,39 @@ public class VarveProperties {
 	 * Forwarders to Kafka and a replica fed from Kafka (with varve-kafka on the class
 	 * path). Connection settings come from {@code spring.kafka.*}.
 	 */
+	/**
+	 * One retention policy: at least one of the two limits.
+	 */
+	public static class Retention {
+
+		/**
+		 * Events committed longer ago than this are deleted.
+		 */
+		private @Nullable Duration maxAge;
+
+		/**
+		 * At most this many of each stream's newest events are kept.
+		 */
+		private @Nullable Long maxCount;
+
+		public @Nullable Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(@Nullable Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public @Nullable Long getMaxCount() {
+			return this.maxCount;
+		}
+
+		public void setMaxCount(@Nullable Long maxCount) {
+			this.maxCount = maxCount;
+		}
+
+	}
+
 	public static class Kafka {
 
 		/**

@@ -105,6 +105,14 @@ public class VarveMetrics implements MeterBinder, VarveListener {
 				(store) -> store.storeInfo().usedBytes());
 		gauge(varve, registry, "varve.storage.map.size", "Current size of the memory map; it grows when it fills",
 				BaseUnits.BYTES, (store) -> store.storeInfo().mapSize());
+		if (!varve.retentionStatus().policies().isEmpty()) {
+			gauge(varve, registry, "varve.retention.deleted", "Events deleted by retention since the store opened",
+					"events", (store) -> store.retentionStatus().eventsDeleted());
+			gauge(varve, registry, "varve.retention.passes", "Retention passes finished since the store opened", null,
+					(store) -> store.retentionStatus().passes());
+			gauge(varve, registry, "varve.retention.running", "1 while a retention pass runs, else 0", null,
+					(store) -> store.retentionStatus().running() ? 1 : 0);
+		}
 		for (String name : varve.processors().names()) {
 			ProcessorMeters.register(varve.processors(), name, registry);
 		}

@@ -53,7 +53,7 @@ class ConfigurationMetadataTests {
 		List<String> documented = properties.keySet()
 			.stream()
 			.filter((key) -> key.startsWith("varve.") && !key.equals("varve.processor")
-					&& !key.equals("varve.kafka.forwarders"))
+					&& !key.equals("varve.kafka.forwarders") && !key.equals("varve.retention"))
 			.toList();
 		assertThat(documented).as("documented keys VarveProperties does not bind")
 			.containsExactlyInAnyOrderElementsOf(VarvePropertyKeys.all());

@@ -43,7 +43,9 @@ class ReadmeConfigurationTableTests {
 	private static final Set<String> NOT_DOCUMENTED_HERE = Set.of("management.endpoint.varve.cache.time-to-live",
 			// A map whose entries' keys are in the table as
 			// varve.kafka.forwarders.<name>.*.
-			"varve.kafka.forwarders");
+			"varve.kafka.forwarders",
+			// Likewise: its entries are in the table as varve.retention.<name>.*.
+			"varve.retention");
 
 	private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.<>-]+)` \\|");
 

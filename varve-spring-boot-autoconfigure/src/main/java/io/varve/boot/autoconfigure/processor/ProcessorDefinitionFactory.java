@@ -13,6 +13,7 @@ import org.springframework.core.env.Environment;
 
 import io.varve.boot.autoconfigure.ProcessorOverrides;
 import io.varve.EventFilter;
+import io.varve.EventsDeleted;
 import io.varve.VarveException;
 import io.varve.boot.VarveProcessor;
 import io.varve.processor.ProcessorDefinition;
@@ -73,6 +74,9 @@ final class ProcessorDefinitionFactory {
 				.concurrency(pick(overrides.getConcurrency(), annotation::concurrency));
 			if (processorBean.reset() != null) {
 				builder.onReset(processorBean.reset());
+			}
+			if (annotation.deletions() || processorBean.eventClasses().contains(EventsDeleted.class)) {
+				builder.receiveDeletions();
 			}
 			return builder.build();
 		}
