@@ -23,6 +23,7 @@ import io.varve.benchmarks.scenario.ObservationScenario;
 import io.varve.benchmarks.scenario.PostgresScenario;
 import io.varve.benchmarks.scenario.ProcessorCatchUpScenario;
 import io.varve.benchmarks.scenario.ReadScenario;
+import io.varve.benchmarks.scenario.RetentionScenario;
 import io.varve.benchmarks.scenario.Scenario;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.Settings;
@@ -96,7 +97,7 @@ public final class Compare {
 		LayoutScenario layout = new LayoutScenario();
 		List<Scenario> scenarios = List.of(new BatchAppendScenario(), new DurableAppendScenario(), new ReadScenario(),
 				new ProcessorCatchUpScenario(), new AxonScenario(), new PostgresScenario(), new EvolutionScenario(),
-				memory, layout, new ObservationScenario(), new KafkaScenario());
+				memory, layout, new ObservationScenario(), new KafkaScenario(), new RetentionScenario());
 		List<Row> rows = new ArrayList<>();
 		List<String> times = new ArrayList<>();
 		for (Scenario scenario : scenarios) {

@@ -42,6 +42,13 @@ public final class RetentionTask implements AutoCloseable {
 	/** The most events one deletion transaction takes. */
 	public static final int STEP = 500;
 
+	/**
+	 * After each step the task rests this many times as long as the step took, so that
+	 * retention takes at most about a tenth of the writer's time and appends keep the
+	 * rest.
+	 */
+	static final int REST_FACTOR = 9;
+
 	/** Streams read per snapshot while listing a category. */
 	private static final int LIST_CHUNK = 1_000;
 
@@ -253,6 +260,7 @@ public final class RetentionTask implements AutoCloseable {
 				return;
 			}
 			DeleteResult result;
+			long started = System.nanoTime();
 			try {
 				result = join(this.truncator.truncateBefore(stream, step[0]));
 			}
@@ -265,6 +273,25 @@ public final class RetentionTask implements AutoCloseable {
 			if (step[1] == 1) {
 				return;
 			}
+			rest((System.nanoTime() - started) * REST_FACTOR);
+		}
+	}
+
+	/** Leaves the writer to appends for a while (woken early by close). */
+	private void rest(long nanos) {
+		this.waitLock.lock();
+		try {
+			long left = nanos;
+			while (left > 0 && !this.stopping) {
+				left = this.wake.awaitNanos(left);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.stopping = true;
+		}
+		finally {
+			this.waitLock.unlock();
 		}
 	}
 

@@ -1,0 +1,170 @@
+package io.varve.benchmarks.scenario;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.varve.Durability;
+import io.varve.ExpectedVersion;
+import io.varve.RetentionPolicy;
+import io.varve.Varve;
+import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.Events;
+import io.varve.benchmarks.support.ItemAdded;
+import io.varve.benchmarks.support.Load;
+import io.varve.benchmarks.support.Measurement;
+import io.varve.benchmarks.support.Settings;
+import io.varve.benchmarks.support.Stores;
+
+/**
+ * Scenario 12: deleting a whole category by retention while 64 durable writers append to
+ * other streams. Each round fills a fresh store with a category of 1M events (at size 1),
+ * then runs the 64 writers twice side by side: on one store a retention pass deletes the
+ * category (in its bounded transactions) from the start of the measured window, on the
+ * other nothing is deleted. Then the next 1M events are appended to the store whose
+ * category was deleted, and the data file's growth is compared with what the first 1M
+ * took: the space deleted events leave is reused.
+ */
+public final class RetentionScenario implements Scenario {
+
+	private static final int WRITERS = 64;
+
+	private static final int FILL_BATCH = 1_000;
+
+	private static final int FILL_STREAMS = 1_000;
+
+	@Override
+	public int number() {
+		return 12;
+	}
+
+	@Override
+	public String title() {
+		return "Retention deleting a category under a durable append load";
+	}
+
+	@Override
+	public List<Row> run(Settings settings) throws Exception {
+		long events = settings.catchUpEvents();
+		Measurement with = null;
+		Measurement without = null;
+		long deletedInWindows = 0;
+		long growth = 0;
+		long firstSize = 0;
+		for (int round = 0; round < settings.rounds(); round++) {
+			if (round % 2 == 0) {
+				Side side = side(settings, events, true);
+				with = side.load.plus(with);
+				without = side(settings, events, false).load.plus(without);
+				deletedInWindows += side.deletedInWindow;
+				growth += side.growth;
+				firstSize += side.firstSize;
+			}
+			else {
+				without = side(settings, events, false).load.plus(without);
+				Side side = side(settings, events, true);
+				with = side.load.plus(with);
+				deletedInWindows += side.deletedInWindow;
+				growth += side.growth;
+				firstSize += side.firstSize;
+			}
+			Scenario.progress(String.format(Locale.ROOT, "round %d: with retention %,.0f ev/s, without %,.0f ev/s",
+					round + 1, with.rate(), without.rate()));
+		}
+		int rounds = settings.rounds();
+		String details = String.format(Locale.ROOT,
+				"Each side: a fresh store (Durability.SYNC) filled with %,d events of category 'old' (%d streams, "
+						+ "appends of %d events), then %d threads each appending one event per call to a stream of its own "
+						+ "in category 'new' with exact expected versions (%d ms warm-up, %d ms measured); on one "
+						+ "side a retention pass for 'old' (maxAge 1 ms: every event of it) starts as the measured "
+						+ "window opens and deletes in transactions of at most 500 events, on the other nothing is "
+						+ "deleted. %d alternating rounds; the retention pass deleted %,d events per measured window "
+						+ "on average: it rests nine times as long as each step took, so it takes about a tenth of "
+						+ "the writer's time.",
+				events, Math.min(FILL_STREAMS, (events + FILL_BATCH - 1) / FILL_BATCH), FILL_BATCH, WRITERS, settings.warmupMillis(), settings.measureMillis(), rounds,
+				deletedInWindows / rounds);
+		double growthShare = (double) growth / firstSize;
+		return List.of(
+				new Row("12. Retention deleting a category vs none, 64 durable writers",
+						"append 1 event, SYNC, 64 threads, while retention deletes a 1M-event category", with,
+						"the same appends with nothing deleted", without, 0.8, details),
+				Row.figure("12. Retention: data file growth while the next 1M events are appended",
+						"append the next " + String.format(Locale.ROOT, "%,d", events)
+								+ " events after the category was deleted",
+						with, "what the first events took: 1.00", new Row.Figure(growthShare, "x"), 0.1,
+						String.format(Locale.ROOT,
+								"The used part of the data file (StoreInfo.usedBytes) grew by %,d bytes per round "
+										+ "while the next %,d events were appended in the same appends of %d, after "
+										+ "the deleted category's pages were freed (one checkpoint: the store "
+										+ "closed and opened again), against %,d bytes the first %,d events took: "
+										+ "the deleted space is reused.",
+								growth / rounds, events, FILL_BATCH, firstSize / rounds, events)));
+	}
+
+	private static Side side(Settings settings, long events, boolean retention) throws Exception {
+		Path directory = Stores.freshDirectory(settings.workDir(), retention ? "retention" : "no-retention");
+		long empty;
+		long filled;
+		try (Varve varve = open(directory, false)) {
+			empty = varve.storeInfo().usedBytes();
+			fill(varve, "old-", events);
+			filled = varve.storeInfo().usedBytes();
+		}
+		long[] versions = new long[WRITERS];
+		AtomicLong deleted = new AtomicLong();
+		Measurement load;
+		try (Varve varve = open(directory, retention)) {
+			Thread[] pass = new Thread[1];
+			load = Load.run(WRITERS, settings.warmupMillis(), settings.measureMillis(), (worker, i) -> {
+				varve.append("new-" + worker, ExpectedVersion.exact(versions[worker]),
+						Events.event(worker, versions[worker]));
+				versions[worker]++;
+				return 1;
+			}, () -> {
+				if (retention) {
+					pass[0] = new Thread(varve::applyRetention, "retention-pass");
+					pass[0].start();
+				}
+			}, () -> deleted.set(varve.retentionStatus().deletedInPass()));
+			if (pass[0] != null) {
+				pass[0].join();
+			}
+		}
+		long growth = 0;
+		if (retention) {
+			try (Varve varve = open(directory, false)) {
+				long before = varve.storeInfo().usedBytes();
+				fill(varve, "next-", events);
+				growth = varve.storeInfo().usedBytes() - before;
+			}
+		}
+		Stores.delete(directory);
+		return new Side(load, deleted.get(), growth, filled - empty);
+	}
+
+	private static Varve open(Path directory, boolean retention) {
+		var builder = Varve.builder()
+			.path(directory)
+			.durability(Durability.SYNC)
+			.mapSize(1L << 30)
+			.eventTypes(ItemAdded.class);
+		if (retention) {
+			// The pass is started by the benchmark as the window opens, not by the timer.
+			builder.retention("old", RetentionPolicy.maxAge(Duration.ofMillis(1)))
+				.retentionInterval(Duration.ofDays(1));
+		}
+		return builder.open();
+	}
+
+	private static void fill(Varve varve, String prefix, long events) {
+		Stores.batches(events, FILL_BATCH, FILL_STREAMS, 0,
+				(cart, written, chunk) -> varve.append(prefix + cart, ExpectedVersion.exact(written), chunk.toArray()));
+	}
+
+	private record Side(Measurement load, long deletedInWindow, long growth, long firstSize) {
+
+	}
+
+}
