@@ -57,4 +57,16 @@ public interface Replication {
 	 */
 	java.util.concurrent.CompletableFuture<Long> applyAsync(List<ReplicatedEvent> events);
 
+	/**
+	 * Stores events like {@link #apply(List)}, for a copy of a store whose events may
+	 * have been deleted (such as {@code varve import} of an export): a gap in positions
+	 * is taken as positions of deleted events, and a stream whose first event here has a
+	 * version above 1 as one whose earlier events were deleted. A feed that should have
+	 * no gaps (a replica's) uses {@link #apply(List)}, which refuses them.
+	 * @param events the events, in position order
+	 * @return the head position after them
+	 * @throws ReplicationException when an event does not fit otherwise
+	 */
+	long applyCopy(List<ReplicatedEvent> events);
+
 }

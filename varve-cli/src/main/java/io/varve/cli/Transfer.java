@@ -132,12 +132,12 @@ final class Transfer {
 					}
 					batch.add(parse(line, 0));
 					if (batch.size() == BATCH) {
-						replication.apply(batch);
+						replication.applyCopy(batch);
 						batch.clear();
 					}
 				}
 				if (!batch.isEmpty()) {
-					replication.apply(batch);
+					replication.applyCopy(batch);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -156,6 +156,7 @@ final class Transfer {
 			Set<UUID> ids = new HashSet<>();
 			long position = 0;
 			long number = 0;
+			long count = 0;
 			try (BufferedReader lines = Files.newBufferedReader(this.from, StandardCharsets.UTF_8)) {
 				String line;
 				while ((line = lines.readLine()) != null) {
@@ -164,13 +165,20 @@ final class Transfer {
 						continue;
 					}
 					ReplicatedEvent event = parse(line, number);
-					if (event.position() != position + 1) {
-						throw refused(number, "position " + event.position() + " does not follow " + position
-								+ " (an export keeps positions gapless from 1)");
+					count++;
+					// Positions ascend; a gap is where events were deleted before the
+					// export.
+					if (event.position() <= position) {
+						throw refused(number, "position " + event.position() + " does not come after " + position
+								+ " (an export lists positions in ascending order)");
 					}
 					position = event.position();
-					long version = versions.getOrDefault(event.stream(), 0L) + 1;
-					if (event.version() != version) {
+					// A stream's versions follow each other; its first one here may be
+					// above 1
+					// when its earlier events were deleted.
+					Long previous = versions.get(event.stream());
+					long version = (previous != null) ? previous + 1 : event.version();
+					if (event.version() != version || version < 1) {
 						throw refused(number, "version " + event.version() + " of stream '" + event.stream()
 								+ "' where " + version + " comes next");
 					}
@@ -180,7 +188,7 @@ final class Transfer {
 					}
 				}
 			}
-			return position;
+			return count;
 		}
 
 		private ReplicatedEvent parse(String line, long number) {

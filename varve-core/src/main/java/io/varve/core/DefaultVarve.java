@@ -138,15 +138,26 @@ public final class DefaultVarve implements Varve {
 
 			@Override
 			public CompletableFuture<Long> applyAsync(List<ReplicatedEvent> events) {
-				return submit(events, true);
+				return submit(events, true, false);
+			}
+
+			@Override
+			public long applyCopy(List<ReplicatedEvent> events) {
+				return Appends.await(submit(events, false, true));
 			}
 
 			private CompletableFuture<Long> submit(List<ReplicatedEvent> events, boolean async) {
+				return submit(events, async, false);
+			}
+
+			private CompletableFuture<Long> submit(List<ReplicatedEvent> events, boolean async,
+					boolean deletionsAllowed) {
 				if (events == null || events.isEmpty()) {
 					throw new InvalidArgumentException("Give at least one replicated event to apply");
 				}
 				return DefaultVarve.this.appends.writer()
-					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString(), async));
+					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString(), async,
+							deletionsAllowed));
 			}
 		};
 		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);

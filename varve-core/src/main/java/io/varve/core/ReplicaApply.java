@@ -14,6 +14,7 @@ import io.varve.ReplicationException;
 import io.varve.core.codec.Envelope;
 import io.varve.core.codec.Names;
 import io.varve.core.evolve.StoredSchemas;
+import io.varve.core.storage.DeletedPositions;
 import io.varve.core.storage.StreamRecord;
 import io.varve.core.storage.WriteTxn;
 import io.varve.core.write.WriteContext;
@@ -35,8 +36,20 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 	private final long bytes;
 
-	ReplicaApply(List<ReplicatedEvent> events, StoredSchemas schemas, String store, boolean async) {
+	private final boolean deletionsAllowed;
+
+	/**
+	 * @param events the events
+	 * @param schemas the stored schemas
+	 * @param store the store's name, for messages
+	 * @param async whether the caller does not wait
+	 * @param deletionsAllowed whether gaps in positions and streams starting above
+	 * version 1 are taken as events deleted before the copy was made
+	 */
+	ReplicaApply(List<ReplicatedEvent> events, StoredSchemas schemas, String store, boolean async,
+			boolean deletionsAllowed) {
 		super(async);
+		this.deletionsAllowed = deletionsAllowed;
 		this.events = events;
 		this.schemas = schemas;
 		this.store = store;
@@ -73,6 +86,14 @@ final class ReplicaApply extends WriteRequest<Long> {
 				continue;
 			}
 			long position = context.nextPosition();
+			if (event.position() > position && this.deletionsAllowed) {
+				// Positions of events deleted before the copy was made.
+				long gap = event.position() - position;
+				while (position < event.position()) {
+					position = context.nextPosition();
+				}
+				DeletedPositions.add(txn, gap);
+			}
 			if (event.position() != position) {
 				throw new ReplicationException("Replica " + this.store + " holds events up to position "
 						+ (position - 1) + " but the next event its feed gave is at position " + event.position()
@@ -81,6 +102,10 @@ final class ReplicaApply extends WriteRequest<Long> {
 						+ "topic that keeps every event");
 			}
 			Tail tail = tails.computeIfAbsent(event.stream(), (stream) -> new Tail(txn, stream, nextStreamId));
+			if (this.deletionsAllowed && tail.isNew && tail.tail.version() == 0 && event.version() > 1) {
+				// A stream whose first events were deleted before the copy was made.
+				tail.tail.startAt(event.version(), position);
+			}
 			if (event.version() != tail.tail.version() + 1) {
 				throw new ReplicationException("Replica " + this.store + " has stream '" + event.stream()
 						+ "' at version " + tail.tail.version() + " but the event at position " + position
@@ -136,10 +161,13 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 		long lastMicros;
 
+		final boolean isNew;
+
 		Tail(WriteTxn txn, String stream, long[] nextStreamId) {
 			this.name = Names.streamName(stream);
 			StreamRecord head = txn.stream(this.name);
 			this.tail = new StreamTail(txn, head, nextStreamId[0]);
+			this.isNew = head == null;
 			if (head == null) {
 				nextStreamId[0]++;
 			}

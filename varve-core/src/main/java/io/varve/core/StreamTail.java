@@ -28,6 +28,9 @@ final class StreamTail {
 
 	private long first;
 
+	/** The first version of a new stream started above 1, else 1. */
+	private long firstVersion = 1;
+
 	/**
 	 * @param txn the transaction
 	 * @param head the stream's head before this transaction's events, or null for a new
@@ -51,6 +54,23 @@ final class StreamTail {
 		this.version = (head != null) ? head.version() : 0;
 		this.previous = (head != null) ? head.lastPosition() : 0;
 		this.blockStartsHere = (head == null || head.tailLength() == 0);
+	}
+
+	/**
+	 * Starts a new stream at a version above 1, as a copy of a stream whose earlier
+	 * events were deleted: its first event points back into the deleted part (the
+	 * position before its own), where no walk goes, since the stream's first stored
+	 * version is recorded.
+	 * @param firstVersion the version of its first event
+	 * @param firstPosition the position of its first event
+	 */
+	void startAt(long firstVersion, long firstPosition) {
+		if (this.head != null || this.version != 0) {
+			throw new IllegalStateException("Only a new stream starts above version 1");
+		}
+		this.version = firstVersion - 1;
+		this.firstVersion = firstVersion;
+		this.previous = firstPosition - 1;
 	}
 
 	/** The version the stream is at. */
@@ -105,7 +125,8 @@ final class StreamTail {
 	void putHead(byte[] name, long createdMicros, long micros) {
 		StreamRecord updated;
 		if (this.head == null) {
-			updated = new StreamRecord(this.streamId, this.version, this.first, this.previous, createdMicros, micros);
+			updated = new StreamRecord(this.streamId, this.version, this.first, this.previous, createdMicros, micros,
+					this.firstVersion, false);
 		}
 		else {
 			// A deleted stream re-created, or one truncated to nothing, starts again at
