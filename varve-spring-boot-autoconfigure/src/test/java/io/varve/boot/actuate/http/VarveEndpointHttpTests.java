@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = OperationsTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "varve.durability=no-sync", "management.endpoints.web.exposure.include=health,metrics,varve",
-				"management.endpoint.health.show-details=always" })
+				"management.endpoint.health.show-details=always", "varve.retention.archive.max-count=1000",
+				"varve.retention.archive.max-age=90d", "varve.retention-interval=1h" })
 @DirtiesContext
 class VarveEndpointHttpTests {
 
@@ -103,6 +104,12 @@ class VarveEndpointHttpTests {
 		assertThat(processors.get(0).path("lagSeconds").asDouble()).isEqualTo(33.0);
 		assertThat(processors.get(1).path("lagSeconds").asDouble()).isEqualTo(32.0);
 		assertThat(processors.get(2).path("lagSeconds").asDouble()).isZero();
+		JsonNode retention = overview.path("retention");
+		assertThat(retention.path("policies").path("archive").path("maxCount").asLong()).isEqualTo(1000);
+		assertThat(retention.path("policies").path("archive").path("maxAge").asString()).isEqualTo("PT2160H");
+		assertThat(retention.path("passes").asLong()).isZero();
+		assertThat(retention.path("eventsDeleted").asLong()).isZero();
+		assertThat(retention.path("running").asBoolean()).isFalse();
 		JsonNode lastError = processors.get(1).path("lastError");
 		assertThat(lastError.path("message").asString()).isEqualTo("SMTP server refused the message");
 		assertThat(lastError.path("type").asString()).isEqualTo(IllegalStateException.class.getName());
@@ -248,6 +255,8 @@ class VarveEndpointHttpTests {
 		assertThat(metric("varve.streams", null)).isEqualTo(5);
 		assertThat(metric("varve.storage.used", null)).isPositive();
 		assertThat(metric("varve.storage.map.size", null)).isPositive();
+		assertThat(metric("varve.retention.deleted", null)).isZero();
+		assertThat(metric("varve.retention.passes", null)).isZero();
 		assertThat(statistic("varve.append", "outcome:success", "COUNT")).isEqualTo(10);
 		assertThat(statistic("varve.append", "outcome:conflict", "COUNT")).isEqualTo(1);
 		assertThat(statistic("varve.append", "outcome:error", "COUNT")).isZero();
