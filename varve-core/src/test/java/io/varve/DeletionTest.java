@@ -195,7 +195,7 @@ class DeletionTest {
 		processors.register(
 				ProcessorDefinition.builder("plain").handler((event, context) -> seen.add(event.position())).build());
 		processors.register(ProcessorDefinition.builder("rows")
-			.filter(EventFilter.categories("nothing"))
+			.filter(EventFilter.categories("account").withEventTypes("NoSuchType"))
 			.receiveDeletions()
 			.handler((event, context) -> {
 				assertThat(event.type()).isEqualTo(EventsDeleted.TYPE);
@@ -216,7 +216,10 @@ class DeletionTest {
 		assertThat(deletions).containsExactly(new EventsDeleted("account-1", 1, 10, true),
 				new EventsDeleted("account-2", 1, 3, false));
 
-		// Deleting the last events: a caught-up processor moves on to the new head.
+		// Deleting the last events: a caught-up processor moves on to the new head. A
+		// stream outside the filter's categories is not reported.
+		this.varve.append("other-1", ExpectedVersion.noStream(), deposits(1, 2));
+		this.varve.deleteStream("other-1", ExpectedVersion.exact(2));
 		this.varve.append("account-3", ExpectedVersion.noStream(), deposits(1, 2));
 		DeleteResult last = this.varve.deleteStream("account-3", ExpectedVersion.exact(2));
 		processors.awaitProcessed("plain", last.position(), Duration.ofSeconds(10));

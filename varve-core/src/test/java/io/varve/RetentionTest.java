@@ -112,7 +112,7 @@ class RetentionTest {
 			.open()) {
 			varve.processors()
 				.register(ProcessorDefinition.builder("deletions")
-					.filter(EventFilter.categories("none"))
+					.filter(EventFilter.categories("meter").withEventTypes("NoSuchType"))
 					.receiveDeletions()
 					.handler((event, context) -> {
 						EventsDeleted deleted = (EventsDeleted) event.data();

@@ -375,7 +375,8 @@ public final class ProcessorDefinition {
 		 * ({@link io.varve.Varve#deleteStream}, {@link io.varve.Varve#truncateBefore},
 		 * retention): an event of type {@link io.varve.EventsDeleted#TYPE} whose
 		 * {@code data()} is an {@link io.varve.EventsDeleted}, at the deletion's
-		 * position, in log order with the other events, whatever the processor's filter.
+		 * position, in log order with the other events, for each deleted or truncated
+		 * stream the filter's categories and streams take (its event types do not apply).
 		 * Typical use: delete a stream's row of a projection. Without this a deleted
 		 * event is simply absent.
 		 * @return this builder

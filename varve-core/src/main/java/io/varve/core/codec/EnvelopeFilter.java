@@ -119,6 +119,21 @@ public final class EnvelopeFilter {
 		return anyEquals(this.streams, envelope, offset, length) || anyCategory(envelope, offset, length);
 	}
 
+	/**
+	 * Whether a stored envelope's stream passes, whatever its type: a deletion's record
+	 * concerns the streams the filter takes.
+	 * @param envelope a valid envelope
+	 * @return whether its stream passes
+	 */
+	public boolean matchesStream(DirectBuffer envelope) {
+		if (this == ALL || (this.categories.length == 0 && this.streams.length == 0)) {
+			return true;
+		}
+		int offset = Envelope.streamOffset(envelope);
+		int length = Envelope.streamLength(envelope);
+		return anyEquals(this.streams, envelope, offset, length) || anyCategory(envelope, offset, length);
+	}
+
 	private boolean anyCategory(DirectBuffer envelope, int offset, int length) {
 		int categoryLength = length;
 		for (int i = 0; i < length; i++) {

@@ -193,7 +193,7 @@ public final class EventReader {
 	 * @param fromPosition the first position to look at
 	 * @param maxEvents the most events to return
 	 * @param maxScanned the most envelopes to look at
-	 * @param filter the filter (not applied to deletion records)
+	 * @param filter the filter (deletion records pass on their stream alone)
 	 * @param asStored whether to skip schema evolution
 	 * @param deletions whether deletion records are read too
 	 * @return the batch
@@ -226,8 +226,8 @@ public final class EventReader {
 			state[0] = position;
 			state[1]++;
 			if (Envelope.isSystem(envelope)) {
-				// A deletion's record: only for those who asked.
-				if (deletions) {
+				// A deletion's record: only for those who asked, of streams they take.
+				if (deletions && filter.matchesStream(envelope)) {
 					events.add(stored(envelope));
 				}
 			}
