@@ -147,8 +147,13 @@ public final class AggregateRepository<S> {
 		long replayed = 0;
 		try (Stream<RecordedEvent> events = this.varve.scanStream(stream, version + 1)) {
 			Iterator<RecordedEvent> iterator = events.iterator();
+			boolean first = true;
 			while (iterator.hasNext()) {
 				RecordedEvent event = iterator.next();
+				if (first && event.version() > version + 1) {
+					throw new StreamTruncatedException(stream, version + 1, event.version());
+				}
+				first = false;
 				state = applied(state, event.data(), stream);
 				if (event.version() != version) {
 					replayed++;

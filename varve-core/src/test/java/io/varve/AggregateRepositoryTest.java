@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -89,6 +90,26 @@ class AggregateRepositoryTest {
 			accounts.append("account-1", 2, new Deposited(5));
 			assertThatThrownBy(() -> accounts.append("account-1", 2, new Deposited(5)))
 				.isInstanceOf(WrongExpectedVersionException.class);
+		}
+	}
+
+	@Test
+	void aTruncatedStreamLoadsFromASnapshotAfterTheCutAndRefusesToLoadFromPartOfItsHistory() {
+		try (Varve varve = open()) {
+			AggregateRepository<Account> plain = AggregateRepository.builder(varve, Account.EMPTY, Account::apply)
+				.snapshots(Account.class, SnapshotPolicy.every(1000))
+				.build();
+			for (int i = 0; i < 10; i++) {
+				plain.update("account-1", (account) -> List.of(new Deposited(10)));
+			}
+			varve.truncateBefore("account-1", 5);
+			assertThatExceptionOfType(StreamTruncatedException.class).isThrownBy(() -> plain.load("account-1"))
+				.withMessageContaining("before version 5 were deleted")
+				.satisfies((ex) -> assertThat(ex.firstVersion()).isEqualTo(5));
+			// With a snapshot at or after the cut, the history it needs is there.
+			varve.snapshots().save("account-1", 10, 1, new Account(100, 10), 2).join();
+			varve.truncateBefore("account-1", 11);
+			assertThat(plain.load("account-1").state()).isEqualTo(new Account(100, 10));
 		}
 	}
 
