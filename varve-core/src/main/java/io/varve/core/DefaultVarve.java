@@ -3,7 +3,9 @@ package io.varve.core;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -27,6 +29,9 @@ import io.varve.TransactionResult;
 import io.varve.Varve;
 import io.varve.VarveClosedException;
 import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.Names;
+import io.varve.core.crypto.DataKeys;
+import io.varve.core.crypto.EventCipher;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.durability.DurabilityPolicy;
 import io.varve.core.durability.PeriodicSync;
@@ -84,6 +89,10 @@ public final class DefaultVarve implements Varve {
 
 	private final Replication replication;
 
+	private final @Nullable DataKeys keys;
+
+	private final @Nullable EventCipher cipher;
+
 	private final Object closeLock = new Object();
 
 	private volatile boolean closed;
@@ -91,14 +100,20 @@ public final class DefaultVarve implements Varve {
 	private volatile @Nullable DefaultProcessorRegistry processors;
 
 	private DefaultVarve(VarveConfig config, DurabilityPolicy durability, StorageEngine engine,
-			EventTypeRegistry registry, PayloadCodec codec) {
+			EventTypeRegistry registry, PayloadCodec codec, @Nullable DataKeys keys) {
 		this.config = config;
+		this.keys = keys;
+		this.cipher = (keys != null) ? new EventCipher(keys) : null;
+		StreamSealing sealing = (this.cipher != null) ? new StreamSealing(this.cipher) : null;
 		this.durability = durability;
 		this.engine = engine;
 		this.registry = registry;
 		this.codec = codec;
 		this.listeners = new Listeners(config.listeners());
 		this.reader = new EventReader(engine, codec, registry);
+		if (this.cipher != null) {
+			this.reader.decryptWith(this.cipher);
+		}
 		StoredSchemas schemas = StoredSchemas.load(engine, config.readOnly());
 		this.evolution = new Evolution(registry, codec, config.upcasters(), schemas);
 		this.reader.expandWith(this.evolution);
@@ -117,7 +132,7 @@ public final class DefaultVarve implements Varve {
 			this.periodicSync = PeriodicSync.startIfNeeded(durability, engine, config.path());
 		}
 		this.appends = new Appends(new EventEncoder(codec, registry, schemas, config.maxEventSize()), this.writer,
-				this.listeners, codec, config.path(), this::checkOpen, config.replica());
+				this.listeners, codec, config.path(), this::checkOpen, config.replica(), sealing);
 		this.replication = new Replication() {
 			@Override
 			public long headPosition() {
@@ -139,7 +154,7 @@ public final class DefaultVarve implements Varve {
 					throw new InvalidArgumentException("Give at least one replicated event to apply");
 				}
 				return DefaultVarve.this.appends.writer()
-					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString(), async));
+					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString(), async, sealing));
 			}
 		};
 		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);
@@ -159,14 +174,25 @@ public final class DefaultVarve implements Varve {
 			config.eventTypes().forEach(codec::checkWritable);
 		}
 		DurabilityPolicy durability = new DurabilityPolicy(config.durability(), config.syncInterval());
+		UUID keyStoreId = UUID.randomUUID();
+		if (config.encryption() != null) {
+			// Before the store is touched: a key store inside it would defeat forgetting.
+			DataKeys.checkedPath(config.encryption().keyStorePath(), config.path());
+		}
 		StorageEngine engine = LmdbStorageEngine.open(new StorageConfig(config.path(), config.mapSize(),
 				config.maxMapSize(), durability.commitSync(), config.maxReaders(), config.readOnly(),
-				durability.preallocates(config.preallocate()), config.groupAccess()));
+				durability.preallocates(config.preallocate()), config.groupAccess(),
+				(config.encryption() != null) ? Map.of(DataKeys.META_KEY, DataKeys.metaRecord(keyStoreId)) : Map.of()));
+		DataKeys keys = null;
 		DefaultVarve varve;
 		try {
-			varve = new DefaultVarve(config, durability, engine, registry, codec);
+			keys = StoreEncryption.open(config, engine);
+			varve = new DefaultVarve(config, durability, engine, registry, codec, keys);
 		}
 		catch (RuntimeException ex) {
+			if (keys != null) {
+				keys.close();
+			}
 			engine.close();
 			throw ex;
 		}
@@ -343,6 +369,39 @@ public final class DefaultVarve implements Varve {
 	}
 
 	@Override
+	public boolean forget(String stream) {
+		DataKeys dataKeys = requireKeys("forget stream '" + stream + "'");
+		Names.streamName(stream);
+		return Appends.await(this.appends.writer().submit(new KeyOperations.Forget(dataKeys, stream)));
+	}
+
+	@Override
+	public int rotateKeys() {
+		DataKeys dataKeys = requireKeys("rotate keys");
+		return Appends.await(this.appends.writer().submit(new KeyOperations.Rotate(dataKeys)));
+	}
+
+	@Override
+	public boolean isEncrypted() {
+		return this.keys != null;
+	}
+
+	/** The cipher of an encrypted store, or null. For this project's tools. */
+	public @Nullable EventCipher cipher() {
+		return this.cipher;
+	}
+
+	private DataKeys requireKeys(String what) {
+		checkOpen();
+		if (this.keys == null) {
+			throw new InvalidArgumentException("Cannot " + what + ": the store at " + this.config.path()
+					+ " is not encrypted. Forgetting and key rotation need a store created with "
+					+ "VarveBuilder.encryption (property varve.encryption.enabled)");
+		}
+		return this.keys;
+	}
+
+	@Override
 	public boolean isOpen() {
 		return !this.closed;
 	}
@@ -386,6 +445,9 @@ public final class DefaultVarve implements Varve {
 		}
 		finally {
 			this.engine.close();
+			if (this.keys != null) {
+				this.keys.close();
+			}
 		}
 	}
 

@@ -35,8 +35,12 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 	private final long bytes;
 
-	ReplicaApply(List<ReplicatedEvent> events, StoredSchemas schemas, String store, boolean async) {
+	private final @Nullable StreamSealing sealing;
+
+	ReplicaApply(List<ReplicatedEvent> events, StoredSchemas schemas, String store, boolean async,
+			@Nullable StreamSealing sealing) {
 		super(async);
+		this.sealing = sealing;
 		this.events = events;
 		this.schemas = schemas;
 		this.store = store;
@@ -80,7 +84,8 @@ final class ReplicaApply extends WriteRequest<Long> {
 						+ "filters events); rebuild the replica from an empty directory fed by an unfiltered log "
 						+ "topic that keeps every event");
 			}
-			Tail tail = tails.computeIfAbsent(event.stream(), (stream) -> new Tail(txn, stream, nextStreamId));
+			Tail tail = tails.computeIfAbsent(event.stream(),
+					(stream) -> new Tail(txn, stream, nextStreamId, this.sealing, context));
 			if (event.version() != tail.tail.version() + 1) {
 				throw new ReplicationException("Replica " + this.store + " has stream '" + event.stream()
 						+ "' at version " + tail.tail.version() + " but the event at position " + position
@@ -136,10 +141,14 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 		long lastMicros;
 
-		Tail(WriteTxn txn, String stream, long[] nextStreamId) {
+		Tail(WriteTxn txn, String stream, long[] nextStreamId, @Nullable StreamSealing sealing, WriteContext context) {
 			this.name = Names.streamName(stream);
 			StreamRecord head = txn.stream(this.name);
-			this.tail = new StreamTail(txn, head, nextStreamId[0]);
+			if (sealing != null) {
+				sealing.checkAppendable(stream, head);
+			}
+			this.tail = new StreamTail(txn, head, nextStreamId[0],
+					(sealing != null) ? sealing.sealerFor(stream, context) : null);
 			if (head == null) {
 				nextStreamId[0]++;
 			}

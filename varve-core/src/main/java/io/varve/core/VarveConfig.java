@@ -5,11 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.Durability;
 import io.varve.Upcaster;
 import io.varve.VarveListener;
+import io.varve.crypto.Encryption;
 
 /**
  * Settings of one store, as collected by {@link io.varve.VarveBuilder}.
@@ -32,10 +35,11 @@ import io.varve.VarveListener;
  * @param upcasters the upcasters
  * @param replica whether the store is a replica: written only through
  * {@link io.varve.Replication}
+ * @param encryption encryption at rest, or null for a plain store
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
 		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
 		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners, List<Upcaster> upcasters,
-		boolean replica) {
+		boolean replica, @Nullable Encryption encryption) {
 
 }
