@@ -54,6 +54,10 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		this.bytes = size;
 	}
 
+	static AppendRequest<AppendResult> single(PreparedAppend part, boolean async) {
+		return single(part, async, null);
+	}
+
 	static AppendRequest<AppendResult> single(PreparedAppend part, boolean async, @Nullable StreamSealing sealing) {
 		return new AppendRequest<>(List.of(part), false, async, sealing);
 	}
