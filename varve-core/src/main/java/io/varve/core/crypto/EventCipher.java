@@ -2,7 +2,6 @@ package io.varve.core.crypto;
 
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.zip.CRC32C;
 
@@ -25,8 +24,8 @@ import io.varve.core.codec.Envelope;
  * data is every clear byte of the stamped envelope (header with position, version,
  * timestamp and previous position, ids, type and stream names) and the data key id, so a
  * sealed region moved to another event, or an edited clear field, fails to open. Each
- * thread keeps its own {@link Cipher} and random source: a cipher costs an allocation and
- * a provider lookup that an event should not pay.
+ * thread keeps its own {@link Cipher} and nonce sequence: a cipher costs an allocation
+ * and a provider lookup, and a random draw a lock, that an event should not pay.
  */
 public final class EventCipher {
 
@@ -40,7 +39,7 @@ public final class EventCipher {
 
 	private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(EventCipher::newCipher);
 
-	private static final ThreadLocal<SecureRandom> NONCES = ThreadLocal.withInitial(EventCipher::newRandom);
+	private static final ThreadLocal<Nonces> NONCES = ThreadLocal.withInitial(Nonces::new);
 
 	private final DataKeys keys;
 
@@ -90,21 +89,21 @@ public final class EventCipher {
 		Envelope.stamp(target, position, version, micros, previous);
 		int region = clear + names;
 		target.putLong(region, key.id(), ORDER);
-		byte[] nonce = new byte[NONCE];
-		NONCES.get().nextBytes(nonce);
+		byte[] nonce = NONCES.get().next();
 		System.arraycopy(nonce, 0, out, region + KEY_ID, NONCE);
-		byte[] metadataHeader = new byte[4];
-		Envelope.putInt(metadataHeader, 0, (metadataOffset >= 0) ? metadataLength : -1);
+		// The plaintext is laid out where its ciphertext goes and encrypted in place, in
+		// one call: each call into the cipher costs more than these bytes' copy.
+		int text = region + KEY_ID + NONCE;
+		Envelope.putInt(out, text, (metadataOffset >= 0) ? metadataLength : -1);
+		if (metadataLength > 0) {
+			System.arraycopy(source, offset + metadataOffset, out, text + 4, metadataLength);
+		}
+		System.arraycopy(source, offset + Envelope.payloadOffset(plain), out, text + 4 + metadataLength, payloadLength);
 		Cipher cipher = CIPHERS.get();
 		try {
 			cipher.init(Cipher.ENCRYPT_MODE, this.keys.secret(key), new GCMParameterSpec(TAG * 8, nonce));
 			cipher.updateAAD(out, 0, region + KEY_ID);
-			int at = region + KEY_ID + NONCE;
-			at += cipher.update(metadataHeader, 0, 4, out, at);
-			if (metadataLength > 0) {
-				at += cipher.update(source, offset + metadataOffset, metadataLength, out, at);
-			}
-			at += cipher.doFinal(source, offset + Envelope.payloadOffset(plain), payloadLength, out, at);
+			int at = text + cipher.doFinal(out, text, plainLength, out, text);
 			if (at != out.length) {
 				throw new IllegalStateException("AES-GCM wrote " + at + " bytes of a " + out.length + "-byte envelope");
 			}
@@ -193,13 +192,48 @@ public final class EventCipher {
 		}
 	}
 
-	private static SecureRandom newRandom() {
-		try {
-			return SecureRandom.getInstance("DRBG");
+	/**
+	 * A thread's GCM nonces: a random 96-bit start drawn from a {@link SecureRandom},
+	 * then counted up by one per event. Two threads' (or two runs') sequences overlap
+	 * only if their random starts fall within the length of a sequence of each other,
+	 * which is as unlikely as two random nonces colliding, and costs no random draw per
+	 * event. The start is drawn again every 2^32 nonces.
+	 */
+	private static final class Nonces {
+
+		private static final SecureRandom RANDOM = new SecureRandom();
+
+		private final byte[] start = new byte[NONCE];
+
+		private long count;
+
+		Nonces() {
+			RANDOM.nextBytes(this.start);
 		}
-		catch (NoSuchAlgorithmException ex) {
-			return new SecureRandom();
+
+		/** The next nonce: a new array, as the cipher's parameters keep it. */
+		byte[] next() {
+			if ((this.count & 0xffffffffL) == 0xffffffffL) {
+				RANDOM.nextBytes(this.start);
+			}
+			long n = ++this.count;
+			byte[] nonce = this.start.clone();
+			// Add the count to the low 64 bits, carrying into the high 32.
+			long low = ((long) (nonce[4] & 0xff) << 56) | ((long) (nonce[5] & 0xff) << 48)
+					| ((long) (nonce[6] & 0xff) << 40) | ((long) (nonce[7] & 0xff) << 32)
+					| ((long) (nonce[8] & 0xff) << 24) | ((nonce[9] & 0xff) << 16) | ((nonce[10] & 0xff) << 8)
+					| (nonce[11] & 0xff);
+			long sum = low + n;
+			if (Long.compareUnsigned(sum, low) < 0) {
+				int high = ((nonce[0] & 0xff) << 24) | ((nonce[1] & 0xff) << 16) | ((nonce[2] & 0xff) << 8)
+						| (nonce[3] & 0xff);
+				Envelope.putInt(nonce, 0, high + 1);
+			}
+			Envelope.putInt(nonce, 4, (int) (sum >>> 32));
+			Envelope.putInt(nonce, 8, (int) sum);
+			return nonce;
 		}
+
 	}
 
 }
