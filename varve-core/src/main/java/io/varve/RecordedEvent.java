@@ -135,8 +135,8 @@ public interface RecordedEvent {
 	 * an encrypted store, so its payload and metadata can no longer be decrypted. The
 	 * envelope fields (id, type, stream, version, position, timestamp, correlation and
 	 * causation ids) still read; {@link #data()}, {@link #dataAs}, {@link #rawData()},
-	 * {@link #dataSize()}, {@link #hasMetadata()}, {@link #metadata()} and
-	 * {@link #metadataAs} throw {@link EventShreddedException}.
+	 * {@link #metadata()} and {@link #metadataAs} throw {@link EventShreddedException},
+	 * {@link #dataSize()} is 0 and {@link #hasMetadata()} false.
 	 *
 	 * <pre>{@code
 	 * for (RecordedEvent event : varve.readStream("customer-7", 1, 100)) {

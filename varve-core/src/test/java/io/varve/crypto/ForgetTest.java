@@ -71,6 +71,8 @@ class ForgetTest {
 					.withMessageContaining("position " + event.position())
 					.withMessageContaining("Varve.forget");
 				assertThatExceptionOfType(EventShreddedException.class).isThrownBy(event::metadata);
+				assertThat(event.dataSize()).isZero();
+				assertThat(event.hasMetadata()).isFalse();
 				assertThatExceptionOfType(EventShreddedException.class).isThrownBy(event::rawData);
 				assertThatExceptionOfType(EventShreddedException.class).isThrownBy(() -> event.dataAs(Note.class));
 			});

@@ -18,7 +18,9 @@ import io.varve.core.codec.EventTypeRegistry;
 /**
  * An encrypted event whose stream was forgotten: its envelope fields read as stored, its
  * payload and metadata are gone for good (their data key was removed from the key store),
- * so every method that would decode them throws {@link EventShreddedException}.
+ * so every method that would decode them throws {@link EventShreddedException}; those
+ * that only ask about them answer that there is nothing ({@link #dataSize()} 0,
+ * {@link #hasMetadata()} false), so code that checks before reading keeps working.
  */
 final class ShreddedEvent implements RecordedEvent {
 
@@ -115,14 +117,16 @@ final class ShreddedEvent implements RecordedEvent {
 		throw shredded("payload");
 	}
 
+	/** Nothing of the payload can be read: 0. */
 	@Override
 	public int dataSize() {
-		throw shredded("payload");
+		return 0;
 	}
 
+	/** No metadata can be read: false. */
 	@Override
 	public boolean hasMetadata() {
-		throw shredded("metadata");
+		return false;
 	}
 
 	@Override
