@@ -57,10 +57,14 @@ public final class DataKeys implements AutoCloseable {
 
 	private final Map<Long, Key> byId = new ConcurrentHashMap<>();
 
+	/** The key store's {@link #stamp} when it was last read (read-only processes). */
+	private volatile String loaded;
+
 	private DataKeys(KeyProvider provider, KeyLog log, boolean readOnly, List<KeyLog.Entry> entries) {
 		this.provider = provider;
 		this.log = log;
 		this.readOnly = readOnly;
+		this.loaded = stamp(log.file());
 		for (KeyLog.Entry entry : entries) {
 			Key key = new Key(entry);
 			// A later record of a stream (never written today) would win.
@@ -215,7 +219,52 @@ public final class DataKeys implements AutoCloseable {
 	 */
 	public @Nullable SecretKey secret(long dataKeyId) {
 		Key key = this.byId.get(dataKeyId);
+		if (key == null && this.readOnly && reload()) {
+			// A read-only process sees keys the writing process made since it opened.
+			key = this.byId.get(dataKeyId);
+		}
 		return (key != null) ? secret(key) : null;
+	}
+
+	/**
+	 * Reads the key store again if it changed since it was read (read-only processes):
+	 * adds the keys the writer made, drops those it forgot.
+	 * @return whether it was read again
+	 */
+	private synchronized boolean reload() {
+		String stamp = stamp(this.log.file());
+		if (stamp.equals(this.loaded)) {
+			return false;
+		}
+		List<KeyLog.Entry> entries = new ArrayList<>();
+		KeyLog reread = KeyLog.open(this.log.file(), false, entries);
+		if (reread == null) {
+			return false;
+		}
+		reread.close();
+		Map<Long, KeyLog.Entry> current = new LinkedHashMap<>();
+		entries.forEach((entry) -> current.put(entry.dataKeyId(), entry));
+		this.byId.keySet().retainAll(current.keySet());
+		this.byStream.values().removeIf((key) -> !current.containsKey(key.id));
+		for (KeyLog.Entry entry : current.values()) {
+			if (!this.byId.containsKey(entry.dataKeyId())) {
+				Key key = new Key(entry);
+				this.byStream.put(entry.stream(), key);
+				this.byId.put(entry.dataKeyId(), key);
+			}
+		}
+		this.loaded = stamp;
+		return true;
+	}
+
+	/** Size and modification time of the key store, to tell whether it changed. */
+	private static String stamp(Path file) {
+		try {
+			return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+		}
+		catch (java.io.IOException ex) {
+			return "missing";
+		}
 	}
 
 	/**
