@@ -37,9 +37,10 @@ final class StreamSealing {
 	 */
 	void checkAppendable(String stream, @Nullable StreamRecord head) {
 		if (head != null && head.version() > 0 && this.keys.forStream(stream) == null) {
-			throw new StreamForgottenException(stream, "Stream '" + stream + "' was forgotten (its data key was "
-					+ "removed with Varve.forget), so it takes no new events: its " + head.version()
-					+ " events read as shredded. Append to a new stream name instead");
+			throw new StreamForgottenException(stream,
+					"Stream '" + stream + "' was forgotten (its data key was "
+							+ "removed with Varve.forget), so it takes no new events: its " + head.version()
+							+ " events read as shredded. Append to a new stream name instead");
 		}
 	}
 

@@ -244,6 +244,32 @@ class EncryptionAtRestTest {
 	}
 
 	@Test
+	void theFilesOfARunningStoreOpenedAsAfterACrashReplayTheirJournalIntoReadableEvents() throws Exception {
+		Path image = this.dir.resolve("image");
+		try (Varve varve = open(KEY_1)) {
+			for (int i = 0; i < 30; i++) {
+				appendMarked(varve, "customer-" + (i % 3), 1);
+			}
+			// What the disk holds while the store runs: the journal has what the data
+			// file
+			// may not have yet.
+			Files.createDirectories(image);
+			try (var files = Files.list(store())) {
+				for (Path file : files.toList()) {
+					if (!file.getFileName().toString().equals("lock.mdb")) {
+						Files.copy(file, image.resolve(file.getFileName()));
+					}
+				}
+			}
+		}
+		try (Varve varve = EncryptedStores.builder(image, LocalKeyProvider.of(KEY_1), keyStore()).open()) {
+			assertThat(varve.readAll(1, 100)).hasSize(30)
+				.allSatisfy((event) -> assertThat(event.dataAs(Note.class).text()).startsWith(PAYLOAD_MARKER));
+			assertThat(StoreCheck.run(varve).ok()).isTrue();
+		}
+	}
+
+	@Test
 	void aKeyIsInTheKeyStoreFileOnceTheAppendThatNeededItReturns() throws Exception {
 		EncryptedStores.RecordingKeyProvider provider = new EncryptedStores.RecordingKeyProvider(
 				LocalKeyProvider.of(KEY_1));
