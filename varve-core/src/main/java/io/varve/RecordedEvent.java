@@ -130,4 +130,25 @@ public interface RecordedEvent {
 	/** A copy of the whole stored envelope, for tools that move events between stores. */
 	byte[] envelope();
 
+	/**
+	 * Whether the event was shredded: its stream was forgotten ({@link Varve#forget}) in
+	 * an encrypted store, so its payload and metadata can no longer be decrypted. The
+	 * envelope fields (id, type, stream, version, position, timestamp, correlation and
+	 * causation ids) still read; {@link #data()}, {@link #dataAs}, {@link #rawData()},
+	 * {@link #metadata()} and {@link #metadataAs} throw {@link EventShreddedException},
+	 * {@link #dataSize()} is 0 and {@link #hasMetadata()} false.
+	 *
+	 * <pre>{@code
+	 * for (RecordedEvent event : varve.readStream("customer-7", 1, 100)) {
+	 *     if (!event.isShredded()) {
+	 *         apply(event.data());
+	 *     }
+	 * }
+	 * }</pre>
+	 * @return true for a shredded event
+	 */
+	default boolean isShredded() {
+		return false;
+	}
+
 }

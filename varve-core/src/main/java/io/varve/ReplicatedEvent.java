@@ -48,8 +48,13 @@ public record ReplicatedEvent(long position, String stream, long version, UUID i
 	 * when the event was read through upcasters.
 	 * @param event a stored event
 	 * @return its replicated form
+	 * @throws EventShreddedException if the event was shredded
 	 */
 	public static ReplicatedEvent of(RecordedEvent event) {
+		if (event.isShredded()) {
+			throw new EventShreddedException("Event " + event.id() + " at position " + event.position()
+					+ " was shredded (its stream '" + event.stream() + "' was forgotten); it cannot be replicated");
+		}
 		UnsafeBuffer envelope = new UnsafeBuffer(
 				(event instanceof StoredEvent stored) ? stored.envelopeBytes() : event.envelope());
 		String type = envelope.getStringWithoutLengthUtf8(Envelope.typeOffset(envelope), Envelope.typeLength(envelope));

@@ -353,6 +353,41 @@ public interface Varve extends AutoCloseable {
 	 */
 	void backup(Path target);
 
+	/**
+	 * Forgets a stream of an encrypted store (crypto-shredding): its data key is removed
+	 * from the key store, which is rewritten and flushed before this returns, and its
+	 * snapshots are deleted. Its events stay in the log but can never be decrypted again,
+	 * here or in any backup of the store, including backups taken before: they read as
+	 * shredded ({@link RecordedEvent#isShredded()}), processors skip them, and appends to
+	 * the stream are refused ({@link StreamForgottenException}). Appends queued before
+	 * the call are committed first; projections built from the stream's events are the
+	 * application's to clear.
+	 *
+	 * <pre>{@code
+	 * varve.forget("customer-7");
+	 * }</pre>
+	 * @param stream the stream
+	 * @return whether the stream had a key (false for an unknown or already forgotten
+	 * stream)
+	 * @throws InvalidArgumentException if the store is not encrypted
+	 * @throws ReadOnlyStoreException if the store is open read-only
+	 */
+	boolean forget(String stream);
+
+	/**
+	 * Rewraps every stream's data key under the key provider's current master key and
+	 * rewrites the key store; events are not touched. Afterwards the previous master keys
+	 * are no longer needed.
+	 * @return how many data keys were rewrapped
+	 * @throws InvalidArgumentException if the store is not encrypted
+	 * @throws EncryptionException if the provider cannot unwrap a key (give it the
+	 * previous master key too)
+	 */
+	int rotateKeys();
+
+	/** Whether the store encrypts its events ({@link VarveBuilder#encryption}). */
+	boolean isEncrypted();
+
 	/** Whether the store is open. */
 	boolean isOpen();
 

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import tools.jackson.dataformat.smile.SmileMapper;
 
+import io.varve.crypto.Encryption;
 import io.varve.core.DefaultVarve;
 import io.varve.core.VarveConfig;
 import io.varve.core.codec.Names;
@@ -89,6 +90,8 @@ public final class VarveBuilder {
 	private final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
 
 	private Duration retentionInterval = DEFAULT_RETENTION_INTERVAL;
+
+	private @Nullable Encryption encryption;
 
 	VarveBuilder() {
 	}
@@ -407,6 +410,31 @@ public final class VarveBuilder {
 	}
 
 	/**
+	 * Encrypts the store's events at rest (default: not encrypted). Each stream's
+	 * payloads and metadata are sealed with AES-256-GCM under a data key of its own, kept
+	 * wrapped by the {@link io.varve.crypto.KeyProvider}'s master key in a key store
+	 * outside the store directory; {@link Varve#forget(String)} then makes a stream's
+	 * events unreadable everywhere, backups included. Stream names, event types, ids,
+	 * positions, versions and timestamps stay in clear (indexes and filters need them).
+	 * Only a new store can be encrypted, and an encrypted store opens only with its
+	 * encryption.
+	 *
+	 * <pre>{@code
+	 * Varve varve = Varve.builder()
+	 *     .path(Path.of("varve-data"))
+	 *     .encryption(Encryption.of(LocalKeyProvider.fromFile(Path.of("/etc/varve/master.key")),
+	 *             Path.of("/var/lib/varve-keys/keys.log")))
+	 *     .open();
+	 * }</pre>
+	 * @param encryption the key provider and key store path, or null for none
+	 * @return this builder
+	 */
+	public VarveBuilder encryption(@Nullable Encryption encryption) {
+		this.encryption = encryption;
+		return this;
+	}
+
+	/**
 	 * Opens the store.
 	 * @return the open store
 	 * @throws StoreLockedException if the directory is already open
@@ -415,6 +443,8 @@ public final class VarveBuilder {
 	 * stored
 	 * @throws EventSchemaException if the upcasters cannot bring every stored event up to
 	 * its class's version
+	 * @throws EncryptionException if the store is encrypted and no (or the wrong)
+	 * encryption was given, or encryption was given for a plain store
 	 */
 	public Varve open() {
 		if (this.path == null) {
@@ -437,7 +467,8 @@ public final class VarveBuilder {
 		return DefaultVarve.open(new VarveConfig(this.path, initialMapSize, this.maxMapSize, this.durability,
 				this.maxEventSize, this.maxReaders, this.syncInterval, this.preallocate, List.copyOf(this.eventTypes),
 				this.mapper, this.readOnly, this.clock, this.groupAccess, List.copyOf(this.listeners),
-				List.copyOf(this.upcasters), this.replica, Map.copyOf(this.retention), this.retentionInterval));
+				List.copyOf(this.upcasters), this.replica, Map.copyOf(this.retention), this.retentionInterval,
+				this.encryption));
 	}
 
 }

@@ -18,12 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Javadoc overview page lists the whole public API, and nothing that is not in it: a
- * public type added to {@code io.varve} or {@code io.varve.processor} without a line
- * there fails here.
+ * public type added to {@code io.varve}, {@code io.varve.processor} or
+ * {@code io.varve.crypto} without a line there fails here.
  */
 class ApiOverviewTest {
 
-	private static final Pattern LINK = Pattern.compile("\\{@link (io\\.varve\\.(?:processor\\.)?[A-Z]\\w*)[}#]");
+	private static final Pattern LINK = Pattern
+		.compile("\\{@link (io\\.varve\\.(?:processor\\.|crypto\\.)?[A-Z]\\w*)[}#]");
 
 	@Test
 	void theOverviewPageListsEveryPublicTypeOfTheApi() throws IOException {
@@ -36,8 +37,9 @@ class ApiOverviewTest {
 		Set<String> api = new TreeSet<>();
 		for (JavaClass type : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 			.importPackages("io.varve")) {
-			if ((type.getPackageName().equals("io.varve") || type.getPackageName().equals("io.varve.processor"))
-					&& type.isTopLevelClass() && type.getModifiers().contains(JavaModifier.PUBLIC)) {
+			if ((type.getPackageName().equals("io.varve") || type.getPackageName().equals("io.varve.processor")
+					|| type.getPackageName().equals("io.varve.crypto")) && type.isTopLevelClass()
+					&& type.getModifiers().contains(JavaModifier.PUBLIC)) {
 				api.add(type.getName());
 			}
 		}

@@ -48,7 +48,7 @@ class ArchitectureTest {
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("io.varve");
 
-	private static final Set<String> API_PACKAGES = Set.of("io.varve", "io.varve.processor");
+	private static final Set<String> API_PACKAGES = Set.of("io.varve", "io.varve.processor", "io.varve.crypto");
 
 	static final ArchRule ONLY_THE_LMDB_ENGINE_USES_LMDBJAVA = noClasses().that()
 		.resideOutsideOfPackage("io.varve.core.lmdb..")

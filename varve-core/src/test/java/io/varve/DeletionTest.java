@@ -265,6 +265,42 @@ class DeletionTest {
 		assertSound();
 	}
 
+	@Test
+	void aBackupTakenAfterADeletionHoldsNoneOfTheDeletedBytes() throws Exception {
+		String token = UUID.randomUUID().toString();
+		String secret = "gone-" + token;
+		this.varve.append("customer-1", ExpectedVersion.noStream(), new Opened(secret));
+		this.varve.append("customer-2", ExpectedVersion.noStream(), new Opened("kept-" + token));
+		Path before = this.dir.resolveSibling(this.dir.getFileName() + "-before");
+		Path after = this.dir.resolveSibling(this.dir.getFileName() + "-after");
+		this.varve.backup(before);
+		this.varve.deleteStream("customer-1", ExpectedVersion.exact(1));
+		this.varve.backup(after);
+
+		byte[] needle = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		// The search finds the value where it is stored, so its absence means something.
+		assertThat(count(before.resolve("data.mdb"), needle)).isEqualTo(1);
+		assertThat(count(after.resolve("data.mdb"), needle)).isZero();
+		assertThat(
+				count(after.resolve("data.mdb"), ("kept-" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+			.isEqualTo(1);
+		try (Varve copy = Varve.builder().path(after).eventTypes(Opened.class, Deposited.class).open()) {
+			assertThat(copy.readAll(0, 10)).extracting(RecordedEvent::stream).containsExactly("customer-2");
+			assertThat(StoreCheck.run(copy).breaches()).isEmpty();
+		}
+	}
+
+	private static int count(Path file, byte[] needle) throws java.io.IOException {
+		byte[] bytes = java.nio.file.Files.readAllBytes(file);
+		int found = 0;
+		for (int i = 0; i + needle.length <= bytes.length; i++) {
+			if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+				found++;
+			}
+		}
+		return found;
+	}
+
 	private void assertVersions(String stream, long first, long last) {
 		List<Long> expected = java.util.stream.LongStream.rangeClosed(first, last).boxed().toList();
 		assertThat(this.varve.readStream(stream, 1, 10_000)).extracting(RecordedEvent::version)

@@ -15,6 +15,7 @@ import io.varve.benchmarks.report.Row;
 import io.varve.benchmarks.scenario.AxonScenario;
 import io.varve.benchmarks.scenario.BatchAppendScenario;
 import io.varve.benchmarks.scenario.DurableAppendScenario;
+import io.varve.benchmarks.scenario.EncryptionScenario;
 import io.varve.benchmarks.scenario.EvolutionScenario;
 import io.varve.benchmarks.scenario.KafkaScenario;
 import io.varve.benchmarks.scenario.LayoutScenario;
@@ -97,7 +98,8 @@ public final class Compare {
 		LayoutScenario layout = new LayoutScenario();
 		List<Scenario> scenarios = List.of(new BatchAppendScenario(), new DurableAppendScenario(), new ReadScenario(),
 				new ProcessorCatchUpScenario(), new AxonScenario(), new PostgresScenario(), new EvolutionScenario(),
-				memory, layout, new ObservationScenario(), new KafkaScenario(), new RetentionScenario());
+				memory, layout, new ObservationScenario(), new KafkaScenario(), new EncryptionScenario(),
+				new RetentionScenario());
 		List<Row> rows = new ArrayList<>();
 		List<String> times = new ArrayList<>();
 		for (Scenario scenario : scenarios) {

@@ -37,9 +37,13 @@ final class AppendRequest<R> extends WriteRequest<R> {
 
 	private final long bytes;
 
-	private AppendRequest(List<PreparedAppend> parts, boolean transaction, boolean async) {
+	private final @Nullable StreamSealing sealing;
+
+	private AppendRequest(List<PreparedAppend> parts, boolean transaction, boolean async,
+			@Nullable StreamSealing sealing) {
 		super(async);
 		this.parts = parts;
+		this.sealing = sealing;
 		this.transaction = transaction;
 		int count = 0;
 		long size = 0;
@@ -52,11 +56,16 @@ final class AppendRequest<R> extends WriteRequest<R> {
 	}
 
 	static AppendRequest<AppendResult> single(PreparedAppend part, boolean async) {
-		return new AppendRequest<>(List.of(part), false, async);
+		return single(part, async, null);
 	}
 
-	static AppendRequest<TransactionResult> transaction(List<PreparedAppend> parts, boolean async) {
-		return new AppendRequest<>(parts, true, async);
+	static AppendRequest<AppendResult> single(PreparedAppend part, boolean async, @Nullable StreamSealing sealing) {
+		return new AppendRequest<>(List.of(part), false, async, sealing);
+	}
+
+	static AppendRequest<TransactionResult> transaction(List<PreparedAppend> parts, boolean async,
+			@Nullable StreamSealing sealing) {
+		return new AppendRequest<>(parts, true, async, sealing);
 	}
 
 	@Override
@@ -97,6 +106,9 @@ final class AppendRequest<R> extends WriteRequest<R> {
 			else if (!part.expected().isMetBy(current)) {
 				throw new WrongExpectedVersionException(part.stream(), part.expected(), current);
 			}
+			if (this.sealing != null) {
+				this.sealing.checkAppendable(part.stream(), heads[i]);
+			}
 		}
 		if (retries > 0 && retries < size) {
 			throw new DuplicateEventIdException("Some streams of this transaction already hold its events and others "
@@ -108,7 +120,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		}
 		else {
 			for (int i = 0; i < size; i++) {
-				results.add(write(context, this.parts.get(i), heads[i]));
+				results.add(write(context, this.parts.get(i), heads[i], this.sealing));
 			}
 		}
 		if (!this.transaction) {
@@ -118,10 +130,12 @@ final class AppendRequest<R> extends WriteRequest<R> {
 				results.get(results.size() - 1).lastPosition());
 	}
 
-	private static AppendResult write(WriteContext context, PreparedAppend part, StreamRecord head) {
+	private static AppendResult write(WriteContext context, PreparedAppend part, StreamRecord head,
+			@Nullable StreamSealing sealing) {
 		WriteTxn txn = context.txn();
 		long micros = context.timestampMicros();
-		StreamTail tail = new StreamTail(txn, head);
+		StreamTail tail = new StreamTail(txn, head, txn.streamCount() + 1,
+				(sealing != null) ? sealing.sealerFor(part.stream(), context) : null);
 		EnvelopeBuffer envelopes = part.envelopes();
 		int count = part.ids().length;
 		for (int i = 0; i < count; i++) {

@@ -46,6 +46,8 @@ final class Appends {
 
 	private final boolean replica;
 
+	private final @Nullable StreamSealing sealing;
+
 	/**
 	 * @param encoder checks and encodes events
 	 * @param writer the writer, or null for a read-only store
@@ -54,9 +56,11 @@ final class Appends {
 	 * @param path the store directory, for messages
 	 * @param openCheck throws when the store is closed
 	 * @param replica whether the store is a replica, which refuses appends
+	 * @param sealing seals events in an encrypted store, or null
 	 */
 	Appends(EventEncoder encoder, GroupCommitWriter writer, Listeners listeners, PayloadCodec codec, Path path,
-			Runnable openCheck, boolean replica) {
+			Runnable openCheck, boolean replica, @Nullable StreamSealing sealing) {
+		this.sealing = sealing;
 		this.encoder = encoder;
 		this.writer = writer;
 		this.listeners = listeners;
@@ -94,7 +98,7 @@ final class Appends {
 		GroupCommitWriter writer = appendWriter();
 		if (async || events == null || events.size() < EventEncoder.STREAM_THRESHOLD || !writer.idle()) {
 			PreparedAppend part = prepare(stream, expected, events, new HashSet<>());
-			return writer.submit(AppendRequest.single(part, async), true);
+			return writer.submit(AppendRequest.single(part, async, this.sealing), true);
 		}
 		// A large synchronous append while the writer is idle: queued once its first
 		// envelopes are encoded, so the writer stores them while this thread encodes the
@@ -102,7 +106,7 @@ final class Appends {
 		// meanwhile, and should not hold them for this encoding; and asynchronous appends
 		// overlap already: the writer stores one while its caller encodes the next.
 		EventEncoder.Pending pending = this.encoder.check(stream, expected, events, new HashSet<>());
-		AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false);
+		AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false, this.sealing);
 		this.encoder.encode(pending, () -> writer.submit(request));
 		return request.future();
 	}
@@ -141,7 +145,7 @@ final class Appends {
 			}
 			parts.add(prepare(append.stream(), append.expectedVersion(), append.events(), ids));
 		}
-		return writer.submit(AppendRequest.transaction(parts, async), true);
+		return writer.submit(AppendRequest.transaction(parts, async, this.sealing), true);
 	}
 
 	private PreparedAppend prepare(String stream, ExpectedVersion expected, List<EventData> events, Set<UUID> seen) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -31,6 +32,9 @@ import io.varve.TransactionResult;
 import io.varve.Varve;
 import io.varve.VarveClosedException;
 import io.varve.core.codec.EventTypeRegistry;
+import io.varve.core.codec.Names;
+import io.varve.core.crypto.DataKeys;
+import io.varve.core.crypto.EventCipher;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.durability.DurabilityPolicy;
 import io.varve.core.durability.PeriodicSync;
@@ -91,6 +95,10 @@ public final class DefaultVarve implements Varve {
 
 	private final @Nullable RetentionTask retention;
 
+	private final @Nullable DataKeys keys;
+
+	private final @Nullable EventCipher cipher;
+
 	private final Object closeLock = new Object();
 
 	private volatile boolean closed;
@@ -98,14 +106,20 @@ public final class DefaultVarve implements Varve {
 	private volatile @Nullable DefaultProcessorRegistry processors;
 
 	private DefaultVarve(VarveConfig config, DurabilityPolicy durability, StorageEngine engine,
-			EventTypeRegistry registry, PayloadCodec codec) {
+			EventTypeRegistry registry, PayloadCodec codec, @Nullable DataKeys keys) {
 		this.config = config;
+		this.keys = keys;
+		this.cipher = (keys != null) ? new EventCipher(keys) : null;
+		StreamSealing sealing = (this.cipher != null) ? new StreamSealing(this.cipher) : null;
 		this.durability = durability;
 		this.engine = engine;
 		this.registry = registry;
 		this.codec = codec;
 		this.listeners = new Listeners(config.listeners());
 		this.reader = new EventReader(engine, codec, registry);
+		if (this.cipher != null) {
+			this.reader.decryptWith(this.cipher);
+		}
 		StoredSchemas schemas = StoredSchemas.load(engine, config.readOnly());
 		this.evolution = new Evolution(registry, codec, config.upcasters(), schemas);
 		this.reader.expandWith(this.evolution);
@@ -124,7 +138,7 @@ public final class DefaultVarve implements Varve {
 			this.periodicSync = PeriodicSync.startIfNeeded(durability, engine, config.path());
 		}
 		this.appends = new Appends(new EventEncoder(codec, registry, schemas, config.maxEventSize()), this.writer,
-				this.listeners, codec, config.path(), this::checkOpen, config.replica());
+				this.listeners, codec, config.path(), this::checkOpen, config.replica(), sealing);
 		this.replication = new Replication() {
 			@Override
 			public long headPosition() {
@@ -157,7 +171,7 @@ public final class DefaultVarve implements Varve {
 				}
 				return DefaultVarve.this.appends.writer()
 					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString(), async,
-							deletionsAllowed));
+							deletionsAllowed, sealing));
 			}
 		};
 		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);
@@ -186,14 +200,25 @@ public final class DefaultVarve implements Varve {
 			config.eventTypes().forEach(codec::checkWritable);
 		}
 		DurabilityPolicy durability = new DurabilityPolicy(config.durability(), config.syncInterval());
+		UUID keyStoreId = UUID.randomUUID();
+		if (config.encryption() != null) {
+			// Before the store is touched: a key store inside it would defeat forgetting.
+			DataKeys.checkedPath(config.encryption().keyStorePath(), config.path());
+		}
 		StorageEngine engine = LmdbStorageEngine.open(new StorageConfig(config.path(), config.mapSize(),
 				config.maxMapSize(), durability.commitSync(), config.maxReaders(), config.readOnly(),
-				durability.preallocates(config.preallocate()), config.groupAccess()));
+				durability.preallocates(config.preallocate()), config.groupAccess(),
+				(config.encryption() != null) ? Map.of(DataKeys.META_KEY, DataKeys.metaRecord(keyStoreId)) : Map.of()));
+		DataKeys keys = null;
 		DefaultVarve varve;
 		try {
-			varve = new DefaultVarve(config, durability, engine, registry, codec);
+			keys = StoreEncryption.open(config, engine);
+			varve = new DefaultVarve(config, durability, engine, registry, codec, keys);
 		}
 		catch (RuntimeException ex) {
+			if (keys != null) {
+				keys.close();
+			}
 			engine.close();
 			throw ex;
 		}
@@ -403,6 +428,39 @@ public final class DefaultVarve implements Varve {
 	}
 
 	@Override
+	public boolean forget(String stream) {
+		DataKeys dataKeys = requireKeys("forget stream '" + stream + "'");
+		Names.streamName(stream);
+		return Appends.await(this.appends.writer().submit(new KeyOperations.Forget(dataKeys, stream)));
+	}
+
+	@Override
+	public int rotateKeys() {
+		DataKeys dataKeys = requireKeys("rotate keys");
+		return Appends.await(this.appends.writer().submit(new KeyOperations.Rotate(dataKeys)));
+	}
+
+	@Override
+	public boolean isEncrypted() {
+		return this.keys != null;
+	}
+
+	/** The cipher of an encrypted store, or null. For this project's tools. */
+	public @Nullable EventCipher cipher() {
+		return this.cipher;
+	}
+
+	private DataKeys requireKeys(String what) {
+		checkOpen();
+		if (this.keys == null) {
+			throw new InvalidArgumentException("Cannot " + what + ": the store at " + this.config.path()
+					+ " is not encrypted. Forgetting and key rotation need a store created with "
+					+ "VarveBuilder.encryption (property varve.encryption.enabled)");
+		}
+		return this.keys;
+	}
+
+	@Override
 	public boolean isOpen() {
 		return !this.closed;
 	}
@@ -449,6 +507,9 @@ public final class DefaultVarve implements Varve {
 		}
 		finally {
 			this.engine.close();
+			if (this.keys != null) {
+				this.keys.close();
+			}
 		}
 	}
 

@@ -38,6 +38,8 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 	private final boolean deletionsAllowed;
 
+	private final @Nullable StreamSealing sealing;
+
 	/**
 	 * @param events the events
 	 * @param schemas the stored schemas
@@ -45,11 +47,13 @@ final class ReplicaApply extends WriteRequest<Long> {
 	 * @param async whether the caller does not wait
 	 * @param deletionsAllowed whether gaps in positions and streams starting above
 	 * version 1 are taken as events deleted before the copy was made
+	 * @param sealing seals the events of an encrypted store, or null
 	 */
 	ReplicaApply(List<ReplicatedEvent> events, StoredSchemas schemas, String store, boolean async,
-			boolean deletionsAllowed) {
+			boolean deletionsAllowed, @Nullable StreamSealing sealing) {
 		super(async);
 		this.deletionsAllowed = deletionsAllowed;
+		this.sealing = sealing;
 		this.events = events;
 		this.schemas = schemas;
 		this.store = store;
@@ -101,7 +105,8 @@ final class ReplicaApply extends WriteRequest<Long> {
 						+ "filters events); rebuild the replica from an empty directory fed by an unfiltered log "
 						+ "topic that keeps every event");
 			}
-			Tail tail = tails.computeIfAbsent(event.stream(), (stream) -> new Tail(txn, stream, nextStreamId));
+			Tail tail = tails.computeIfAbsent(event.stream(),
+					(stream) -> new Tail(txn, stream, nextStreamId, this.sealing, context));
 			if (this.deletionsAllowed && tail.isNew && tail.tail.version() == 0 && event.version() > 1) {
 				// A stream whose first events were deleted before the copy was made.
 				tail.tail.startAt(event.version(), position);
@@ -163,10 +168,14 @@ final class ReplicaApply extends WriteRequest<Long> {
 
 		final boolean isNew;
 
-		Tail(WriteTxn txn, String stream, long[] nextStreamId) {
+		Tail(WriteTxn txn, String stream, long[] nextStreamId, @Nullable StreamSealing sealing, WriteContext context) {
 			this.name = Names.streamName(stream);
 			StreamRecord head = txn.stream(this.name);
-			this.tail = new StreamTail(txn, head, nextStreamId[0]);
+			if (sealing != null) {
+				sealing.checkAppendable(stream, head);
+			}
+			this.tail = new StreamTail(txn, head, nextStreamId[0],
+					(sealing != null) ? sealing.sealerFor(stream, context) : null);
 			this.isNew = head == null;
 			if (head == null) {
 				nextStreamId[0]++;

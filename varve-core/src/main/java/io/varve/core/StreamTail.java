@@ -18,6 +18,8 @@ final class StreamTail {
 
 	private final long streamId;
 
+	private final StreamSealing.@Nullable Sealer sealer;
+
 	private final long[] block = new long[StreamRecord.BLOCK];
 
 	private boolean blockStartsHere;
@@ -37,7 +39,7 @@ final class StreamTail {
 	 * stream
 	 */
 	StreamTail(WriteTxn txn, @Nullable StreamRecord head) {
-		this(txn, head, txn.streamCount() + 1);
+		this(txn, head, txn.streamCount() + 1, null);
 	}
 
 	/**
@@ -46,9 +48,11 @@ final class StreamTail {
 	 * stream
 	 * @param newStreamId the id a new stream gets: the next one, counting the streams
 	 * this transaction created whose heads are not written yet
+	 * @param sealer seals the events of an encrypted store, or null
 	 */
-	StreamTail(WriteTxn txn, @Nullable StreamRecord head, long newStreamId) {
+	StreamTail(WriteTxn txn, @Nullable StreamRecord head, long newStreamId, StreamSealing.@Nullable Sealer sealer) {
 		this.txn = txn;
+		this.sealer = sealer;
 		this.head = head;
 		this.streamId = (head != null) ? head.streamId() : newStreamId;
 		this.version = (head != null) ? head.version() : 0;
@@ -101,7 +105,15 @@ final class StreamTail {
 		if (this.first == 0) {
 			this.first = position;
 		}
-		this.txn.appendEvent(position, envelopes, offset, length, this.version, micros, this.previous);
+		if (this.sealer != null) {
+			// Sealed here, where position and version are known, so that the journal and
+			// the log only ever receive ciphertext.
+			byte[] sealed = this.sealer.seal(envelopes, offset, length, position, this.version, micros, this.previous);
+			this.txn.appendEvent(position, sealed, 0, sealed.length, this.version, micros, this.previous);
+		}
+		else {
+			this.txn.appendEvent(position, envelopes, offset, length, this.version, micros, this.previous);
+		}
 		this.previous = position;
 		int slot = (int) ((this.version - 1) % StreamRecord.BLOCK);
 		this.block[slot] = position;

@@ -6,12 +6,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.Durability;
 import io.varve.RetentionPolicy;
 import io.varve.Upcaster;
 import io.varve.VarveListener;
+import io.varve.crypto.Encryption;
 
 /**
  * Settings of one store, as collected by {@link io.varve.VarveBuilder}.
@@ -36,10 +39,12 @@ import io.varve.VarveListener;
  * {@link io.varve.Replication}
  * @param retention the retention policies by category or stream name
  * @param retentionInterval how often the retention task runs a pass
+ * @param encryption encryption at rest, or null for a plain store
  */
 public record VarveConfig(Path path, long mapSize, long maxMapSize, Durability durability, int maxEventSize,
 		int maxReaders, Duration syncInterval, boolean preallocate, List<Class<?>> eventTypes, SmileMapper mapper,
 		boolean readOnly, Clock clock, boolean groupAccess, List<VarveListener> listeners, List<Upcaster> upcasters,
-		boolean replica, Map<String, RetentionPolicy> retention, Duration retentionInterval) {
+		boolean replica, Map<String, RetentionPolicy> retention, Duration retentionInterval,
+		@Nullable Encryption encryption) {
 
 }

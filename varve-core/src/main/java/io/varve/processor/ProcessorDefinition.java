@@ -68,6 +68,8 @@ public final class ProcessorDefinition {
 
 	private final boolean receiveDeletions;
 
+	private final boolean receivesShredded;
+
 	private final @Nullable BatchBarrier barrier;
 
 	private final int maxHeldEvents;
@@ -87,6 +89,7 @@ public final class ProcessorDefinition {
 		this.eventTypes = List.copyOf(builder.eventTypes);
 		this.asStored = builder.asStored;
 		this.receiveDeletions = builder.receiveDeletions;
+		this.receivesShredded = builder.receivesShredded;
 		this.barrier = builder.barrier;
 		this.maxHeldEvents = builder.maxHeldEvents;
 		this.concurrency = builder.concurrency;
@@ -175,6 +178,16 @@ public final class ProcessorDefinition {
 	}
 
 	/**
+	 * Whether the handler is given shredded events (of streams forgotten in an encrypted
+	 * store); by default they are skipped and the checkpoint moves past them. See
+	 * {@link Builder#receiveShredded()}.
+	 * @return true when the handler sees them
+	 */
+	public boolean receivesShredded() {
+		return this.receivesShredded;
+	}
+
+	/**
 	 * What the processor waits for before its checkpoint moves past a batch, or null.
 	 * @return the barrier or null
 	 */
@@ -217,6 +230,7 @@ public final class ProcessorDefinition {
 		builder.eventTypes.addAll(this.eventTypes);
 		builder.asStored = this.asStored;
 		builder.receiveDeletions = this.receiveDeletions;
+		builder.receivesShredded = this.receivesShredded;
 		builder.barrier = this.barrier;
 		builder.maxHeldEvents = this.maxHeldEvents;
 		builder.concurrency = this.concurrency;
@@ -257,6 +271,8 @@ public final class ProcessorDefinition {
 		private boolean asStored;
 
 		private boolean receiveDeletions;
+
+		private boolean receivesShredded;
 
 		private @Nullable BatchBarrier barrier;
 
@@ -383,6 +399,32 @@ public final class ProcessorDefinition {
 		 */
 		public Builder receiveDeletions() {
 			this.receiveDeletions = true;
+			return this;
+		}
+
+		/**
+		 * Hands the handler shredded events too: events of streams forgotten with
+		 * {@link io.varve.Varve#forget(String)}, whose envelope (id, type, stream,
+		 * version, position) reads but whose payload and metadata throw
+		 * {@link io.varve.EventShreddedException}. By default a processor skips them (its
+		 * checkpoint moves past them), so that a handler written for readable events
+		 * never meets one; a processor that must see every position (to forget the
+		 * stream's projection rows, say) asks for them here.
+		 *
+		 * <pre>{@code
+		 * ProcessorDefinition.builder("customer-view")
+		 *     .receiveShredded()
+		 *     .handler((event, context) -> {
+		 *         if (event.isShredded()) {
+		 *             context.projections().delete("customers", event.stream());
+		 *         }
+		 *     })
+		 *     .build();
+		 * }</pre>
+		 * @return this builder
+		 */
+		public Builder receiveShredded() {
+			this.receivesShredded = true;
 			return this;
 		}
 

@@ -49,7 +49,8 @@ import io.varve.processor.StartPosition;
  * partition), the stored payload as value (Smile, or JSON by {@link ValueFormat}), and
  * the {@link ForwardedHeaders}. Events are sent as stored: upcasters are not applied, so
  * every position arrives once and a consumer with the same upcasters reads them as the
- * application does.
+ * application does. An encrypted store ({@code VarveBuilder.encryption}) is refused: its
+ * payloads would reach Kafka in clear, where forgetting a stream cannot reach them.
  * <p>
  * Delivery is at least once: after a crash or a failed send the forwarder sends again
  * from its checkpoint. The global position header is gapless and increasing over what a
@@ -160,8 +161,17 @@ public final class KafkaForwarder implements AutoCloseable {
 	 * Registers the forwarder's processor with a store (not started).
 	 * @param varve the store
 	 * @return this forwarder
+	 * @throws InvalidArgumentException if the store is encrypted
 	 */
 	public KafkaForwarder register(Varve varve) {
+		if (varve.isEncrypted()) {
+			// The forwarder sends payloads as the application reads them, decrypted: a
+			// topic would keep in clear what Varve.forget is meant to make unreadable.
+			throw new InvalidArgumentException("Forwarder '" + this.name + "' cannot forward the encrypted store at "
+					+ varve.path() + ": Kafka would hold its payloads in clear, out of reach of Varve.forget. "
+					+ "Forward from a store without encryption, or forward only what may be kept (a processor of "
+					+ "your own that publishes derived, non-personal events)");
+		}
 		varve.processors().register(this.definition);
 		return this;
 	}

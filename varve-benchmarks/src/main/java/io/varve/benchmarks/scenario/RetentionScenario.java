@@ -19,7 +19,7 @@ import io.varve.benchmarks.support.Settings;
 import io.varve.benchmarks.support.Stores;
 
 /**
- * Scenario 12: deleting a whole category by retention while 64 durable writers append to
+ * Scenario 13: deleting a whole category by retention while 64 durable writers append to
  * other streams. Each round fills a fresh store with a category of 1M events (at size 1),
  * then runs the 64 writers twice side by side: on one store a retention pass deletes the
  * category (in its bounded transactions) from the start of the measured window, on the
@@ -37,7 +37,7 @@ public final class RetentionScenario implements Scenario {
 
 	@Override
 	public int number() {
-		return 12;
+		return 13;
 	}
 
 	@Override
@@ -87,10 +87,10 @@ public final class RetentionScenario implements Scenario {
 				deletedInWindows / rounds);
 		double growthShare = (double) growth / firstSize;
 		return List.of(
-				new Row("12. Retention deleting a category vs none, 64 durable writers",
+				new Row("13. Retention deleting a category vs none, 64 durable writers",
 						"append 1 event, SYNC, 64 threads, while retention deletes a 1M-event category", with,
 						"the same appends with nothing deleted", without, 0.8, details),
-				Row.figure("12. Retention: data file growth while the next 1M events are appended",
+				Row.figure("13. Retention: data file growth while the next 1M events are appended",
 						"append the next " + String.format(Locale.ROOT, "%,d", events)
 								+ " events after the category was deleted",
 						with, "what the first events took: 1.00", new Row.Figure(growthShare, "x"), 0.1,

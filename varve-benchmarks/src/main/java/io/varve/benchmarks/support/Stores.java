@@ -15,6 +15,8 @@ import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.VarveBuilder;
 import io.varve.VarveListener;
+import io.varve.crypto.Encryption;
+import io.varve.crypto.LocalKeyProvider;
 
 /**
  * Creates and removes the stores a run uses, each in its own fresh directory.
@@ -66,6 +68,24 @@ public final class Stores {
 	public static Varve varve(Path workDir, String name, Durability durability, VarveListener listener) {
 		return builder(workDir, name, durability).listener(listener).open();
 	}
+
+	/**
+	 * Opens an encrypted Varve store in a fresh directory, its key store in a fresh
+	 * directory beside it, with a fixed master key held in memory.
+	 * @param workDir the work directory
+	 * @param name a name for the store
+	 * @param durability its durability
+	 * @return the store
+	 */
+	public static Varve encryptedVarve(Path workDir, String name, Durability durability) {
+		Path keys = freshDirectory(workDir, name + "-keys").resolve("keys.log");
+		return builder(workDir, name, durability)
+			.encryption(Encryption.of(LocalKeyProvider.of(BENCHMARK_MASTER_KEY), keys))
+			.open();
+	}
+
+	/** A fixed master key: the benchmarks measure the cipher, not the key's secrecy. */
+	private static final byte[] BENCHMARK_MASTER_KEY = new byte[32];
 
 	private static VarveBuilder builder(Path workDir, String name, Durability durability) {
 		return Varve.builder()

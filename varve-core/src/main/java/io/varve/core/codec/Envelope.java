@@ -18,8 +18,9 @@ import io.varve.CorruptDataException;
  * offset size field
  *   0     1   format (1)
  *   1     1   flags: 1 = correlation id, 2 = causation id, 4 = metadata, 8 = schema version,
- *                32 = a record of the store's own (a deletion), at version 0 of no stream's
- *                versions
+ *                    16 = encrypted (metadata and payload sealed),
+ *                    32 = a record of the store's own (a deletion), at version 0 of no stream's
+ *                    versions
  *   2     1   type name length T (1..255)
  *   3     1   stream name length S (1..255)
  *   4     4   payload length P
@@ -45,6 +46,21 @@ import io.varve.CorruptDataException;
  * own. The checksum is added by the writer once the envelope is stamped, and checked
  * whenever an event is read ({@link EnvelopeChecksum}): a damaged byte anywhere in a
  * stored event is found, not returned.
+ * <p>
+ * An encrypted event ({@link #FLAG_ENCRYPTED}, stores opened with encryption) keeps every
+ * field up to the stream name in clear (indexes and filters need them) and has no
+ * metadata field of its own: its payload slot holds one sealed region instead,
+ *
+ * <pre>
+ *   8   data key id (the stream's key in the key store)
+ *  12   nonce
+ *   .   AES-256-GCM ciphertext of: metadata length M (4, -1 for none), metadata, payload
+ *  16   GCM tag
+ * </pre>
+ *
+ * whose associated data is every byte before the sealed region plus the data key id, so
+ * that the region cannot be moved to another position, version or stream ({@code
+ * io.varve.core.crypto.EventCipher}).
  */
 public final class Envelope {
 
@@ -59,6 +75,12 @@ public final class Envelope {
 
 	public static final int FLAG_SCHEMA_VERSION = 8;
 
+	/** Metadata and payload are sealed in the payload slot (see the class comment). */
+	public static final int FLAG_ENCRYPTED = 16;
+
+	/** Smallest sealed region: key id, nonce, metadata length and tag. */
+	public static final int MIN_SEALED = 8 + 12 + 4 + 16;
+
 	/**
 	 * A record of the store's own in the log, such as a deletion: version 0, not one of
 	 * its stream's versions, read only by processors that ask for it.
@@ -66,7 +88,7 @@ public final class Envelope {
 	public static final int FLAG_SYSTEM = 32;
 
 	private static final int KNOWN_FLAGS = FLAG_CORRELATION | FLAG_CAUSATION | FLAG_METADATA | FLAG_SCHEMA_VERSION
-			| FLAG_SYSTEM;
+			| FLAG_ENCRYPTED | FLAG_SYSTEM;
 
 	static final int OFFSET_FLAGS = 1;
 
@@ -280,6 +302,10 @@ public final class Envelope {
 		if (payloadLength < 0) {
 			return "its payload length is negative";
 		}
+		if ((flags & FLAG_ENCRYPTED) != 0 && ((flags & FLAG_METADATA) != 0 || payloadLength < MIN_SEALED)) {
+			return "it is flagged encrypted but has a metadata field or a sealed region shorter than " + MIN_SEALED
+					+ " bytes";
+		}
 		long expected = HEADER + typeLength + streamLength + payloadLength;
 		int offset = variableStart(flags);
 		if ((flags & FLAG_SCHEMA_VERSION) != 0 && (offset > length || buffer.getInt(offset - 4, ORDER) < 2)) {
@@ -375,6 +401,11 @@ public final class Envelope {
 
 	public static int flags(DirectBuffer buffer) {
 		return buffer.getByte(OFFSET_FLAGS) & 0xff;
+	}
+
+	/** Whether the event's metadata and payload are sealed (see the class comment). */
+	public static boolean isEncrypted(DirectBuffer buffer) {
+		return (flags(buffer) & FLAG_ENCRYPTED) != 0;
 	}
 
 	public static @Nullable UUID correlationId(DirectBuffer buffer) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.agrona.DirectBuffer;
 import org.jspecify.annotations.Nullable;
@@ -81,7 +82,7 @@ final class LmdbEnvironment {
 				restrictLockFile(lockFile, config.groupAccess());
 			}
 			clearStaleReaders(env, directory);
-			List<Dbi<DirectBuffer>> dbis = openTables(env, config.readOnly(), directory);
+			List<Dbi<DirectBuffer>> dbis = openTables(env, config.readOnly(), directory, config.newStoreMeta());
 			StoreDirectory.warnIfReadableByOthers(directory, data, config.groupAccess());
 			return new Opened(lock, env, dbis, checkpoint);
 		}
@@ -120,10 +121,12 @@ final class LmdbEnvironment {
 	 * Opens the tables; read-only, the writing process may grow the map between LMDB's
 	 * open and the first transaction, so its new size is adopted and the open retried.
 	 */
-	private static List<Dbi<DirectBuffer>> openTables(Env<DirectBuffer> env, boolean readOnly, Path directory) {
+	private static List<Dbi<DirectBuffer>> openTables(Env<DirectBuffer> env, boolean readOnly, Path directory,
+			Map<String, byte[]> newStoreMeta) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return ReaderSlots.whenTableHasRoom(() -> LmdbTables.open(env, readOnly, directory), directory);
+				return ReaderSlots.whenTableHasRoom(() -> LmdbTables.open(env, readOnly, directory, newStoreMeta),
+						directory);
 			}
 			catch (Dbi.MapResizedException ex) {
 				if (!readOnly || attempt == 3) {

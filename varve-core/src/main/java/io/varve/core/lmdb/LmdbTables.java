@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.agrona.DirectBuffer;
@@ -49,9 +50,11 @@ final class LmdbTables {
 	 * @param env the environment
 	 * @param readOnly whether the store is opened read-only
 	 * @param directory the store directory, for messages
+	 * @param newStoreMeta entries to write beside the format record of a new store
 	 * @return the tables in the order of {@link #NAMES}
 	 */
-	static List<Dbi<DirectBuffer>> open(Env<DirectBuffer> env, boolean readOnly, Path directory) {
+	static List<Dbi<DirectBuffer>> open(Env<DirectBuffer> env, boolean readOnly, Path directory,
+			Map<String, byte[]> newStoreMeta) {
 		Set<String> existing = new LinkedHashSet<>();
 		for (byte[] name : env.getDbiNames()) {
 			existing.add(new String(name, StandardCharsets.UTF_8));
@@ -80,6 +83,8 @@ final class LmdbTables {
 			Dbi<DirectBuffer> meta = dbis.get(LmdbStorageEngine.META);
 			if (fresh) {
 				meta.put(txn, direct(FORMAT_KEY), direct(formatRecord(FORMAT_VERSION)));
+				newStoreMeta.forEach(
+						(key, value) -> meta.put(txn, direct(key.getBytes(StandardCharsets.UTF_8)), direct(value)));
 			}
 			else {
 				checkFormat(meta.get(txn, direct(FORMAT_KEY)), directory);

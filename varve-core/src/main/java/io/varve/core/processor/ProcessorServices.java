@@ -65,6 +65,10 @@ final class ProcessorServices {
 	 */
 	void handle(io.varve.processor.ProcessorDefinition definition, RecordedEvent event,
 			io.varve.processor.ProcessorContext context) throws Exception {
+		if (event.isShredded() && !definition.receivesShredded()) {
+			// A forgotten stream's event: nothing to handle, the checkpoint moves on.
+			return;
+		}
 		if (this.listeners.isEmpty()) {
 			definition.handler().handle(event, context);
 			return;

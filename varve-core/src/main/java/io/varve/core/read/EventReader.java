@@ -15,7 +15,9 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import io.varve.EncryptionException;
 import io.varve.EventFilter;
 import io.varve.RecordedEvent;
 import io.varve.StreamInfo;
@@ -23,6 +25,7 @@ import io.varve.core.codec.Envelope;
 import io.varve.core.codec.EnvelopeFilter;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.PayloadCodec;
+import io.varve.core.crypto.EventCipher;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageEngine;
 import io.varve.core.storage.StreamRecord;
@@ -48,6 +51,8 @@ public final class EventReader {
 
 	private volatile Expander expander = Expander.NONE;
 
+	private volatile @Nullable EventCipher cipher;
+
 	public EventReader(StorageEngine engine, PayloadCodec codec, EventTypeRegistry registry) {
 		this.engine = engine;
 		this.codec = codec;
@@ -64,23 +69,56 @@ public final class EventReader {
 	}
 
 	/**
-	 * Copies a stored envelope into an event, as it is stored.
-	 * @param envelope the stored envelope, valid only during the call
-	 * @return the event
+	 * Sets how encrypted events are opened (stores opened with encryption).
+	 * @param eventCipher the store's cipher
 	 */
-	public StoredEvent stored(DirectBuffer envelope) {
-		byte[] bytes = new byte[envelope.capacity()];
-		envelope.getBytes(0, bytes);
-		return new StoredEvent(bytes, this.codec, this.registry);
+	public void decryptWith(EventCipher eventCipher) {
+		this.cipher = eventCipher;
 	}
 
 	/**
-	 * Adds what a stored envelope reads as: the event, or what upcasters make of it.
+	 * Copies a stored envelope into an event, as it is stored: decrypted in an encrypted
+	 * store, or a {@link ShreddedEvent} when its stream was forgotten.
+	 * @param envelope the stored envelope, valid only during the call
+	 * @return the event
+	 */
+	public RecordedEvent stored(DirectBuffer envelope) {
+		byte[] bytes = new byte[envelope.capacity()];
+		envelope.getBytes(0, bytes);
+		if (!Envelope.isEncrypted(envelope)) {
+			return new StoredEvent(bytes, this.codec, this.registry);
+		}
+		// Every stored event becomes an event here: an encrypted one is checked as
+		// stored,
+		// then opened, or read as shredded when its stream's key was forgotten.
+		UnsafeBuffer sealed = new UnsafeBuffer(bytes);
+		StoredEvent.check(bytes, sealed);
+		EventCipher opener = this.cipher;
+		if (opener == null) {
+			throw new EncryptionException("The event at position " + Envelope.position(sealed) + " is encrypted but "
+					+ "the store was opened without encryption; open it with its encryption settings");
+		}
+		byte[] plain = opener.open(bytes);
+		if (plain == null) {
+			return new ShreddedEvent(bytes, this.registry);
+		}
+		return new StoredEvent(plain, this.codec, this.registry, true);
+	}
+
+	/**
+	 * Adds what a stored envelope reads as: the event, or what upcasters make of it (a
+	 * shredded event reads as itself: there is nothing to upcast).
 	 * @param envelope the stored envelope, valid only during the call
 	 * @param out where the events go
 	 */
 	public void read(DirectBuffer envelope, List<RecordedEvent> out) {
-		this.expander.read(stored(envelope), out);
+		RecordedEvent event = stored(envelope);
+		if (event instanceof StoredEvent stored) {
+			this.expander.read(stored, out);
+		}
+		else {
+			out.add(event);
+		}
 	}
 
 	/**

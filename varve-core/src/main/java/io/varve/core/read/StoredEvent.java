@@ -51,16 +51,39 @@ public final class StoredEvent implements RecordedEvent {
 	 * @throws CorruptDataException if the bytes are not a valid envelope
 	 */
 	public StoredEvent(byte[] envelope, PayloadCodec codec, EventTypeRegistry registry) {
+		this(envelope, codec, registry, false);
+	}
+
+	/**
+	 * Wraps envelope bytes that are checked already: a decrypted envelope, whose sealed
+	 * form was checked as stored and whose tag proved the rest.
+	 * @param envelope the envelope bytes
+	 * @param codec the payload codec
+	 * @param registry the event type registry
+	 * @param checked whether the bytes were checked (else they are checked here)
+	 */
+	StoredEvent(byte[] envelope, PayloadCodec codec, EventTypeRegistry registry, boolean checked) {
 		this.envelope = envelope;
 		this.buffer = new UnsafeBuffer(envelope);
 		this.codec = codec;
 		this.registry = registry;
-		Envelope.validate(this.buffer);
+		if (!checked) {
+			check(envelope, this.buffer);
+		}
+	}
+
+	/**
+	 * Checks a stored envelope's structure and checksum.
+	 * @param envelope the envelope bytes
+	 * @param buffer the same bytes wrapped
+	 * @throws CorruptDataException if they do not hold
+	 */
+	static void check(byte[] envelope, UnsafeBuffer buffer) {
+		Envelope.validate(buffer);
 		String damage = EnvelopeChecksum.checksumProblem(envelope);
 		if (damage != null) {
-			throw new CorruptDataException(
-					"The stored event at position " + Envelope.position(this.buffer) + " is damaged: " + damage
-							+ ". The store file is damaged; restore it from a backup (see Varve.backup)");
+			throw new CorruptDataException("The stored event at position " + Envelope.position(buffer) + " is damaged: "
+					+ damage + ". The store file is damaged; restore it from a backup (see Varve.backup)");
 		}
 	}
 

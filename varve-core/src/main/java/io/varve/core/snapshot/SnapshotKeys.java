@@ -16,12 +16,17 @@ import io.varve.core.storage.ReadTxn;
  * oldest first. Values: the state's schema version (big-endian int), then the encoded
  * state.
  */
-final class SnapshotKeys {
+public final class SnapshotKeys {
 
 	private SnapshotKeys() {
 	}
 
-	static byte[] prefix(byte[] stream) {
+	/**
+	 * The key prefix of a stream's snapshots.
+	 * @param stream the stream name in UTF-8
+	 * @return the prefix
+	 */
+	public static byte[] prefix(byte[] stream) {
 		byte[] prefix = new byte[stream.length + 1];
 		System.arraycopy(stream, 0, prefix, 0, stream.length);
 		return prefix;

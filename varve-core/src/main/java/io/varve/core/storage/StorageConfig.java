@@ -1,6 +1,7 @@
 package io.varve.core.storage;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What a storage engine needs to open a store.
@@ -15,8 +16,20 @@ import java.nio.file.Path;
  * durability policy: it pays only where commits flush)
  * @param groupAccess whether the owner's group may read the store (see
  * {@link StoreDirectory})
+ * @param newStoreMeta entries a new store's meta table is created with, beside its format
+ * record (whether it is encrypted); an existing store keeps its own
  */
 public record StorageConfig(Path directory, long initialMapSize, long maxMapSize, CommitSync commitSync, int maxReaders,
-		boolean readOnly, boolean preallocate, boolean groupAccess) {
+		boolean readOnly, boolean preallocate, boolean groupAccess, Map<String, byte[]> newStoreMeta) {
+
+	/**
+	 * What a storage engine needs to open a store whose meta table holds only its format
+	 * record.
+	 */
+	public StorageConfig(Path directory, long initialMapSize, long maxMapSize, CommitSync commitSync, int maxReaders,
+			boolean readOnly, boolean preallocate, boolean groupAccess) {
+		this(directory, initialMapSize, maxMapSize, commitSync, maxReaders, readOnly, preallocate, groupAccess,
+				Map.of());
+	}
 
 }

@@ -2,6 +2,8 @@ package io.varve.core.storage;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The boundary between Varve and the database that holds its data. Everything Varve
  * stores goes through here: the log, stream heads, the stream and event-id indexes, and
@@ -38,6 +40,14 @@ public interface StorageEngine extends AutoCloseable {
 	 * @param target the directory
 	 */
 	void backup(Path target);
+
+	/**
+	 * An entry of the store's meta table, beside its format record (see
+	 * {@link StorageConfig#newStoreMeta()}).
+	 * @param key the entry's name
+	 * @return its value, or null when the store has none
+	 */
+	byte @Nullable [] meta(String key);
 
 	/** Current storage figures. */
 	StorageStats stats();

@@ -8,12 +8,17 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.CorruptDataException;
 import io.varve.Varve;
+import io.varve.VarveException;
 import io.varve.core.DefaultVarve;
 import io.varve.core.codec.Envelope;
+import io.varve.core.codec.EnvelopeChecksum;
+import io.varve.core.crypto.EventCipher;
 import io.varve.core.storage.DeletedPositions;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StreamRecord;
@@ -28,7 +33,9 @@ import io.varve.core.storage.StreamRecord;
  * with its events (a deleted stream has none left); the stream index giving each stream's
  * events in order; the event-id index pointing every id at its event; the stream count
  * agreeing. Positions of deleted events are gaps by design: a lost event is found as a
- * hole in its stream's versions or a head that does not match.
+ * hole in its stream's versions or a head that does not match. Encrypted events are
+ * checked against their checksum, and opened and decoded when the store was opened with
+ * its keys; a shredded one (its stream forgotten) is counted, not a breach.
  */
 public final class StoreCheck {
 
@@ -41,7 +48,12 @@ public final class StoreCheck {
 
 	private final SmileMapper smile = SmileMapper.builder().build();
 
-	private StoreCheck() {
+	private final @Nullable EventCipher cipher;
+
+	private long shredded;
+
+	private StoreCheck(@Nullable EventCipher cipher) {
+		this.cipher = cipher;
 	}
 
 	/**
@@ -52,8 +64,11 @@ public final class StoreCheck {
 	 * @param streams the streams read
 	 * @param breachCount how many breaches were found
 	 * @param breaches the first of them (at most 100), each a sentence naming where
+	 * @param shredded how many encrypted events could not be opened because their stream
+	 * was forgotten (no breach)
 	 */
-	public record Report(long headPosition, long events, long streams, long breachCount, List<String> breaches) {
+	public record Report(long headPosition, long events, long streams, long breachCount, List<String> breaches,
+			long shredded) {
 
 		/** Whether the store keeps every invariant. */
 		public boolean ok() {
@@ -68,7 +83,8 @@ public final class StoreCheck {
 	 * @return the report
 	 */
 	public static Report run(Varve varve) {
-		return ((DefaultVarve) varve).read(new StoreCheck()::check);
+		DefaultVarve store = (DefaultVarve) varve;
+		return store.read(new StoreCheck(store.cipher())::check);
 	}
 
 	private Report check(ReadTxn txn) {
@@ -107,7 +123,7 @@ public final class StoreCheck {
 		if (txn.streamCount() != recorded[0]) {
 			breach("the stream count says " + txn.streamCount() + " but " + recorded[0] + " streams are stored");
 		}
-		return new Report(head, next[1], recorded[0], this.breachCount, List.copyOf(this.breaches));
+		return new Report(head, next[1], recorded[0], this.breachCount, List.copyOf(this.breaches), this.shredded);
 	}
 
 	private void checkEvent(ReadTxn txn, long position, DirectBuffer envelope, Map<String, Walked> streams) {
@@ -150,12 +166,53 @@ public final class StoreCheck {
 			breach("the event-id index points id " + id + " at " + ((indexed > 0) ? "position " + indexed : "nothing")
 					+ ", not at its event at position " + position);
 		}
+		if (Envelope.isEncrypted(envelope)) {
+			checkSealed(position, envelope);
+			return;
+		}
 		checkPayload(position, envelope);
 	}
 
 	private void checkPayload(long position, DirectBuffer envelope) {
 		byte[] payload = new byte[Envelope.payloadLength(envelope)];
 		envelope.getBytes(Envelope.payloadOffset(envelope), payload);
+		checkPayload(position, payload);
+	}
+
+	/**
+	 * An encrypted event: its checksum, then, with the store's keys, that it opens and
+	 * its payload decodes. A shredded event (its key forgotten) is no breach.
+	 */
+	private void checkSealed(long position, DirectBuffer envelope) {
+		byte[] stored = new byte[envelope.capacity()];
+		envelope.getBytes(0, stored);
+		String damage = EnvelopeChecksum.checksumProblem(stored);
+		if (damage != null) {
+			breach("the encrypted event at position " + position + " is damaged: " + damage);
+			return;
+		}
+		if (this.cipher == null) {
+			return;
+		}
+		byte[] plain;
+		try {
+			plain = this.cipher.open(stored);
+		}
+		catch (VarveException ex) {
+			breach(ex.getMessage());
+			return;
+		}
+		if (plain == null) {
+			this.shredded++;
+			return;
+		}
+		UnsafeBuffer opened = new UnsafeBuffer(plain);
+		byte[] payload = new byte[Envelope.payloadLength(opened)];
+		opened.getBytes(Envelope.payloadOffset(opened), payload);
+		checkPayload(position, payload);
+	}
+
+	private void checkPayload(long position, byte[] payload) {
 		try {
 			this.smile.readTree(payload);
 		}

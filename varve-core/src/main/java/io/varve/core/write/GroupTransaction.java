@@ -100,6 +100,7 @@ final class GroupTransaction {
 			try {
 				applyAll(group, rejected, context);
 				applied = System.nanoTime();
+				context.committing();
 				txn.commit();
 			}
 			catch (RetryWithout retry) {

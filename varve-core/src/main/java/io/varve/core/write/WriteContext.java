@@ -21,6 +21,8 @@ public final class WriteContext {
 
 	private @Nullable List<Runnable> afterCommit;
 
+	private @Nullable List<Runnable> beforeCommit;
+
 	WriteContext(WriteTxn txn, long head, long timestampMicros) {
 		this.txn = txn;
 		this.head = head;
@@ -55,6 +57,28 @@ public final class WriteContext {
 			this.afterCommit = new ArrayList<>(2);
 		}
 		this.afterCommit.add(action);
+	}
+
+	/**
+	 * Runs an action once every request of this group is applied, just before the
+	 * transaction commits: for what must be durable before the group's writes are (the
+	 * data keys of new encrypted streams). If it throws, the whole group fails and
+	 * nothing of it is committed. Actions asked for more than once run once.
+	 * @param action the action, run on the committing thread
+	 */
+	public void beforeCommit(Runnable action) {
+		if (this.beforeCommit == null) {
+			this.beforeCommit = new ArrayList<>(2);
+		}
+		if (!this.beforeCommit.contains(action)) {
+			this.beforeCommit.add(action);
+		}
+	}
+
+	void committing() {
+		if (this.beforeCommit != null) {
+			this.beforeCommit.forEach(Runnable::run);
+		}
 	}
 
 	void committed() {

@@ -264,7 +264,7 @@ public class VarveEndpoint {
 	private EventDescriptor describe(RecordedEvent event) {
 		JsonNode data = null;
 		Map<String, Object> metadata = null;
-		if (this.showPayloads) {
+		if (this.showPayloads && !event.isShredded()) {
 			data = decode(event.rawData());
 			metadata = event.hasMetadata() ? event.metadata() : null;
 		}

@@ -3,6 +3,8 @@ package io.varve.boot.autoconfigure;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JacksonModule;
 import tools.jackson.dataformat.smile.SmileMapper;
 
@@ -16,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
+import io.varve.InvalidArgumentException;
 import io.varve.Varve;
 import io.varve.VarveBuilder;
 import io.varve.SnapshotPolicy;
@@ -23,6 +26,9 @@ import io.varve.RetentionPolicy;
 import io.varve.Upcaster;
 import io.varve.VarveListener;
 import io.varve.boot.aggregate.VarveAggregates;
+import io.varve.crypto.Encryption;
+import io.varve.crypto.KeyProvider;
+import io.varve.crypto.LocalKeyProvider;
 
 /**
  * Auto-configuration of the {@link Varve} event store bean from {@code varve.*}
@@ -66,8 +72,9 @@ public final class VarveAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Varve varve(VarveProperties properties, SmileMapper mapper, ObjectProvider<VarveBuilderCustomizer> customizers,
-			ObjectProvider<VarveListener> listeners, ObjectProvider<Upcaster> upcasters, BeanFactory beanFactory,
-			Environment environment, ResourceLoader resourceLoader) {
+			ObjectProvider<VarveListener> listeners, ObjectProvider<Upcaster> upcasters,
+			ObjectProvider<KeyProvider> keyProviders, BeanFactory beanFactory, Environment environment,
+			ResourceLoader resourceLoader) {
 		VarveBuilder builder = Varve.builder()
 			.path(properties.getPath())
 			.mapper(mapper)
@@ -85,6 +92,9 @@ public final class VarveAutoConfiguration {
 			.forEach((name, retention) -> builder.retention(name, new RetentionPolicy(retention.getMaxAge(),
 					(retention.getMaxCount() != null) ? retention.getMaxCount() : 0)));
 		builder.retentionInterval(properties.getRetentionInterval());
+		if (properties.getEncryption().isEnabled()) {
+			builder.encryption(encryption(properties.getEncryption(), keyProviders.getIfAvailable()));
+		}
 		// A small maximum alone should just work, so the initial size never exceeds it.
 		builder.mapSize(Math.min(properties.getMapSize().toBytes(), properties.getMaxMapSize().toBytes()));
 		Set<String> packages = new LinkedHashSet<>(properties.getEventPackages());
@@ -108,6 +118,39 @@ public final class VarveAutoConfiguration {
 	@ConditionalOnMissingBean
 	VarveAggregates varveAggregates(Varve varve, VarveProperties properties) {
 		return new VarveAggregates(varve, snapshotPolicy(properties.getSnapshots()));
+	}
+
+	/**
+	 * The store's encryption: the application's {@link KeyProvider} bean, else the master
+	 * key from {@code varve.encryption.master-key} or {@code master-key-file}.
+	 */
+	static Encryption encryption(VarveProperties.Encryption settings, @Nullable KeyProvider keyProvider) {
+		if (settings.getKeyStorePath() == null) {
+			throw new InvalidArgumentException(
+					"varve.encryption.enabled is true but varve.encryption.key-store-path is "
+							+ "not set; set it to a file outside the store directory (varve.path), such as "
+							+ "/var/lib/myapp/varve-keys/keys.log");
+		}
+		KeyProvider provider = keyProvider;
+		if (provider == null) {
+			if (settings.getMasterKey() != null && settings.getMasterKeyFile() != null) {
+				throw new InvalidArgumentException("Both varve.encryption.master-key and "
+						+ "varve.encryption.master-key-file are set; set only one");
+			}
+			if (settings.getMasterKey() != null) {
+				provider = LocalKeyProvider.ofBase64(settings.getMasterKey());
+			}
+			else if (settings.getMasterKeyFile() != null) {
+				provider = LocalKeyProvider.fromFile(settings.getMasterKeyFile());
+			}
+			else {
+				throw new InvalidArgumentException("varve.encryption.enabled is true but no master key is configured: "
+						+ "set varve.encryption.master-key (base64 of 32 random bytes, e.g. from an environment "
+						+ "variable VARVE_ENCRYPTION_MASTER_KEY) or varve.encryption.master-key-file, or define a "
+						+ "KeyProvider bean (a KMS)");
+			}
+		}
+		return Encryption.of(provider, settings.getKeyStorePath());
 	}
 
 	static SnapshotPolicy snapshotPolicy(VarveProperties.Snapshots snapshots) {

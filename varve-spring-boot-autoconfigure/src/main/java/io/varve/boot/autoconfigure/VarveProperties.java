@@ -97,6 +97,8 @@ public class VarveProperties {
 
 	private final Ui ui = new Ui();
 
+	private final Encryption encryption = new Encryption();
+
 	/**
 	 * Per-processor settings, by processor name, overriding the @VarveProcessor
 	 * attributes. Names match loosely: 'accountBalances' and 'account-balances' are the
@@ -239,6 +241,10 @@ public class VarveProperties {
 
 	public Ui getUi() {
 		return this.ui;
+	}
+
+	public Encryption getEncryption() {
+		return this.encryption;
 	}
 
 	/**
@@ -625,6 +631,73 @@ public class VarveProperties {
 
 		public void setShowPayloads(boolean showPayloads) {
 			this.showPayloads = showPayloads;
+		}
+
+	}
+
+	/**
+	 * Encryption at rest: each stream's payloads and metadata sealed with AES-256-GCM
+	 * under a data key of its own, wrapped by a master key, kept in a key store outside
+	 * the store directory. A KeyProvider bean of the application replaces the master-key
+	 * properties.
+	 */
+	public static class Encryption {
+
+		/**
+		 * Whether the store encrypts its events. Only a new store can be encrypted, and
+		 * an encrypted store opens only with encryption.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Master key as the base64 of 32 random bytes (from an environment variable or a
+		 * secret, never a committed file), unless a KeyProvider bean is defined.
+		 */
+		private @Nullable String masterKey;
+
+		/**
+		 * File holding the master key: 32 raw bytes or their base64. Used when no
+		 * master-key is set and no KeyProvider bean is defined.
+		 */
+		private @Nullable Path masterKeyFile;
+
+		/**
+		 * Key store file holding each stream's wrapped data key. Required with
+		 * encryption; must be outside the store directory, so that backups of the store
+		 * hold no key.
+		 */
+		private @Nullable Path keyStorePath;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getMasterKey() {
+			return this.masterKey;
+		}
+
+		public void setMasterKey(@Nullable String masterKey) {
+			this.masterKey = masterKey;
+		}
+
+		public @Nullable Path getMasterKeyFile() {
+			return this.masterKeyFile;
+		}
+
+		public void setMasterKeyFile(@Nullable Path masterKeyFile) {
+			this.masterKeyFile = masterKeyFile;
+		}
+
+		public @Nullable Path getKeyStorePath() {
+			return this.keyStorePath;
+		}
+
+		public void setKeyStorePath(@Nullable Path keyStorePath) {
+			this.keyStorePath = keyStorePath;
 		}
 
 	}

@@ -51,6 +51,7 @@ class ReadmeJavaBlocksCompileTests {
 			import java.util.*;
 			import io.varve.*;
 			import io.varve.processor.*;
+			import io.varve.crypto.*;
 			import io.varve.boot.*;
 			import io.varve.boot.autoconfigure.*;
 			import io.varve.boot.kafka.*;

@@ -26,6 +26,8 @@ import io.varve.StorePathException;
 import io.varve.Varve;
 import io.varve.boot.autoconfigure.StoreHolder;
 import io.varve.boot.autoconfigure.VarveAutoConfiguration;
+import io.varve.crypto.Encryption;
+import io.varve.crypto.LocalKeyProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -89,6 +91,24 @@ class VarveFailureAnalyzersTests {
 			.contains("is damaged: it is empty (0 bytes)")
 			.contains("Restore the store from a backup made with Varve.backup")
 			.contains("point varve.path at a new directory");
+	}
+
+	@Test
+	void anEncryptedStoreOpenedWithoutEncryptionNamesTheEncryptionProperties(CapturedOutput output) {
+		Path store = this.dir.resolve("store");
+		Path keys = this.dir.resolve("keys.log");
+		try (Varve encrypted = Varve.builder()
+			.path(store)
+			.encryption(Encryption.of(LocalKeyProvider.ofBase64(LocalKeyProvider.generateKey()), keys))
+			.open()) {
+			encrypted.headPosition();
+		}
+		failToStart(VarveApplication.class, "--varve.path=" + store);
+		assertThat(report(output))
+			.contains("Varve could not open its store: its encryption settings do not fit the store.")
+			.contains("is encrypted")
+			.contains("Property: varve.encryption.enabled")
+			.contains("Open an encrypted store with varve.encryption.enabled=true");
 	}
 
 	@Test
