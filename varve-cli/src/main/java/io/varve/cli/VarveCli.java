@@ -9,8 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import io.varve.StorageException;
+import io.varve.EncryptionException;
 import io.varve.Varve;
+import io.varve.VarveBuilder;
 import io.varve.VarveException;
+import io.varve.crypto.Encryption;
+import io.varve.crypto.LocalKeyProvider;
 
 /**
  * The {@code varve} command: looks at a store directory, read-only unless a command says
@@ -96,10 +100,25 @@ public final class VarveCli {
 		@Option(names = "--verbose", description = "On an error, print its stack trace too.")
 		boolean verbose;
 
+		@Option(names = "--key-store", paramLabel = "FILE",
+				description = "An encrypted store's key store (the application's varve.encryption.key-store-path).")
+		Path keyStore;
+
+		@Option(names = "--master-key-file", paramLabel = "FILE",
+				description = "A file holding an encrypted store's master key (32 bytes or their base64).")
+		Path masterKeyFile;
+
 		/** Opens the store read-only, after checking that the directory holds one. */
 		Varve open() {
 			requireStore(this.store);
-			return Varve.builder().path(this.store).readOnly().open();
+			VarveBuilder builder = Varve.builder().path(this.store).readOnly();
+			if (this.keyStore != null || this.masterKeyFile != null) {
+				if (this.keyStore == null || this.masterKeyFile == null) {
+					throw new CliException(USAGE, "an encrypted store needs both --key-store and --master-key-file");
+				}
+				builder.encryption(Encryption.of(LocalKeyProvider.fromFile(this.masterKeyFile), this.keyStore));
+			}
+			return builder.open();
 		}
 
 	}
@@ -146,6 +165,10 @@ public final class VarveCli {
 		static Failure of(Exception ex) {
 			if (ex instanceof CliException cli) {
 				return new Failure(cli.code(), cli.getMessage());
+			}
+			if (ex instanceof EncryptionException) {
+				return new Failure(STORE, oneLine(ex.getMessage())
+						+ " (varve reads an encrypted store with --key-store and --master-key-file)");
 			}
 			if (ex instanceof StorageException || ex instanceof VarveException) {
 				return new Failure(STORE, oneLine(ex.getMessage()));

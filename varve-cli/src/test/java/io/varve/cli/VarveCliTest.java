@@ -301,6 +301,35 @@ class VarveCliTest {
 	}
 
 	@Test
+	void anEncryptedStoreIsReadWithItsKeyStoreAndMasterKeyAndRefusedWithout() throws Exception {
+		Path encrypted = this.dir.resolve("encrypted");
+		Path keyStore = this.dir.resolve("keys").resolve("keys.log");
+		Path masterKey = this.dir.resolve("master.key");
+		byte[] key = new byte[32];
+		new java.security.SecureRandom().nextBytes(key);
+		Files.write(masterKey, key);
+		try (Varve varve = Varve.builder()
+			.path(encrypted)
+			.eventTypes(Opened.class)
+			.encryption(io.varve.crypto.Encryption.of(io.varve.crypto.LocalKeyProvider.fromFile(masterKey), keyStore))
+			.open()) {
+			varve.append("account-1", ExpectedVersion.noStream(), new Opened("sealed owner"));
+		}
+		Result refused = varve("read", "account-1", "-s", encrypted.toString());
+		assertThat(refused.code()).isEqualTo(VarveCli.STORE);
+		assertThat(refused.err()).contains("--key-store and --master-key-file");
+		Result half = varve("verify", "-s", encrypted.toString(), "--key-store", keyStore.toString());
+		assertThat(half.code()).isEqualTo(VarveCli.USAGE);
+		Result read = varve("read", "account-1", "-s", encrypted.toString(), "--key-store", keyStore.toString(),
+				"--master-key-file", masterKey.toString(), "-o", "json");
+		assertThat(read.code()).as(read.err()).isZero();
+		assertThat(read.out()).contains("sealed owner");
+		Result verified = varve("verify", "-s", encrypted.toString(), "--key-store", keyStore.toString(),
+				"--master-key-file", masterKey.toString());
+		assertThat(verified.code()).as(verified.out() + verified.err()).isZero();
+	}
+
+	@Test
 	void backupCopiesTheStore() {
 		Path target = this.dir.resolve("backup");
 		Result backup = varve("backup", target.toString(), "-s", this.store.toString());

@@ -36,7 +36,8 @@ final class StreamSealing {
 	 * @throws StreamForgottenException if it was forgotten
 	 */
 	void checkAppendable(String stream, @Nullable StreamRecord head) {
-		if (head != null && head.version() > 0 && this.keys.forStream(stream) == null) {
+		// A deleted stream has no event left to read: re-created, it gets a new key.
+		if (head != null && head.version() > 0 && !head.deleted() && this.keys.forStream(stream) == null) {
 			throw new StreamForgottenException(stream,
 					"Stream '" + stream + "' was forgotten (its data key was "
 							+ "removed with Varve.forget), so it takes no new events: its " + head.version()

@@ -14,6 +14,7 @@ import io.varve.EventData;
 import io.varve.EventShreddedException;
 import io.varve.ExpectedVersion;
 import io.varve.RecordedEvent;
+import io.varve.StreamDeletedException;
 import io.varve.StreamForgottenException;
 import io.varve.Varve;
 import io.varve.core.verify.StoreCheck;
@@ -86,6 +87,38 @@ class ForgetTest {
 			StoreCheck.Report report = StoreCheck.run(varve);
 			assertThat(report.ok()).isTrue();
 			assertThat(report.shredded()).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void aForgottenStreamDeletedAndReCreatedStartsANewLifeUnderANewKey() throws Exception {
+		Path store = this.dir.resolve("store");
+		Path backup = this.dir.resolve("backup");
+		try (Varve varve = open(store)) {
+			fill(varve);
+			varve.backup(backup);
+			assertThat(varve.forget(FORGOTTEN)).isTrue();
+			assertThatExceptionOfType(StreamForgottenException.class)
+				.isThrownBy(() -> varve.append(FORGOTTEN, ExpectedVersion.exact(3), new Note("again")));
+			varve.deleteStream(FORGOTTEN, ExpectedVersion.exact(3));
+			assertThat(varve.readStream(FORGOTTEN, 1, 10)).isEmpty();
+			assertThatExceptionOfType(StreamDeletedException.class)
+				.isThrownBy(() -> varve.append(FORGOTTEN, ExpectedVersion.any(), new Note("again")));
+			varve.append(FORGOTTEN, ExpectedVersion.recreate(), new Note("new life"));
+			assertThat(varve.readStream(FORGOTTEN, 1, 10)).singleElement().satisfies((event) -> {
+				assertThat(event.version()).isEqualTo(4);
+				assertThat(event.dataAs(Note.class).text()).isEqualTo("new life");
+			});
+			// Truncating an encrypted stream deletes its sealed events like plain ones.
+			varve.truncateBefore(KEPT, 3);
+			assertThat(varve.readStream(KEPT, 1, 10)).extracting((event) -> event.dataAs(Note.class).text())
+				.containsExactly("kept 2");
+			assertThat(StoreCheck.run(varve).breaches()).isEmpty();
+		}
+		// The backup taken before the forget holds the old life's events: with the key
+		// store as it is now, they read as shredded.
+		try (Varve old = EncryptedStores.builder(backup, this.provider, keyStore()).readOnly().open()) {
+			assertThat(old.readStream(FORGOTTEN, 1, 10)).hasSize(3).allMatch(RecordedEvent::isShredded);
 		}
 	}
 

@@ -83,8 +83,8 @@ public final class RetentionScenario implements Scenario {
 						+ "deleted. %d alternating rounds; the retention pass deleted %,d events per measured window "
 						+ "on average: it rests nine times as long as each step took, so it takes about a tenth of "
 						+ "the writer's time.",
-				events, Math.min(FILL_STREAMS, (events + FILL_BATCH - 1) / FILL_BATCH), FILL_BATCH, WRITERS, settings.warmupMillis(), settings.measureMillis(), rounds,
-				deletedInWindows / rounds);
+				events, Math.min(FILL_STREAMS, (events + FILL_BATCH - 1) / FILL_BATCH), FILL_BATCH, WRITERS,
+				settings.warmupMillis(), settings.measureMillis(), rounds, deletedInWindows / rounds);
 		double growthShare = (double) growth / firstSize;
 		return List.of(
 				new Row("13. Retention deleting a category vs none, 64 durable writers",
