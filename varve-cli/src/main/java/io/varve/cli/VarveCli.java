@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
 
 import io.varve.StorageException;
 import io.varve.Varve;
+import io.varve.VarveBuilder;
 import io.varve.VarveException;
+import io.varve.crypto.Encryption;
+import io.varve.crypto.KeyProvider;
+import io.varve.crypto.LocalKeyProvider;
 
 /**
  * The {@code varve} command: looks at a store directory, read-only unless a command says
@@ -85,6 +89,11 @@ public final class VarveCli {
 	/** The options every command that reads a store takes. */
 	static class StoreOptions {
 
+		/**
+		 * The variable Spring Boot binds to varve.encryption.master-key, read here too.
+		 */
+		static final String MASTER_KEY_VARIABLE = "VARVE_ENCRYPTION_MASTER_KEY";
+
 		@Option(names = { "-s", "--store" }, required = true, paramLabel = "DIR",
 				description = "The store directory (the application's varve.path).")
 		Path store;
@@ -96,10 +105,25 @@ public final class VarveCli {
 		@Option(names = "--verbose", description = "On an error, print its stack trace too.")
 		boolean verbose;
 
+		@Option(names = "--key-store", paramLabel = "FILE",
+				description = "For an encrypted store: its key store (the application's varve.encryption.key-store-path).")
+		Path keyStore;
+
+		@Option(names = "--master-key-file", paramLabel = "FILE",
+				description = "For an encrypted store: the master key file; without it the master key is read, as "
+						+ "base64, from the environment variable " + MASTER_KEY_VARIABLE + ".")
+		Path masterKeyFile;
+
 		/** Opens the store read-only, after checking that the directory holds one. */
 		Varve open() {
 			requireStore(this.store);
-			return Varve.builder().path(this.store).readOnly().open();
+			VarveBuilder builder = Varve.builder().path(this.store).readOnly();
+			if (this.keyStore != null) {
+				KeyProvider keys = (this.masterKeyFile != null) ? LocalKeyProvider.fromFile(this.masterKeyFile)
+						: LocalKeyProvider.fromEnvironment(MASTER_KEY_VARIABLE);
+				builder.encryption(Encryption.of(keys, this.keyStore));
+			}
+			return builder.open();
 		}
 
 	}
