@@ -270,6 +270,26 @@ class EncryptionAtRestTest {
 	}
 
 	@Test
+	void anEncryptedReplicaSealsWhatItsPlainSourceFeedsIt() {
+		List<io.varve.ReplicatedEvent> feed;
+		try (Varve source = Varve.builder().path(this.dir.resolve("source")).eventTypes(Note.class).open()) {
+			appendMarked(source, "customer-1", 3);
+			appendMarked(source, "customer-2", 2);
+			feed = source.readAll(1, 10).stream().map(io.varve.ReplicatedEvent::of).toList();
+		}
+		try (Varve replica = EncryptedStores.builder(store(), LocalKeyProvider.of(KEY_1), keyStore())
+			.replica()
+			.open()) {
+			assertThat(io.varve.Replication.of(replica).apply(feed)).isEqualTo(5);
+			assertThat(replica.readStream("customer-2", 1, 10)).extracting((event) -> event.dataAs(Note.class).text())
+				.containsExactly(PAYLOAD_MARKER + " 0", PAYLOAD_MARKER + " 1");
+			assertThat(replica.readEvent(1).orElseThrow().metadata()).containsEntry("user", METADATA_MARKER);
+		}
+		assertThat(filesContaining(store(), PAYLOAD_MARKER)).isEmpty();
+		assertThat(filesContaining(store(), METADATA_MARKER)).isEmpty();
+	}
+
+	@Test
 	void aKeyIsInTheKeyStoreFileOnceTheAppendThatNeededItReturns() throws Exception {
 		EncryptedStores.RecordingKeyProvider provider = new EncryptedStores.RecordingKeyProvider(
 				LocalKeyProvider.of(KEY_1));
