@@ -57,6 +57,9 @@ public final class DataKeys implements AutoCloseable {
 
 	private final Map<Long, Key> byId = new ConcurrentHashMap<>();
 
+	/** Keys created since the key store was last flushed (writer only). */
+	private final List<Key> unflushed = new ArrayList<>();
+
 	/** The key store's {@link #stamp} when it was last read (read-only processes). */
 	private volatile String loaded;
 
@@ -309,6 +312,7 @@ public final class DataKeys implements AutoCloseable {
 			key.secret = new SecretKeySpec(secret, "AES");
 			this.log.append(key.entry());
 			key.durable = false;
+			this.unflushed.add(key);
 			this.byStream.put(stream, key);
 			this.byId.put(id, key);
 			return key;
@@ -321,9 +325,8 @@ public final class DataKeys implements AutoCloseable {
 	/** Flushes the keys created since the last flush, if any (writer only). */
 	public void sync() {
 		this.log.sync();
-		for (Key key : this.byStream.values()) {
-			key.durable = true;
-		}
+		this.unflushed.forEach((key) -> key.durable = true);
+		this.unflushed.clear();
 	}
 
 	/**
@@ -348,7 +351,7 @@ public final class DataKeys implements AutoCloseable {
 		this.log.rewrite(kept);
 		this.byStream.remove(stream);
 		this.byId.remove(key.id);
-		this.byStream.values().forEach((other) -> other.durable = true);
+		markFlushed();
 		return true;
 	}
 
@@ -385,8 +388,14 @@ public final class DataKeys implements AutoCloseable {
 		}
 		this.log.rewrite(entries);
 		rewrapped.forEach((key, entry) -> key.rewrapped(entry));
-		keys.forEach((key) -> key.durable = true);
+		markFlushed();
 		return rewrapped.size();
+	}
+
+	/** After a rewrite, which flushed every key. */
+	private void markFlushed() {
+		this.unflushed.forEach((key) -> key.durable = true);
+		this.unflushed.clear();
 	}
 
 	/** How many streams have a key. */
