@@ -157,7 +157,7 @@ public final class DefaultVarve implements Varve {
 					.submit(new ReplicaApply(List.copyOf(events), schemas, config.path().toString(), async, sealing));
 			}
 		};
-		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);
+		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen, sealing);
 	}
 
 	/**
