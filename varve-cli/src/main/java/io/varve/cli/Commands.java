@@ -379,7 +379,8 @@ final class Commands {
 		List<String[]> rows = new ArrayList<>();
 		for (RecordedEvent event : events) {
 			rows.add(new String[] { Long.toString(event.position()), event.stream(), Long.toString(event.version()),
-					event.type(), Output.JSON.writeValueAsString(EventJson.tree(event.rawData())) });
+					event.type(), event.isShredded() ? "(shredded: its stream was forgotten)"
+							: Output.JSON.writeValueAsString(EventJson.tree(event.rawData())) });
 		}
 		output.table(new String[] { "POSITION", "STREAM", "VERSION", "TYPE", "DATA" }, new int[] { 10, 20, 8, 18, 80 },
 				rows);

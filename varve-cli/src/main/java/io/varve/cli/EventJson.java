@@ -10,6 +10,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.smile.SmileMapper;
 
+import io.varve.EventShreddedException;
 import io.varve.RecordedEvent;
 import io.varve.core.codec.Envelope;
 
@@ -69,6 +70,14 @@ final class EventJson {
 			if (exact) {
 				node.put("metadataSmile", Base64.getEncoder().encodeToString(parts.metadata()));
 			}
+		}
+		if (event.isShredded()) {
+			if (exact) {
+				throw new EventShreddedException("The event at position " + event.position() + " of stream '"
+						+ event.stream() + "' is shredded (its stream was forgotten): an export cannot carry it");
+			}
+			node.put("shredded", true);
+			return node;
 		}
 		byte[] data = event.rawData();
 		node.set("data", tree(data));

@@ -8,12 +8,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import io.varve.StorageException;
 import io.varve.EncryptionException;
+import io.varve.StorageException;
 import io.varve.Varve;
 import io.varve.VarveBuilder;
 import io.varve.VarveException;
 import io.varve.crypto.Encryption;
+import io.varve.crypto.KeyProvider;
 import io.varve.crypto.LocalKeyProvider;
 
 /**
@@ -89,6 +90,11 @@ public final class VarveCli {
 	/** The options every command that reads a store takes. */
 	static class StoreOptions {
 
+		/**
+		 * The variable Spring Boot binds to varve.encryption.master-key, read here too.
+		 */
+		static final String MASTER_KEY_VARIABLE = "VARVE_ENCRYPTION_MASTER_KEY";
+
 		@Option(names = { "-s", "--store" }, required = true, paramLabel = "DIR",
 				description = "The store directory (the application's varve.path).")
 		Path store;
@@ -101,22 +107,22 @@ public final class VarveCli {
 		boolean verbose;
 
 		@Option(names = "--key-store", paramLabel = "FILE",
-				description = "An encrypted store's key store (the application's varve.encryption.key-store-path).")
+				description = "For an encrypted store: its key store (the application's varve.encryption.key-store-path).")
 		Path keyStore;
 
 		@Option(names = "--master-key-file", paramLabel = "FILE",
-				description = "A file holding an encrypted store's master key (32 bytes or their base64).")
+				description = "For an encrypted store: the master key file; without it the master key is read, as "
+						+ "base64, from the environment variable " + MASTER_KEY_VARIABLE + ".")
 		Path masterKeyFile;
 
 		/** Opens the store read-only, after checking that the directory holds one. */
 		Varve open() {
 			requireStore(this.store);
 			VarveBuilder builder = Varve.builder().path(this.store).readOnly();
-			if (this.keyStore != null || this.masterKeyFile != null) {
-				if (this.keyStore == null || this.masterKeyFile == null) {
-					throw new CliException(USAGE, "an encrypted store needs both --key-store and --master-key-file");
-				}
-				builder.encryption(Encryption.of(LocalKeyProvider.fromFile(this.masterKeyFile), this.keyStore));
+			if (this.keyStore != null) {
+				KeyProvider keys = (this.masterKeyFile != null) ? LocalKeyProvider.fromFile(this.masterKeyFile)
+						: LocalKeyProvider.fromEnvironment(MASTER_KEY_VARIABLE);
+				builder.encryption(Encryption.of(keys, this.keyStore));
 			}
 			return builder.open();
 		}
@@ -168,7 +174,8 @@ public final class VarveCli {
 			}
 			if (ex instanceof EncryptionException) {
 				return new Failure(STORE, oneLine(ex.getMessage())
-						+ " (varve reads an encrypted store with --key-store and --master-key-file)");
+						+ " (varve reads an encrypted store with --key-store, and --master-key-file or the variable "
+						+ StoreOptions.MASTER_KEY_VARIABLE + ")");
 			}
 			if (ex instanceof StorageException || ex instanceof VarveException) {
 				return new Failure(STORE, oneLine(ex.getMessage()));

@@ -34,6 +34,7 @@ import io.varve.VarveClosedException;
 import io.varve.core.codec.EventTypeRegistry;
 import io.varve.core.codec.Names;
 import io.varve.core.crypto.DataKeys;
+import io.varve.core.crypto.KeyStoreFiles;
 import io.varve.core.crypto.EventCipher;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.durability.DurabilityPolicy;
@@ -174,7 +175,7 @@ public final class DefaultVarve implements Varve {
 							deletionsAllowed, sealing));
 			}
 		};
-		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen);
+		this.snapshots = new DefaultSnapshotStore(engine, codec, this.appends::writer, this::checkOpen, sealing);
 		if (config.retention().isEmpty() || config.readOnly() || config.replica()) {
 			this.retention = null;
 		}
@@ -203,12 +204,12 @@ public final class DefaultVarve implements Varve {
 		UUID keyStoreId = UUID.randomUUID();
 		if (config.encryption() != null) {
 			// Before the store is touched: a key store inside it would defeat forgetting.
-			DataKeys.checkedPath(config.encryption().keyStorePath(), config.path());
+			KeyStoreFiles.checkedPath(config.encryption().keyStorePath(), config.path());
 		}
 		StorageEngine engine = LmdbStorageEngine.open(new StorageConfig(config.path(), config.mapSize(),
 				config.maxMapSize(), durability.commitSync(), config.maxReaders(), config.readOnly(),
-				durability.preallocates(config.preallocate()), config.groupAccess(),
-				(config.encryption() != null) ? Map.of(DataKeys.META_KEY, DataKeys.metaRecord(keyStoreId)) : Map.of()));
+				durability.preallocates(config.preallocate()), config.groupAccess(), (config.encryption() != null)
+						? Map.of(KeyStoreFiles.META_KEY, KeyStoreFiles.metaRecord(keyStoreId)) : Map.of()));
 		DataKeys keys = null;
 		DefaultVarve varve;
 		try {

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.varve.EncryptionException;
 import io.varve.core.crypto.DataKeys;
+import io.varve.core.crypto.KeyStoreFiles;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageEngine;
 
@@ -27,7 +28,7 @@ final class StoreEncryption {
 	 * @throws EncryptionException if the settings and the store disagree
 	 */
 	static @Nullable DataKeys open(VarveConfig config, StorageEngine engine) {
-		byte[] record = engine.meta(DataKeys.META_KEY);
+		byte[] record = engine.meta(KeyStoreFiles.META_KEY);
 		if (record == null && config.encryption() == null) {
 			return null;
 		}
@@ -51,7 +52,7 @@ final class StoreEncryption {
 					+ "no event yet). An existing store cannot become encrypted: delete its directory and open it "
 					+ "again with encryption, or open it without");
 		}
-		UUID storeId = DataKeys.storeIdOf(record, config.path());
+		UUID storeId = KeyStoreFiles.storeIdOf(record, config.path());
 		return DataKeys.open(config.encryption(), config.path(), storeId, head > 0, config.readOnly());
 	}
 

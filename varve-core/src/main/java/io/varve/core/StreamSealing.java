@@ -3,8 +3,10 @@ package io.varve.core;
 import org.jspecify.annotations.Nullable;
 
 import io.varve.StreamForgottenException;
+import io.varve.core.codec.Names;
 import io.varve.core.crypto.DataKeys;
 import io.varve.core.crypto.EventCipher;
+import io.varve.core.snapshot.SnapshotSealing;
 import io.varve.core.storage.StreamRecord;
 import io.varve.core.write.WriteContext;
 
@@ -14,7 +16,7 @@ import io.varve.core.write.WriteContext;
  * first events are applied and flushed to the key store once, just before their group
  * commits, so no acknowledged event is sealed with a key that a crash could lose.
  */
-final class StreamSealing {
+final class StreamSealing implements SnapshotSealing {
 
 	private final EventCipher cipher;
 
@@ -74,6 +76,17 @@ final class StreamSealing {
 
 	Sealer sealerFor(String stream, WriteContext context) {
 		return new Sealer(this.cipher, keyFor(stream, context));
+	}
+
+	@Override
+	public byte[] seal(String stream, byte[] boundTo, byte[] state, WriteContext context) {
+		checkAppendable(stream, context.txn().stream(Names.streamName(stream)));
+		return this.cipher.sealValue(keyFor(stream, context), boundTo, state);
+	}
+
+	@Override
+	public byte @Nullable [] open(byte[] boundTo, byte[] sealed) {
+		return this.cipher.openValue(boundTo, sealed, "A snapshot");
 	}
 
 }

@@ -76,6 +76,7 @@ class EncryptionAtRestTest {
 					io.varve.StreamAppend.of("customer-2", ExpectedVersion.noStream(),
 							EventData.of(new Note(PAYLOAD_MARKER)).withMetadata(Map.of("user", METADATA_MARKER))),
 					io.varve.StreamAppend.of("customer-3", ExpectedVersion.noStream(), new Note(PAYLOAD_MARKER)));
+			varve.snapshots().save("customer-1", 20, 1, new Note("snapshot " + PAYLOAD_MARKER), 2).join();
 			// While open, the newest events may be only in the journal.
 			found.addAll(filesContaining(store(), PAYLOAD_MARKER));
 			found.addAll(filesContaining(store(), METADATA_MARKER));
@@ -267,6 +268,73 @@ class EncryptionAtRestTest {
 				.allSatisfy((event) -> assertThat(event.dataAs(Note.class).text()).startsWith(PAYLOAD_MARKER));
 			assertThat(StoreCheck.run(varve).ok()).isTrue();
 		}
+	}
+
+	@Test
+	void anEncryptedReplicaSealsWhatItsPlainSourceFeedsIt() {
+		List<io.varve.ReplicatedEvent> feed;
+		try (Varve source = Varve.builder().path(this.dir.resolve("source")).eventTypes(Note.class).open()) {
+			appendMarked(source, "customer-1", 3);
+			appendMarked(source, "customer-2", 2);
+			feed = source.readAll(1, 10).stream().map(io.varve.ReplicatedEvent::of).toList();
+		}
+		try (Varve replica = EncryptedStores.builder(store(), LocalKeyProvider.of(KEY_1), keyStore())
+			.replica()
+			.open()) {
+			assertThat(io.varve.Replication.of(replica).apply(feed)).isEqualTo(5);
+			assertThat(replica.readStream("customer-2", 1, 10)).extracting((event) -> event.dataAs(Note.class).text())
+				.containsExactly(PAYLOAD_MARKER + " 0", PAYLOAD_MARKER + " 1");
+			assertThat(replica.readEvent(1).orElseThrow().metadata()).containsEntry("user", METADATA_MARKER);
+		}
+		assertThat(filesContaining(store(), PAYLOAD_MARKER)).isEmpty();
+		assertThat(filesContaining(store(), METADATA_MARKER)).isEmpty();
+	}
+
+	@Test
+	void snapshotsAreSealedUnderTheirStreamsKeyAndBoundToTheirVersion() {
+		try (Varve varve = open(KEY_1)) {
+			appendMarked(varve, "customer-1", 2);
+			varve.snapshots().save("customer-1", 2, 3, new Note("state"), 2).join();
+			io.varve.Snapshot latest = varve.snapshots().latest("customer-1").orElseThrow();
+			assertThat(latest.version()).isEqualTo(2);
+			assertThat(latest.schemaVersion()).isEqualTo(3);
+			assertThat(varve.snapshots().decode(latest, Note.class)).isEqualTo(new Note("state"));
+			// A sealed state copied under another version's key does not open.
+			DefaultVarve store = (DefaultVarve) varve;
+			byte[] name = "customer-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			byte[] stored = store.read((txn) -> {
+				var value = txn.get(io.varve.core.storage.AuxTable.SNAPSHOTS, snapshotKey(name, 2));
+				byte[] copy = new byte[value.capacity()];
+				value.getBytes(0, copy);
+				return copy;
+			});
+			store.groupWriter().submit(new io.varve.core.write.WriteRequest<Void>(false) {
+
+				@Override
+				protected Void apply(io.varve.core.write.WriteContext context) {
+					context.txn().put(io.varve.core.storage.AuxTable.SNAPSHOTS, snapshotKey(name, 3), stored);
+					return null;
+				}
+
+				@Override
+				protected int eventCount() {
+					return 0;
+				}
+
+				@Override
+				protected long byteSize() {
+					return stored.length;
+				}
+
+			}).join();
+			assertThatExceptionOfType(CorruptDataException.class)
+				.isThrownBy(() -> varve.snapshots().latest("customer-1"))
+				.withMessageContaining("does not decrypt");
+		}
+	}
+
+	private static byte[] snapshotKey(byte[] stream, long version) {
+		return java.nio.ByteBuffer.allocate(stream.length + 9).put(stream).put((byte) 0).putLong(version).array();
 	}
 
 	@Test

@@ -202,6 +202,9 @@ class ForgetTest {
 			varve.forget(FORGOTTEN);
 			assertThat(varve.snapshots().latest(FORGOTTEN)).isEmpty();
 			assertThat(varve.snapshots().latest(KEPT)).isPresent();
+			assertThatExceptionOfType(java.util.concurrent.CompletionException.class)
+				.isThrownBy(() -> varve.snapshots().save(FORGOTTEN, 3, 1, new Note("again"), 2).join())
+				.withCauseInstanceOf(StreamForgottenException.class);
 		}
 	}
 

@@ -19,7 +19,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 import io.varve.EncryptionException;
-import io.varve.InvalidArgumentException;
 import io.varve.VarveException;
 import io.varve.crypto.Encryption;
 import io.varve.crypto.KeyProvider;
@@ -37,12 +36,6 @@ public final class DataKeys implements AutoCloseable {
 	/** Size of a data key: AES-256. */
 	static final int KEY_BYTES = 32;
 
-	/** Name of the store's meta entry that says it is encrypted. */
-	public static final String META_KEY = "encryption";
-
-	/** Version of that entry: a version byte and the key store id. */
-	private static final byte META_VERSION = 1;
-
 	private static final byte[] CONTEXT_LABEL = "varve data key\0".getBytes(StandardCharsets.US_ASCII);
 
 	private final KeyProvider provider;
@@ -56,6 +49,9 @@ public final class DataKeys implements AutoCloseable {
 	private final Map<String, Key> byStream = new ConcurrentHashMap<>();
 
 	private final Map<Long, Key> byId = new ConcurrentHashMap<>();
+
+	/** Keys created since the key store was last flushed (writer only). */
+	private final List<Key> unflushed = new ArrayList<>();
 
 	/** The key store's {@link #stamp} when it was last read (read-only processes). */
 	private volatile String loaded;
@@ -91,7 +87,7 @@ public final class DataKeys implements AutoCloseable {
 	 */
 	public static DataKeys open(Encryption encryption, Path storeDirectory, UUID storeId, boolean storeHasEvents,
 			boolean readOnly) {
-		Path file = checkedPath(encryption.keyStorePath(), storeDirectory);
+		Path file = KeyStoreFiles.checkedPath(encryption.keyStorePath(), storeDirectory);
 		List<KeyLog.Entry> entries = new ArrayList<>();
 		KeyLog log = KeyLog.open(file, !readOnly, entries);
 		if (log == null) {
@@ -121,75 +117,6 @@ public final class DataKeys implements AutoCloseable {
 			throw ex;
 		}
 		return keys;
-	}
-
-	/**
-	 * The meta entry of an encrypted store: the id of its key store.
-	 * @param keyStoreId the id
-	 * @return the entry's value
-	 */
-	public static byte[] metaRecord(UUID keyStoreId) {
-		return ByteBuffer.allocate(17)
-			.put(META_VERSION)
-			.putLong(keyStoreId.getMostSignificantBits())
-			.putLong(keyStoreId.getLeastSignificantBits())
-			.array();
-	}
-
-	/**
-	 * Reads the key store id of an encrypted store's meta entry.
-	 * @param record the entry's value
-	 * @param storeDirectory the store, for messages
-	 * @return the id
-	 */
-	public static UUID storeIdOf(byte[] record, Path storeDirectory) {
-		if (record.length != 17 || record[0] != META_VERSION) {
-			throw new EncryptionException("The encryption record of the store at " + storeDirectory + " is "
-					+ record.length + " bytes of version " + ((record.length > 0) ? record[0] : -1)
-					+ "; open it with the Varve release that wrote it");
-		}
-		ByteBuffer buffer = ByteBuffer.wrap(record, 1, 16);
-		return new UUID(buffer.getLong(), buffer.getLong());
-	}
-
-	/**
-	 * The key store file, after checking that it is not inside the store directory.
-	 * @param keyStorePath the configured path
-	 * @param storeDirectory the store directory
-	 * @return the absolute, normalized path
-	 */
-	public static Path checkedPath(Path keyStorePath, Path storeDirectory) {
-		Path file = real(keyStorePath);
-		Path store = real(storeDirectory);
-		if (file.startsWith(store)) {
-			throw new InvalidArgumentException("The key store " + keyStorePath + " is inside the store directory "
-					+ storeDirectory
-					+ ": a backup of the store would carry its keys, and forgetting a stream would not "
-					+ "reach the copies. Put the key store elsewhere (its own directory, ideally its own backup)");
-		}
-		if (Files.isDirectory(file)) {
-			throw new InvalidArgumentException("The key store path " + keyStorePath + " is a directory; give the "
-					+ "key store file's path, such as " + keyStorePath.resolve("keys.log"));
-		}
-		return file;
-	}
-
-	/** The absolute path with its existing part's links resolved. */
-	private static Path real(Path path) {
-		Path absolute = path.toAbsolutePath().normalize();
-		Path existing = absolute;
-		while (existing != null && !Files.exists(existing)) {
-			existing = existing.getParent();
-		}
-		if (existing == null) {
-			return absolute;
-		}
-		try {
-			return existing.toRealPath().resolve(existing.relativize(absolute));
-		}
-		catch (java.io.IOException ex) {
-			return absolute;
-		}
 	}
 
 	/** Unwraps one key per master key id, so that a wrong provider fails at open. */
@@ -309,6 +236,7 @@ public final class DataKeys implements AutoCloseable {
 			key.secret = new SecretKeySpec(secret, "AES");
 			this.log.append(key.entry());
 			key.durable = false;
+			this.unflushed.add(key);
 			this.byStream.put(stream, key);
 			this.byId.put(id, key);
 			return key;
@@ -321,9 +249,8 @@ public final class DataKeys implements AutoCloseable {
 	/** Flushes the keys created since the last flush, if any (writer only). */
 	public void sync() {
 		this.log.sync();
-		for (Key key : this.byStream.values()) {
-			key.durable = true;
-		}
+		this.unflushed.forEach((key) -> key.durable = true);
+		this.unflushed.clear();
 	}
 
 	/**
@@ -348,7 +275,7 @@ public final class DataKeys implements AutoCloseable {
 		this.log.rewrite(kept);
 		this.byStream.remove(stream);
 		this.byId.remove(key.id);
-		this.byStream.values().forEach((other) -> other.durable = true);
+		markFlushed();
 		return true;
 	}
 
@@ -385,8 +312,14 @@ public final class DataKeys implements AutoCloseable {
 		}
 		this.log.rewrite(entries);
 		rewrapped.forEach((key, entry) -> key.rewrapped(entry));
-		keys.forEach((key) -> key.durable = true);
+		markFlushed();
 		return rewrapped.size();
+	}
+
+	/** After a rewrite, which flushed every key. */
+	private void markFlushed() {
+		this.unflushed.forEach((key) -> key.durable = true);
+		this.unflushed.clear();
 	}
 
 	/** How many streams have a key. */

@@ -37,6 +37,10 @@ public final class EventCipher {
 
 	private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
 
+	/** Starts the associated data of sealed values, which are no envelopes. */
+	private static final byte[] VALUE_LABEL = "varve sealed value\0"
+		.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
 	private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(EventCipher::newCipher);
 
 	private static final ThreadLocal<Nonces> NONCES = ThreadLocal.withInitial(Nonces::new);
@@ -175,6 +179,67 @@ public final class EventCipher {
 		crc.update(out, 0, at);
 		new UnsafeBuffer(out).putInt(at, (int) crc.getValue(), ByteOrder.LITTLE_ENDIAN);
 		return out;
+	}
+
+	/**
+	 * Seals a value other than an event (a snapshot's state) under a stream's data key:
+	 * data key id, nonce, ciphertext and tag, bound to the given bytes.
+	 * @param key the stream's data key
+	 * @param boundTo the bytes the value is bound to (authenticated, not stored)
+	 * @param plain the value
+	 * @return the sealed value
+	 */
+	public byte[] sealValue(DataKeys.Key key, byte[] boundTo, byte[] plain) {
+		byte[] out = new byte[KEY_ID + NONCE + plain.length + TAG];
+		new UnsafeBuffer(out).putLong(0, key.id(), ORDER);
+		byte[] nonce = NONCES.get().next();
+		System.arraycopy(nonce, 0, out, KEY_ID, NONCE);
+		Cipher cipher = CIPHERS.get();
+		try {
+			cipher.init(Cipher.ENCRYPT_MODE, this.keys.secret(key), new GCMParameterSpec(TAG * 8, nonce));
+			cipher.updateAAD(VALUE_LABEL);
+			cipher.updateAAD(boundTo);
+			cipher.updateAAD(out, 0, KEY_ID);
+			cipher.doFinal(plain, 0, plain.length, out, KEY_ID + NONCE);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new EncryptionException("Could not encrypt a snapshot: " + ex, ex);
+		}
+		return out;
+	}
+
+	/**
+	 * Opens a value {@link #sealValue} sealed.
+	 * @param boundTo the bytes it was bound to
+	 * @param sealed the sealed value
+	 * @param what what the value is, for messages
+	 * @return the value, or null when its data key was forgotten
+	 * @throws CorruptDataException if it does not open
+	 */
+	public byte @Nullable [] openValue(byte[] boundTo, byte[] sealed, String what) {
+		if (sealed.length < KEY_ID + NONCE + TAG) {
+			throw new CorruptDataException(what + " is " + sealed.length + " bytes, too short to be sealed; the store "
+					+ "file is damaged, restore it from a backup");
+		}
+		SecretKey secret = this.keys.secret(new UnsafeBuffer(sealed).getLong(0, ORDER));
+		if (secret == null) {
+			return null;
+		}
+		Cipher cipher = CIPHERS.get();
+		try {
+			cipher.init(Cipher.DECRYPT_MODE, secret, new GCMParameterSpec(TAG * 8, sealed, KEY_ID, NONCE));
+			cipher.updateAAD(VALUE_LABEL);
+			cipher.updateAAD(boundTo);
+			cipher.updateAAD(sealed, 0, KEY_ID);
+			return cipher.doFinal(sealed, KEY_ID + NONCE, sealed.length - KEY_ID - NONCE);
+		}
+		catch (AEADBadTagException ex) {
+			throw new CorruptDataException(what + " does not decrypt: it was altered or moved from another entry. "
+					+ "The store file is damaged or was tampered with; restore it from a backup", ex);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new EncryptionException("Could not decrypt " + what + ": " + ex, ex);
+		}
 	}
 
 	/** The id of the data key a stored sealed envelope names. */

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import org.agrona.DirectBuffer;
+import org.jspecify.annotations.Nullable;
 
 import io.varve.InvalidArgumentException;
 import io.varve.Snapshot;
@@ -43,6 +44,8 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 
 	private final PayloadCodec codec;
 
+	private final @Nullable SnapshotSealing sealing;
+
 	/**
 	 * @param engine the storage engine
 	 * @param codec encodes and decodes states
@@ -51,6 +54,19 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 	 */
 	public DefaultSnapshotStore(StorageEngine engine, PayloadCodec codec, Supplier<GroupCommitWriter> writer,
 			Runnable openCheck) {
+		this(engine, codec, writer, openCheck, null);
+	}
+
+	/**
+	 * @param engine the storage engine
+	 * @param codec encodes and decodes states
+	 * @param writer the writer (throws if the store is read-only)
+	 * @param openCheck throws if the store is closed
+	 * @param sealing seals states in an encrypted store, or null
+	 */
+	public DefaultSnapshotStore(StorageEngine engine, PayloadCodec codec, Supplier<GroupCommitWriter> writer,
+			Runnable openCheck, @Nullable SnapshotSealing sealing) {
+		this.sealing = sealing;
 		this.engine = engine;
 		this.codec = codec;
 		this.writer = writer;
@@ -66,7 +82,10 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 			Snapshot[] found = new Snapshot[1];
 			SnapshotKeys.scan(txn, prefix, (key, value) -> {
 				if (value.capacity() >= 4) {
-					found[0] = snapshot(stream, key, value);
+					Snapshot snapshot = snapshot(stream, key, value);
+					if (snapshot != null) {
+						found[0] = snapshot;
+					}
 				}
 				return true;
 			});
@@ -74,9 +93,20 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 		}
 	}
 
-	private static Snapshot snapshot(String stream, DirectBuffer key, DirectBuffer value) {
+	/** The snapshot an entry holds, or null when its stream was forgotten. */
+	private @Nullable Snapshot snapshot(String stream, DirectBuffer key, DirectBuffer value) {
 		byte[] data = new byte[value.capacity() - 4];
 		value.getBytes(4, data);
+		if (this.sealing != null) {
+			byte[] tableKey = new byte[key.capacity()];
+			key.getBytes(0, tableKey);
+			byte[] schema = new byte[4];
+			value.getBytes(0, schema);
+			data = this.sealing.open(SnapshotSealing.boundTo(tableKey, schema), data);
+			if (data == null) {
+				return null;
+			}
+		}
 		return new Snapshot(stream, SnapshotKeys.version(key), value.getInt(0, ByteOrder.BIG_ENDIAN), data);
 	}
 
@@ -105,7 +135,7 @@ public final class DefaultSnapshotStore implements SnapshotStore {
 				this.codec.encode(state, () -> "the snapshot of stream '" + stream + "'"));
 		return target
 			.submit(new SnapshotWrite(name, snapshot.version(),
-					SnapshotKeys.value(snapshot.schemaVersion(), snapshot.data()), keepLast))
+					SnapshotKeys.value(snapshot.schemaVersion(), snapshot.data()), keepLast, stream, this.sealing))
 			.thenApply((removed) -> null);
 	}
 

@@ -3,6 +3,8 @@ package io.varve.core.snapshot;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.WriteTxn;
 import io.varve.core.write.WriteContext;
@@ -23,13 +25,25 @@ final class SnapshotWrite extends WriteRequest<Long> {
 
 	private final int keepLast;
 
+	private final @Nullable String stream;
+
+	private final @Nullable SnapshotSealing sealing;
+
 	/** A save. */
 	SnapshotWrite(byte[] stream, long version, byte[] value, int keepLast) {
+		this(stream, version, value, keepLast, null, null);
+	}
+
+	/** A save, sealed in an encrypted store. */
+	SnapshotWrite(byte[] stream, long version, byte[] value, int keepLast, @Nullable String streamName,
+			@Nullable SnapshotSealing sealing) {
 		super(true);
 		this.prefix = SnapshotKeys.prefix(stream);
 		this.key = SnapshotKeys.key(stream, version);
 		this.value = value;
 		this.keepLast = keepLast;
+		this.stream = streamName;
+		this.sealing = sealing;
 	}
 
 	/** A removal of all of a stream's snapshots. */
@@ -39,13 +53,15 @@ final class SnapshotWrite extends WriteRequest<Long> {
 		this.key = null;
 		this.value = null;
 		this.keepLast = 0;
+		this.stream = null;
+		this.sealing = null;
 	}
 
 	@Override
 	protected Long apply(WriteContext context) {
 		WriteTxn txn = context.txn();
 		if (this.key != null) {
-			txn.put(AuxTable.SNAPSHOTS, this.key, this.value);
+			txn.put(AuxTable.SNAPSHOTS, this.key, (this.sealing != null) ? sealed(context) : this.value);
 		}
 		List<byte[]> keys = new ArrayList<>();
 		SnapshotKeys.scan(txn, this.prefix, (key, value) -> {
@@ -61,6 +77,15 @@ final class SnapshotWrite extends WriteRequest<Long> {
 			}
 		}
 		return removed;
+	}
+
+	/** The value with its state sealed: the schema version stays first, in clear. */
+	private byte[] sealed(WriteContext context) {
+		byte[] state = java.util.Arrays.copyOfRange(this.value, 4, this.value.length);
+		byte[] sealed = this.sealing.seal(this.stream, SnapshotSealing.boundTo(this.key, this.value), state, context);
+		byte[] stored = java.util.Arrays.copyOf(this.value, 4 + sealed.length);
+		System.arraycopy(sealed, 0, stored, 4, sealed.length);
+		return stored;
 	}
 
 	@Override
