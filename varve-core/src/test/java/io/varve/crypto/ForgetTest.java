@@ -129,10 +129,11 @@ class ForgetTest {
 			varve.forget(FORGOTTEN);
 			List<RecordedEvent> byDefault = new CopyOnWriteArrayList<>();
 			List<RecordedEvent> all = new CopyOnWriteArrayList<>();
-			varve.processors()
-				.register(ProcessorDefinition.builder("default")
-					.handler((event, context) -> byDefault.add(event.dataAs(Note.class) != null ? event : null))
-					.build());
+			varve.processors().register(ProcessorDefinition.builder("default").handler((event, context) -> {
+				// Every event handed over can be decoded.
+				event.dataAs(Note.class);
+				byDefault.add(event);
+			}).build());
 			varve.processors()
 				.register(ProcessorDefinition.builder("everything")
 					.receiveShredded()

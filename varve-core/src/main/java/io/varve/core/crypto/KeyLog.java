@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.varve.EncryptionException;
 import io.varve.StorageException;
+import io.varve.core.durability.Flushes;
 import io.varve.core.storage.StoreDirectory;
 
 /**
@@ -181,7 +182,9 @@ final class KeyLog implements AutoCloseable {
 			return;
 		}
 		try {
+			Flushes.before(this.file);
 			writable().force(false);
+			Flushes.after(this.file);
 			this.dirty = false;
 		}
 		catch (IOException ex) {

@@ -368,26 +368,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	@Override
 	public byte @Nullable [] meta(String key) {
-		long stamp = this.mapGuard.shared();
-		try (Txn<DirectBuffer> txn = ReaderSlots.whenTableHasRoom(this.env::txnRead, directory())) {
-			checkOpen();
-			byte[] name = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-			org.agrona.concurrent.UnsafeBuffer lookup = new org.agrona.concurrent.UnsafeBuffer(
-					java.nio.ByteBuffer.allocateDirect(name.length));
-			lookup.putBytes(0, name);
-			DirectBuffer value = dbi(META).get(txn, lookup);
-			if (value == null) {
-				return null;
-			}
-			byte[] copy = new byte[value.capacity()];
-			value.getBytes(0, copy);
-			return copy;
-		}
-		catch (RuntimeException ex) {
-			throw LmdbErrors.translate(ex, "read the meta table", directory());
-		}
-		finally {
-			this.mapGuard.releaseShared(stamp);
+		// Through the reads' own path, which adopts a map the writing process grew.
+		try (LmdbTxnBase read = (LmdbTxnBase) beginRead()) {
+			return read.meta(key);
 		}
 	}
 

@@ -379,6 +379,28 @@ abstract class LmdbTxnBase implements ReadTxn {
 		return value;
 	}
 
+	/**
+	 * An entry of the meta table, copied.
+	 * @param key the entry's name
+	 * @return its value, or null
+	 */
+	byte @Nullable [] meta(String key) {
+		byte[] name = key.getBytes(StandardCharsets.UTF_8);
+		DirectBuffer value;
+		try {
+			value = this.engine.dbi(LmdbStorageEngine.META).get(this.txn, bytesKey(this.seekKey, name));
+		}
+		catch (LmdbException ex) {
+			throw failed(ex, "read entry '" + key + "' of the meta table");
+		}
+		if (value == null) {
+			return null;
+		}
+		byte[] copy = new byte[value.capacity()];
+		value.getBytes(0, copy);
+		return copy;
+	}
+
 	@Override
 	public long[] tableSize(AuxTable table) {
 		try {
