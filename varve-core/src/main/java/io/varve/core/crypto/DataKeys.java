@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -184,10 +186,15 @@ public final class DataKeys implements AutoCloseable {
 		return true;
 	}
 
-	/** Size and modification time of the key store, to tell whether it changed. */
+	/**
+	 * Size, modification time and file key (the inode, which a rewrite's rename changes)
+	 * of the key store, to tell whether it changed.
+	 */
 	private static String stamp(Path file) {
 		try {
-			return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+			return attributes.size() + "@" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "#"
+					+ attributes.fileKey();
 		}
 		catch (java.io.IOException ex) {
 			return "missing";
