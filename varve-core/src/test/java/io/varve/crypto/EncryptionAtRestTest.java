@@ -61,6 +61,35 @@ class EncryptionAtRestTest {
 		}
 	}
 
+	@Test
+	void largeEncryptedBatchesReadInOrderWithTheirDataMetadataAndShreddedEvents() {
+		try (Varve varve = open(KEY_1)) {
+			for (int i = 0; i < 300; i++) {
+				varve.append("customer-" + (i % 3), ExpectedVersion.any(),
+						List.of(EventData.of(new Note("note " + i)).withMetadata(Map.of("n", Integer.toString(i)))));
+			}
+			varve.forget("customer-2");
+			List<io.varve.RecordedEvent> all = varve.readAll(0, 1_000);
+			assertThat(all).hasSize(300);
+			for (int i = 0; i < 300; i++) {
+				io.varve.RecordedEvent event = all.get(i);
+				assertThat(event.position()).isEqualTo(i + 1);
+				assertThat(event.isShredded()).isEqualTo(i % 3 == 2);
+				if (i % 3 != 2) {
+					assertThat(event.dataAs(Note.class).text()).isEqualTo("note " + i);
+					assertThat(event.metadata()).containsEntry("n", Integer.toString(i));
+				}
+			}
+			assertThat(varve.scanAll(0, io.varve.EventFilter.categories("customer"))
+				.map(io.varve.RecordedEvent::position)
+				.toList()).containsExactlyElementsOf(all.stream().map(io.varve.RecordedEvent::position).toList());
+			assertThat(varve.readAll(0, 1_000, io.varve.EventFilter.streams("customer-1")))
+				.extracting((event) -> event.dataAs(Note.class).text())
+				.hasSize(100)
+				.startsWith("note 1", "note 4");
+		}
+	}
+
 	@ParameterizedTest(name = "encrypted: {0}")
 	@ValueSource(booleans = { true, false })
 	void storeFilesJournalAndBackupHoldNoPlaintextOfAnEncryptedEvent(boolean encrypted) {

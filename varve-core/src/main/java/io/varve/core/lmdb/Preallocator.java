@@ -296,14 +296,17 @@ final class Preallocator {
 					continue;
 				}
 				try {
+					// Direct writes start on a block: a file left unaligned (a write the
+					// full disk cut short) gets its zeros from the next block on.
 					long end = this.channel.size();
-					long length = Math.min(CHUNK, target - end);
+					long start = end + ((this.blockSize - end % this.blockSize) % this.blockSize);
+					long length = Math.min(CHUNK, target - start);
 					length -= length % this.blockSize;
-					if (length <= 0 || end % this.blockSize != 0) {
+					if (length <= 0) {
 						return wrote;
 					}
 					this.chunk.clear().limit((int) length);
-					long position = end;
+					long position = start;
 					while (this.chunk.hasRemaining()) {
 						position += this.channel.write(this.chunk, position);
 					}
