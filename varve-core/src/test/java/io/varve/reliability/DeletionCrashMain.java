@@ -25,12 +25,18 @@ import io.varve.Varve;
  * {@code t stream before .}, so the test knows which ones may have happened unseen.
  *
  * <p>
- * Arguments: store directory, round number, seed.
+ * Arguments: store directory, round number, seed, the file that records the lines.
  */
 public final class DeletionCrashMain {
 
 	private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
 			StandardCharsets.UTF_8);
+
+	/**
+	 * Every line also goes to this file, written before the call it announces: what a
+	 * killed process wrote to a file stays, whatever the pipe to the test still held.
+	 */
+	private static FileOutputStream record;
 
 	private DeletionCrashMain() {
 	}
@@ -39,6 +45,7 @@ public final class DeletionCrashMain {
 		Path path = Path.of(args[0]);
 		int round = Integer.parseInt(args[1]);
 		Random random = new Random(Long.parseLong(args[2]));
+		record = new FileOutputStream(args[3], true);
 		Varve varve = Varve.builder()
 			.path(path)
 			.durability(Durability.SYNC)
@@ -113,6 +120,12 @@ public final class DeletionCrashMain {
 	}
 
 	private static synchronized void print(String line) {
+		try {
+			record.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 		OUT.println(line);
 		OUT.flush();
 	}
