@@ -2,8 +2,7 @@ package io.varve.core;
 
 import io.varve.core.codec.Names;
 import io.varve.core.crypto.DataKeys;
-import io.varve.core.snapshot.SnapshotKeys;
-import io.varve.core.storage.AuxTable;
+import io.varve.core.snapshot.DefaultSnapshotStore;
 import io.varve.core.write.WriteContext;
 import io.varve.core.write.WriteRequest;
 
@@ -48,7 +47,7 @@ final class KeyOperations {
 			if (this.forgotten == null) {
 				this.forgotten = this.keys.forget(this.stream);
 			}
-			context.txn().deletePrefix(AuxTable.SNAPSHOTS, SnapshotKeys.prefix(this.name));
+			DefaultSnapshotStore.deleteAll(context.txn(), this.name);
 			return this.forgotten;
 		}
 

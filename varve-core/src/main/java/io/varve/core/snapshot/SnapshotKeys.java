@@ -16,17 +16,12 @@ import io.varve.core.storage.ReadTxn;
  * oldest first. Values: the state's schema version (big-endian int), then the encoded
  * state.
  */
-public final class SnapshotKeys {
+final class SnapshotKeys {
 
 	private SnapshotKeys() {
 	}
 
-	/**
-	 * The key prefix of a stream's snapshots.
-	 * @param stream the stream name in UTF-8
-	 * @return the prefix
-	 */
-	public static byte[] prefix(byte[] stream) {
+	static byte[] prefix(byte[] stream) {
 		byte[] prefix = new byte[stream.length + 1];
 		System.arraycopy(stream, 0, prefix, 0, stream.length);
 		return prefix;
