@@ -1,17 +1,11 @@
 package io.varve.core.read;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.varve.EventShreddedException;
-import io.varve.RecordedEvent;
 import io.varve.core.codec.Envelope;
 import io.varve.core.codec.EventTypeRegistry;
 
@@ -22,62 +16,19 @@ import io.varve.core.codec.EventTypeRegistry;
  * that only ask about them answer that there is nothing ({@link #dataSize()} 0,
  * {@link #hasMetadata()} false), so code that checks before reading keeps working.
  */
-final class ShreddedEvent implements RecordedEvent {
-
-	private final byte[] envelope;
-
-	private final UnsafeBuffer buffer;
-
-	private final EventTypeRegistry registry;
+final class ShreddedEvent extends EnvelopeEvent {
 
 	/**
 	 * @param envelope the stored (sealed) envelope, checked
 	 * @param registry the event type registry
 	 */
 	ShreddedEvent(byte[] envelope, EventTypeRegistry registry) {
-		this.envelope = envelope;
-		this.buffer = new UnsafeBuffer(envelope);
-		this.registry = registry;
+		super(envelope, registry);
 	}
 
 	@Override
 	public boolean isShredded() {
 		return true;
-	}
-
-	@Override
-	public long position() {
-		return Envelope.position(this.buffer);
-	}
-
-	@Override
-	public long version() {
-		return Envelope.version(this.buffer);
-	}
-
-	@Override
-	public UUID id() {
-		return Envelope.id(this.buffer);
-	}
-
-	@Override
-	public Instant timestamp() {
-		return EventReader.instant(timestampMicros());
-	}
-
-	@Override
-	public long timestampMicros() {
-		return Envelope.timestampMicros(this.buffer);
-	}
-
-	@Override
-	public @Nullable UUID correlationId() {
-		return Envelope.correlationId(this.buffer);
-	}
-
-	@Override
-	public @Nullable UUID causationId() {
-		return Envelope.causationId(this.buffer);
 	}
 
 	@Override
@@ -87,19 +38,9 @@ final class ShreddedEvent implements RecordedEvent {
 	}
 
 	@Override
-	public int schemaVersion() {
-		return Envelope.schemaVersion(this.buffer);
-	}
-
-	@Override
 	public String stream() {
 		return new String(this.envelope, Envelope.streamOffset(this.buffer), Envelope.streamLength(this.buffer),
 				StandardCharsets.UTF_8);
-	}
-
-	@Override
-	public Optional<Class<?>> dataClass() {
-		return this.registry.classFor(type());
 	}
 
 	@Override

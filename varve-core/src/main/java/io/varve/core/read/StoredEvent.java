@@ -1,11 +1,8 @@
 package io.varve.core.read;
 
 import java.nio.charset.CharacterCodingException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,15 +24,9 @@ import io.varve.core.codec.PayloadCodec;
  * fields read from them on demand and the payload decoded on the first call that needs
  * it.
  */
-public final class StoredEvent implements RecordedEvent {
-
-	private final byte[] envelope;
-
-	private final UnsafeBuffer buffer;
+public final class StoredEvent extends EnvelopeEvent {
 
 	private final PayloadCodec codec;
-
-	private final EventTypeRegistry registry;
 
 	private String type;
 
@@ -63,10 +54,8 @@ public final class StoredEvent implements RecordedEvent {
 	 * @param checked whether the bytes were checked (else they are checked here)
 	 */
 	StoredEvent(byte[] envelope, PayloadCodec codec, EventTypeRegistry registry, boolean checked) {
-		this.envelope = envelope;
-		this.buffer = new UnsafeBuffer(envelope);
+		super(envelope, registry);
 		this.codec = codec;
-		this.registry = registry;
 		if (!checked) {
 			check(envelope, this.buffer);
 		}
@@ -85,42 +74,6 @@ public final class StoredEvent implements RecordedEvent {
 			throw new CorruptDataException("The stored event at position " + Envelope.position(buffer) + " is damaged: "
 					+ damage + ". The store file is damaged; restore it from a backup (see Varve.backup)");
 		}
-	}
-
-	@Override
-	public long position() {
-		return Envelope.position(this.buffer);
-	}
-
-	@Override
-	public long version() {
-		return Envelope.version(this.buffer);
-	}
-
-	@Override
-	public UUID id() {
-		return Envelope.id(this.buffer);
-	}
-
-	@Override
-	public Instant timestamp() {
-		long micros = Envelope.timestampMicros(this.buffer);
-		return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-	}
-
-	@Override
-	public long timestampMicros() {
-		return Envelope.timestampMicros(this.buffer);
-	}
-
-	@Override
-	public @Nullable UUID correlationId() {
-		return Envelope.correlationId(this.buffer);
-	}
-
-	@Override
-	public @Nullable UUID causationId() {
-		return Envelope.causationId(this.buffer);
 	}
 
 	/**
@@ -142,11 +95,6 @@ public final class StoredEvent implements RecordedEvent {
 		return this.registry.currentName(storedType());
 	}
 
-	@Override
-	public int schemaVersion() {
-		return Envelope.schemaVersion(this.buffer);
-	}
-
 	/**
 	 * The payload decoded as a tree, with no class.
 	 * @return the tree
@@ -164,11 +112,6 @@ public final class StoredEvent implements RecordedEvent {
 			this.stream = result;
 		}
 		return result;
-	}
-
-	@Override
-	public Optional<Class<?>> dataClass() {
-		return this.registry.classFor(type());
 	}
 
 	@Override
