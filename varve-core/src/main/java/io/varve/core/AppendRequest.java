@@ -39,6 +39,9 @@ final class AppendRequest<R> extends WriteRequest<R> {
 
 	private final @Nullable StreamSealing sealing;
 
+	/** The sealing of a large append to an encrypted stream the writer is storing. */
+	private volatile @Nullable SealShare share;
+
 	private AppendRequest(List<PreparedAppend> parts, boolean transaction, boolean async,
 			@Nullable StreamSealing sealing) {
 		super(async);
@@ -120,7 +123,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		}
 		else {
 			for (int i = 0; i < size; i++) {
-				results.add(write(context, this.parts.get(i), heads[i], this.sealing));
+				results.add(write(context, this.parts.get(i), heads[i]));
 			}
 		}
 		if (!this.transaction) {
@@ -130,19 +133,29 @@ final class AppendRequest<R> extends WriteRequest<R> {
 				results.get(results.size() - 1).lastPosition());
 	}
 
-	private static AppendResult write(WriteContext context, PreparedAppend part, StreamRecord head,
-			@Nullable StreamSealing sealing) {
+	private AppendResult write(WriteContext context, PreparedAppend part, StreamRecord head) {
 		WriteTxn txn = context.txn();
 		long micros = context.timestampMicros();
-		StreamTail tail = new StreamTail(txn, head, txn.streamCount() + 1,
-				(sealing != null) ? sealing.sealerFor(part.stream(), context) : null);
+		StreamSealing.Sealer sealer = (this.sealing != null) ? this.sealing.sealerFor(part.stream(), context) : null;
+		StreamTail tail = new StreamTail(txn, head, txn.streamCount() + 1, sealer);
 		EnvelopeBuffer envelopes = part.envelopes();
 		int count = part.ids().length;
+		SealShare share = null;
 		for (int i = 0; i < count; i++) {
 			// A large append is stored while its caller still encodes its later events.
 			envelopes.awaitPublished(i);
 			long position = context.nextPosition();
-			tail.add(position, envelopes.array(i), envelopes.offset(i), envelopes.length(i), micros);
+			if (i == 0 && sealer != null && count >= SealShare.MIN_EVENTS && this.parts.size() == 1) {
+				// Its caller, done encoding, seals later events while this thread stores.
+				share = new SealShare(sealer, envelopes, position, tail.version() + 1, tail.previous(), micros, count);
+				this.share = share;
+			}
+			if (share != null) {
+				tail.addSealed(position, share.sealedAt(i, position, tail.previous()), micros);
+			}
+			else {
+				tail.add(position, envelopes.array(i), envelopes.offset(i), envelopes.length(i), micros);
+			}
 			if (!txn.putEventId(part.ids()[i], position)) {
 				// Generated ids are random and explicit ids were checked, so this is not
 				// the caller's doing; failing the whole group is the safe answer.
@@ -154,6 +167,18 @@ final class AppendRequest<R> extends WriteRequest<R> {
 			part.newSchemas().record(txn, context);
 		}
 		return new AppendResult(part.stream(), tail.first(), tail.previous(), tail.version());
+	}
+
+	/**
+	 * Called by the thread that encoded this append, once it has encoded every event and
+	 * before it waits for the commit: seals events of an encrypted stream the writer has
+	 * not come to yet, if the writer is storing them (see {@link SealShare}).
+	 */
+	void helpSeal() {
+		SealShare current = this.share;
+		if (current != null) {
+			current.help();
+		}
 	}
 
 	/**

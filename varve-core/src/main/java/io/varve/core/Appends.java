@@ -108,6 +108,7 @@ final class Appends {
 		EventEncoder.Pending pending = this.encoder.check(stream, expected, events, new HashSet<>());
 		AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false, this.sealing);
 		this.encoder.encode(pending, () -> writer.submit(request));
+		request.helpSeal();
 		return request.future();
 	}
 

@@ -101,19 +101,35 @@ final class StreamTail {
 	 * @param micros its timestamp
 	 */
 	void add(long position, byte[] envelopes, int offset, int length, long micros) {
+		if (this.sealer != null) {
+			// Sealed here, where position and version are known, so that the journal and
+			// the log only ever receive ciphertext.
+			byte[] sealed = this.sealer.seal(envelopes, offset, length, position, this.version + 1, micros,
+					this.previous);
+			store(position, sealed, 0, sealed.length, micros);
+		}
+		else {
+			store(position, envelopes, offset, length, micros);
+		}
+	}
+
+	/**
+	 * Stores an event of an encrypted stream sealed already, as the stream's next
+	 * version.
+	 * @param position its position
+	 * @param sealed its envelope, sealed for this position, version and previous position
+	 * @param micros its timestamp
+	 */
+	void addSealed(long position, byte[] sealed, long micros) {
+		store(position, sealed, 0, sealed.length, micros);
+	}
+
+	private void store(long position, byte[] envelopes, int offset, int length, long micros) {
 		this.version++;
 		if (this.first == 0) {
 			this.first = position;
 		}
-		if (this.sealer != null) {
-			// Sealed here, where position and version are known, so that the journal and
-			// the log only ever receive ciphertext.
-			byte[] sealed = this.sealer.seal(envelopes, offset, length, position, this.version, micros, this.previous);
-			this.txn.appendEvent(position, sealed, 0, sealed.length, this.version, micros, this.previous);
-		}
-		else {
-			this.txn.appendEvent(position, envelopes, offset, length, this.version, micros, this.previous);
-		}
+		this.txn.appendEvent(position, envelopes, offset, length, this.version, micros, this.previous);
 		this.previous = position;
 		int slot = (int) ((this.version - 1) % StreamRecord.BLOCK);
 		this.block[slot] = position;

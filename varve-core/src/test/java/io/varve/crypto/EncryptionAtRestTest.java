@@ -90,6 +90,53 @@ class EncryptionAtRestTest {
 		}
 	}
 
+	/**
+	 * Large appends are sealed by the writer and, once it has encoded them, by the
+	 * calling thread together (each event sealed for its own position, version and
+	 * previous position): every event must open as itself, in order, across appends to
+	 * new and existing streams, and the store must check clean.
+	 */
+	@Test
+	void largeAppendsSealedByWriterAndCallerTogetherOpenAsThemselves() {
+		int appends = 12;
+		int size = 2_000;
+		try (Varve varve = open(KEY_1)) {
+			varve.append("order-0", ExpectedVersion.noStream(), List.of(EventData.of(new Note("first"))));
+			long[] versions = { 1, 0 };
+			for (int a = 0; a < appends; a++) {
+				int stream = a % 2;
+				List<EventData> batch = new java.util.ArrayList<>(size);
+				for (int i = 0; i < size; i++) {
+					batch.add(EventData.of(new Note("order-" + stream + " v" + (versions[stream] + i + 1)))
+						.withMetadata(Map.of("a", Integer.toString(a))));
+				}
+				varve.append("order-" + stream, ExpectedVersion.exact(versions[stream]), batch);
+				versions[stream] += size;
+			}
+			for (int stream = 0; stream < 2; stream++) {
+				List<io.varve.RecordedEvent> events = varve.readStream("order-" + stream, 1, Integer.MAX_VALUE);
+				assertThat(events).hasSize((int) versions[stream]);
+				long previousPosition = 0;
+				for (io.varve.RecordedEvent event : events) {
+					assertThat(event.position()).isGreaterThan(previousPosition);
+					previousPosition = event.position();
+					if (event.version() > 1 || stream == 1) {
+						assertThat(event.dataAs(Note.class).text())
+							.isEqualTo("order-" + stream + " v" + event.version());
+					}
+				}
+			}
+			assertThat(varve.readStream("order-1", 2_000, 2)).extracting((event) -> event.metadata().get("a"))
+				.containsExactly("1", "3");
+			assertThat(io.varve.core.verify.StoreCheck.run(varve).breaches()).isEmpty();
+		}
+		try (Varve varve = open(KEY_1)) {
+			assertThat(varve.scanAll(0, io.varve.EventFilter.all()).map((event) -> event.dataAs(Note.class).text()))
+				.hasSize(1 + appends * size)
+				.startsWith("first", "order-0 v2");
+		}
+	}
+
 	@ParameterizedTest(name = "encrypted: {0}")
 	@ValueSource(booleans = { true, false })
 	void storeFilesJournalAndBackupHoldNoPlaintextOfAnEncryptedEvent(boolean encrypted) {
