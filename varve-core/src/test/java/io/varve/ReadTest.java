@@ -191,6 +191,44 @@ class ReadTest {
 		assertThat(seen).isEqualTo(605);
 	}
 
+	/**
+	 * Long scans read their next chunk ahead while the caller consumes the current one;
+	 * events appended while the caller consumes the last chunk are still part of the
+	 * scan, and the events come in order, each once.
+	 */
+	@Test
+	void scansThatReadAheadStillSeeEventsAppendedWhileTheLastChunkIsConsumed() throws InterruptedException {
+		this.varve.append("long-1", ExpectedVersion.noStream(),
+				LongStream.rangeClosed(1, 1536).mapToObj((i) -> EventData.of(new Deposited(i))).toList());
+		List<Long> streamAmounts = new java.util.ArrayList<>();
+		this.varve.scanStream("long-1", 1).forEach((event) -> {
+			streamAmounts.add(((Deposited) event.data()).amount());
+			if (streamAmounts.size() == 1100) {
+				fill("long-1", 7);
+			}
+		});
+		assertThat(streamAmounts).hasSize(1543);
+		assertThat(streamAmounts.subList(0, 1536))
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 1536).boxed().toList());
+		List<Long> positions = new java.util.ArrayList<>();
+		this.varve.scanAll(0, EventFilter.all()).forEach((event) -> {
+			positions.add(event.position());
+			if (positions.size() == 1100) {
+				fill("long-2", 5);
+			}
+		});
+		assertThat(positions).containsExactlyElementsOf(LongStream.rangeClosed(1, 1548).boxed().toList());
+		List<Thread> helpers = Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("varve-read-ahead[" + this.dir.getFileName() + "]"))
+			.toList();
+		assertThat(helpers).as("the scans' read-ahead thread").hasSize(1);
+		this.varve.close();
+		helpers.get(0).join(10_000);
+		assertThat(helpers.get(0).isAlive()).as("read-ahead thread alive after close").isFalse();
+	}
+
 	@Test
 	void streamInfoReportsTheHead() {
 		java.time.Instant before = java.time.Instant.now().minusMillis(1);

@@ -45,6 +45,7 @@ import io.varve.core.processor.DefaultProcessorRegistry;
 import io.varve.core.evolve.Evolution;
 import io.varve.core.evolve.StoredSchemas;
 import io.varve.core.read.EventReader;
+import io.varve.core.read.ReadAhead;
 import io.varve.core.retention.RetentionTask;
 import io.varve.core.snapshot.DefaultSnapshotStore;
 import io.varve.core.read.StoreReads;
@@ -77,6 +78,8 @@ public final class DefaultVarve implements Varve {
 	private final PayloadCodec codec;
 
 	private final EventReader reader;
+
+	private final ReadAhead readAhead;
 
 	private final Evolution evolution;
 
@@ -121,6 +124,8 @@ public final class DefaultVarve implements Varve {
 		if (this.cipher != null) {
 			this.reader.decryptWith(this.cipher);
 		}
+		this.readAhead = new ReadAhead(config.path().getFileName().toString());
+		this.reader.readAheadWith(this.readAhead);
 		StoredSchemas schemas = StoredSchemas.load(engine, config.readOnly());
 		this.evolution = new Evolution(registry, codec, config.upcasters(), schemas);
 		this.reader.expandWith(this.evolution);
@@ -507,6 +512,7 @@ public final class DefaultVarve implements Varve {
 			}
 		}
 		finally {
+			this.readAhead.close();
 			this.engine.close();
 			if (this.keys != null) {
 				this.keys.close();

@@ -9,6 +9,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -53,6 +54,8 @@ public final class EventReader {
 
 	private volatile @Nullable EventCipher cipher;
 
+	private volatile @Nullable ReadAhead readAhead;
+
 	public EventReader(StorageEngine engine, PayloadCodec codec, EventTypeRegistry registry) {
 		this.engine = engine;
 		this.codec = codec;
@@ -66,6 +69,15 @@ public final class EventReader {
 	 */
 	public void expandWith(Expander newExpander) {
 		this.expander = newExpander;
+	}
+
+	/**
+	 * Sets the helper that reads lazy scans' next chunks ahead; until then scans read
+	 * every chunk on the caller's thread.
+	 * @param helper the helper
+	 */
+	public void readAheadWith(ReadAhead helper) {
+		this.readAhead = helper;
 	}
 
 	/**
@@ -296,7 +308,7 @@ public final class EventReader {
 	}
 
 	public Stream<RecordedEvent> scanStream(byte[] name, long fromVersion) {
-		return lazily(new ChunkSource() {
+		return lazily(this.readAhead, new ChunkSource() {
 			private long nextVersion = fromVersion;
 
 			@Override
@@ -320,22 +332,23 @@ public final class EventReader {
 
 	public Stream<RecordedEvent> scanAll(long fromPosition, EventFilter filter) {
 		EnvelopeFilter compiled = compile(filter);
-		return lazily(new ChunkSource() {
+		return lazily(this.readAhead, new ChunkSource() {
 			private long next = Math.max(1, fromPosition);
-
-			private boolean done;
 
 			@Override
 			public List<RecordedEvent> nextChunk() {
-				while (!this.done) {
+				// Ends only on a read that finds nothing more, so that events appended
+				// while the last chunk was consumed are part of the scan.
+				while (true) {
 					Batch batch = readBatch(this.next, CHUNK, SCAN_CHUNK, compiled);
 					this.next = batch.lastScanned() + 1;
-					this.done = batch.atEnd();
 					if (!batch.events().isEmpty()) {
 						return batch.events();
 					}
+					if (batch.atEnd()) {
+						return List.of();
+					}
 				}
-				return List.of();
 			}
 		});
 	}
@@ -387,20 +400,45 @@ public final class EventReader {
 		return java.util.Arrays.compareUnsigned(a, b);
 	}
 
-	private static Stream<RecordedEvent> lazily(ChunkSource source) {
+	/**
+	 * A lazy stream over a source's chunks. From the second chunk on (a scan that long is
+	 * not a peek at its first events), the next chunk is read ahead while the caller
+	 * consumes the current one. A chunk read ahead that came back empty is read again
+	 * when the caller gets to it: events appended meanwhile belong to the scan.
+	 */
+	private static Stream<RecordedEvent> lazily(@Nullable ReadAhead readAhead, ChunkSource source) {
 		Iterator<RecordedEvent> iterator = new Iterator<>() {
 			private Iterator<RecordedEvent> chunk = List.<RecordedEvent>of().iterator();
+
+			private @Nullable FutureTask<List<RecordedEvent>> ahead;
+
+			private int taken;
 
 			private boolean exhausted;
 
 			@Override
 			public boolean hasNext() {
 				while (!this.chunk.hasNext() && !this.exhausted) {
-					List<RecordedEvent> next = source.nextChunk();
+					List<RecordedEvent> next = nextChunk();
 					this.exhausted = next.isEmpty();
 					this.chunk = next.iterator();
 				}
 				return this.chunk.hasNext();
+			}
+
+			private List<RecordedEvent> nextChunk() {
+				List<RecordedEvent> next = null;
+				if (this.ahead != null) {
+					next = ReadAhead.take(this.ahead);
+					this.ahead = null;
+				}
+				if (next == null || next.isEmpty()) {
+					next = source.nextChunk();
+				}
+				if (!next.isEmpty() && ++this.taken >= 2 && readAhead != null) {
+					this.ahead = readAhead.start(source::nextChunk);
+				}
+				return next;
 			}
 
 			@Override
