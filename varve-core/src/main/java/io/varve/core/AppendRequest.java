@@ -170,6 +170,19 @@ final class AppendRequest<R> extends WriteRequest<R> {
 	}
 
 	/**
+	 * Called by the thread encoding this append after each slice of envelopes it
+	 * publishes: seals some of them itself when the writer is storing this append and
+	 * lags behind the encoding (see {@link SealShare#sealAhead}).
+	 * @param encoded the number of events encoded and published
+	 */
+	void sealAhead(int encoded) {
+		SealShare current = this.share;
+		if (current != null) {
+			current.sealAhead(encoded);
+		}
+	}
+
+	/**
 	 * Called by the thread that encoded this append, once it has encoded every event and
 	 * before it waits for the commit: seals events of an encrypted stream the writer has
 	 * not come to yet, if the writer is storing them (see {@link SealShare}).

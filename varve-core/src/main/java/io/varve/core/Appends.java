@@ -107,7 +107,7 @@ final class Appends {
 		// overlap already: the writer stores one while its caller encodes the next.
 		EventEncoder.Pending pending = this.encoder.check(stream, expected, events, new HashSet<>());
 		AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false, this.sealing);
-		this.encoder.encode(pending, () -> writer.submit(request));
+		this.encoder.encode(pending, () -> writer.submit(request), request::sealAhead);
 		request.helpSeal();
 		return request.future();
 	}

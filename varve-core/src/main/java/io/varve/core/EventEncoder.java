@@ -5,6 +5,9 @@ import io.varve.core.evolve.StoredSchemas;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntConsumer;
+
+import org.jspecify.annotations.Nullable;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -70,7 +73,7 @@ final class EventEncoder {
 	 */
 	PreparedAppend prepare(String stream, ExpectedVersion expected, List<EventData> events, Set<UUID> seen) {
 		Pending pending = check(stream, expected, events, seen);
-		encode(pending, null);
+		encode(pending, null, null);
 		return pending.part();
 	}
 
@@ -145,8 +148,10 @@ final class EventEncoder {
 	 * @param pending the checked part
 	 * @param started run once the first envelopes are published, or null to publish only
 	 * at the end
+	 * @param published told the number of envelopes published after each later slice, or
+	 * null
 	 */
-	void encode(Pending pending, Runnable started) {
+	void encode(Pending pending, @Nullable Runnable started, @Nullable IntConsumer published) {
 		PreparedAppend part = pending.part();
 		EnvelopeBuffer envelopes = part.envelopes();
 		String stream = part.stream();
@@ -167,6 +172,9 @@ final class EventEncoder {
 					if (!queued) {
 						started.run();
 						queued = true;
+					}
+					else {
+						published.accept(i + 1);
 					}
 				}
 			}

@@ -8,15 +8,18 @@ import io.varve.core.codec.EnvelopeBuffer;
 
 /**
  * The sealing of one large append to an encrypted stream, shared between the writer and
- * the caller waiting for it. The writer learns the events' positions and versions when it
+ * the caller encoding it. The writer learns the events' positions and versions when it
  * starts storing them (they follow one another: position, version and the previous
  * position of each event are known from the first); from then on any thread may seal any
- * of them. The writer seals chunks from the front as it stores them; the caller, once it
- * has encoded every event and would otherwise sit idle until the commit, seals chunks
- * from the back. Each chunk is claimed once, so each event is sealed once, by one of the
- * two; the writer waits for a chunk the caller holds (at most {@link #CHUNK} events'
- * sealing). Sealing is the most expensive part of storing an encrypted event, and on a
- * machine with a core to spare this halves the part the writer does alone.
+ * of them. The writer seals chunks from the front as it stores them. The caller, while it
+ * still encodes, seals the chunks it has just encoded whenever the writer lags more than
+ * {@link #LAG} chunks behind it (so the two threads' shares of the work even out), and
+ * once it has encoded everything, and would otherwise wait idle for the commit, it seals
+ * the remaining chunks from the back. Each chunk is claimed once, so each event is sealed
+ * once, by one of the two; the writer waits for a chunk the caller holds (at most
+ * {@link #CHUNK} events' sealing). Sealing is the most expensive part of storing an
+ * encrypted event, and on a machine with a core to spare this spreads it over both
+ * threads of the append.
  */
 final class SealShare {
 
@@ -25,6 +28,9 @@ final class SealShare {
 
 	/** Events claimed at a time. */
 	static final int CHUNK = 16;
+
+	/** Chunks the writer may lag behind the encoding before the caller seals some. */
+	static final int LAG = 4;
 
 	private static final int FREE = 0;
 
@@ -51,6 +57,9 @@ final class SealShare {
 	private final byte[][] sealed;
 
 	private final AtomicIntegerArray chunks;
+
+	/** The chunk the writer is at. */
+	private volatile int writerChunk;
 
 	private volatile @Nullable RuntimeException failure;
 
@@ -91,6 +100,7 @@ final class SealShare {
 		}
 		int chunk = index / CHUNK;
 		if (index % CHUNK == 0) {
+			this.writerChunk = chunk;
 			this.chunks.compareAndSet(chunk, FREE, WRITER);
 		}
 		int state = this.chunks.get(chunk);
@@ -109,26 +119,56 @@ final class SealShare {
 	}
 
 	/**
-	 * The caller's side, once every event is encoded: seals free chunks from the back
-	 * until it meets the writer.
+	 * The caller's side while it encodes, after it published a slice: seals the slice's
+	 * whole chunks that the writer, lagging more than {@link #LAG} chunks behind, has not
+	 * come to.
+	 * @param encoded the number of events encoded and published so far
+	 */
+	void sealAhead(int encoded) {
+		int last = encoded / CHUNK - 1;
+		int first = Math.max(0, (encoded - EventEncoder.SLICE) / CHUNK);
+		for (int chunk = first; chunk <= last; chunk++) {
+			if (chunk - this.writerChunk > LAG && !sealChunk(chunk)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * The caller's side once every event is encoded: seals the chunks still free from the
+	 * back until it meets the writer.
 	 */
 	void help() {
 		for (int chunk = this.chunks.length() - 1; chunk >= 0; chunk--) {
-			if (!this.chunks.compareAndSet(chunk, FREE, CALLER)) {
+			int state = this.chunks.get(chunk);
+			if (state == WRITER || (state == FREE && !sealChunk(chunk))) {
+				// The writer claims chunks in order: every chunk before it is claimed
+				// too.
 				return;
 			}
-			int end = Math.min(this.count, (chunk + 1) * CHUNK);
-			try {
-				for (int index = chunk * CHUNK; index < end; index++) {
-					this.sealed[index] = seal(index);
-				}
-			}
-			catch (RuntimeException ex) {
-				this.failure = ex;
-				return;
-			}
-			this.chunks.set(chunk, SEALED);
 		}
+	}
+
+	/**
+	 * Claims a free chunk for the caller and seals it.
+	 * @return false if it was not free, or sealing failed (the writer is told)
+	 */
+	private boolean sealChunk(int chunk) {
+		if (!this.chunks.compareAndSet(chunk, FREE, CALLER)) {
+			return false;
+		}
+		int end = Math.min(this.count, (chunk + 1) * CHUNK);
+		try {
+			for (int index = chunk * CHUNK; index < end; index++) {
+				this.sealed[index] = seal(index);
+			}
+		}
+		catch (RuntimeException ex) {
+			this.failure = ex;
+			return false;
+		}
+		this.chunks.set(chunk, SEALED);
+		return true;
 	}
 
 	private byte[] seal(int index) {

@@ -134,7 +134,7 @@ class StreamedAppendTest {
 			EventEncoder.Pending pending = encoder.check("large", ExpectedVersion.noStream(), events, new HashSet<>());
 			AppendRequest<AppendResult> request = AppendRequest.single(pending.part(), false);
 			FutureTask<Void> large = new FutureTask<>(
-					() -> encoder.encode(pending, () -> varve.groupWriter().submit(request)), null);
+					() -> encoder.encode(pending, () -> varve.groupWriter().submit(request), request::sealAhead), null);
 			new Thread(large, "large").start();
 			assertThat(largeQueued.await(10, TimeUnit.SECONDS)).isTrue();
 			for (int i = 10; i < 20; i++) {
