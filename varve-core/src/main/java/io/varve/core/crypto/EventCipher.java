@@ -24,8 +24,12 @@ import io.varve.core.codec.Envelope;
  * data is every clear byte of the stamped envelope (header with position, version,
  * timestamp and previous position, ids, type and stream names) and the data key id, so a
  * sealed region moved to another event, or an edited clear field, fails to open. Each
- * thread keeps its own {@link Cipher} and nonce sequence: a cipher costs an allocation
- * and a provider lookup, and a random draw a lock, that an event should not pay.
+ * thread keeps its own {@link Cipher}s and nonce sequence: a cipher costs an allocation
+ * and a provider lookup, and a random draw a lock, that an event should not pay. A thread
+ * keeps one cipher for each of the data keys it used last ({@link Ciphers}): initialising
+ * a cipher with another key than its last expands that key (the AES key schedule, several
+ * microseconds), and consecutive events of an interleaved log (or of a group from many
+ * writers) mostly belong to different streams.
  */
 public final class EventCipher {
 
@@ -41,7 +45,7 @@ public final class EventCipher {
 	private static final byte[] VALUE_LABEL = "varve sealed value\0"
 		.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-	private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(EventCipher::newCipher);
+	private static final ThreadLocal<Ciphers> CIPHERS = ThreadLocal.withInitial(Ciphers::new);
 
 	private static final ThreadLocal<Nonces> NONCES = ThreadLocal.withInitial(Nonces::new);
 
@@ -103,9 +107,10 @@ public final class EventCipher {
 			System.arraycopy(source, offset + metadataOffset, out, text + 4, metadataLength);
 		}
 		System.arraycopy(source, offset + Envelope.payloadOffset(plain), out, text + 4 + metadataLength, payloadLength);
-		Cipher cipher = CIPHERS.get();
+		SecretKey secret = this.keys.secret(key);
+		Cipher cipher = CIPHERS.get().forKey(secret);
 		try {
-			cipher.init(Cipher.ENCRYPT_MODE, this.keys.secret(key), new GCMParameterSpec(TAG * 8, nonce));
+			cipher.init(Cipher.ENCRYPT_MODE, secret, new GCMParameterSpec(TAG * 8, nonce));
 			cipher.updateAAD(out, 0, region + KEY_ID);
 			int at = text + cipher.doFinal(out, text, plainLength, out, text);
 			if (at != out.length) {
@@ -135,7 +140,7 @@ public final class EventCipher {
 			return null;
 		}
 		byte[] plain;
-		Cipher cipher = CIPHERS.get();
+		Cipher cipher = CIPHERS.get().forKey(secret);
 		try {
 			cipher.init(Cipher.DECRYPT_MODE, secret, new GCMParameterSpec(TAG * 8, stored, region + KEY_ID, NONCE));
 			cipher.updateAAD(stored, 0, region + KEY_ID);
@@ -194,9 +199,10 @@ public final class EventCipher {
 		new UnsafeBuffer(out).putLong(0, key.id(), ORDER);
 		byte[] nonce = NONCES.get().next();
 		System.arraycopy(nonce, 0, out, KEY_ID, NONCE);
-		Cipher cipher = CIPHERS.get();
+		SecretKey secret = this.keys.secret(key);
+		Cipher cipher = CIPHERS.get().forKey(secret);
 		try {
-			cipher.init(Cipher.ENCRYPT_MODE, this.keys.secret(key), new GCMParameterSpec(TAG * 8, nonce));
+			cipher.init(Cipher.ENCRYPT_MODE, secret, new GCMParameterSpec(TAG * 8, nonce));
 			cipher.updateAAD(VALUE_LABEL);
 			cipher.updateAAD(boundTo);
 			cipher.updateAAD(out, 0, KEY_ID);
@@ -225,7 +231,7 @@ public final class EventCipher {
 		if (secret == null) {
 			return null;
 		}
-		Cipher cipher = CIPHERS.get();
+		Cipher cipher = CIPHERS.get().forKey(secret);
 		try {
 			cipher.init(Cipher.DECRYPT_MODE, secret, new GCMParameterSpec(TAG * 8, sealed, KEY_ID, NONCE));
 			cipher.updateAAD(VALUE_LABEL);
@@ -255,6 +261,31 @@ public final class EventCipher {
 		catch (GeneralSecurityException ex) {
 			throw new EncryptionException("This JDK has no AES/GCM/NoPadding cipher: " + ex, ex);
 		}
+	}
+
+	/**
+	 * A thread's ciphers, spread over the data keys it uses: a key always gets the cipher
+	 * of its slot (one of {@link #SLOTS}), and a cipher initialised again with the key it
+	 * last had skips that key's expansion. Keys that share a slot take turns at the cost
+	 * of one expansion each.
+	 */
+	private static final class Ciphers {
+
+		private static final int SLOTS = 128;
+
+		private final Cipher[] ciphers = new Cipher[SLOTS];
+
+		/** The cipher to initialise with a key: the one it went to last time. */
+		Cipher forKey(SecretKey secret) {
+			int slot = System.identityHashCode(secret) & (SLOTS - 1);
+			Cipher cipher = this.ciphers[slot];
+			if (cipher == null) {
+				cipher = newCipher();
+				this.ciphers[slot] = cipher;
+			}
+			return cipher;
+		}
+
 	}
 
 	/**
