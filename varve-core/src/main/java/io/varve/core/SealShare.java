@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.jspecify.annotations.Nullable;
 
+import io.varve.VarveException;
 import io.varve.core.codec.EnvelopeBuffer;
 
 /**
@@ -166,6 +167,11 @@ final class SealShare {
 		catch (RuntimeException ex) {
 			this.failure = ex;
 			return false;
+		}
+		catch (Error ex) {
+			// The writer must not wait for this chunk forever.
+			this.failure = new VarveException("Sealing events of this append failed on its calling thread: " + ex, ex);
+			throw ex;
 		}
 		this.chunks.set(chunk, SEALED);
 		return true;

@@ -152,4 +152,15 @@ public @interface VarveProcessor {
 	 */
 	boolean deletions() default false;
 
+	/**
+	 * Whether the processor receives shredded events (of streams forgotten with
+	 * {@code Varve.forget} in an encrypted store), for example to delete a forgotten
+	 * customer's projection row. They go to the {@code @VarveHandler} methods taking
+	 * {@link io.varve.RecordedEvent} (check {@code isShredded()}), which such a processor
+	 * must have; methods taking an event class never see them, since a shredded event has
+	 * no data. By default they are skipped and the checkpoint moves past them. See
+	 * {@link ProcessorDefinition.Builder#receiveShredded()}.
+	 */
+	boolean shredded() default false;
+
 }

@@ -15,8 +15,14 @@ import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
 import io.varve.RecordedEvent;
 import io.varve.Varve;
+import io.varve.boot.VarveHandler;
+import io.varve.boot.VarveProcessor;
+import io.varve.boot.autoconfigure.processor.VarveProcessorAutoConfiguration;
+import io.varve.crypto.Encryption;
 import io.varve.crypto.KeyProvider;
 import io.varve.crypto.LocalKeyProvider;
+import io.varve.processor.ProjectionStore;
+import io.varve.processor.ProjectionView;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +39,33 @@ class VarveEncryptionAutoConfigurationTests {
 	Path dir;
 
 	record Note(String text) {
+	}
+
+	@VarveProcessor(name = "customers", categories = "customer", shredded = true)
+	static class Customers {
+
+		@VarveHandler
+		void on(Note note, RecordedEvent event, ProjectionStore store) {
+			store.put("customers", event.stream(), note.text());
+		}
+
+		@VarveHandler
+		void on(RecordedEvent event, ProjectionStore store) {
+			if (event.isShredded()) {
+				store.delete("customers", event.stream());
+				store.put("forgotten", event.stream(), event.position());
+			}
+		}
+
+	}
+
+	@VarveProcessor(name = "typed-only", shredded = true)
+	static class TypedOnly {
+
+		@VarveHandler
+		void on(Note note) {
+		}
+
 	}
 
 	private String[] encrypted(String... more) {
@@ -105,6 +138,48 @@ class VarveEncryptionAutoConfigurationTests {
 				.hasRootCauseInstanceOf(InvalidArgumentException.class)
 				.rootCause()
 				.hasMessageContaining("varve.encryption.master-key"));
+	}
+
+	/**
+	 * A processor declared with {@code shredded = true} gets the events of a forgotten
+	 * stream at its method taking {@code RecordedEvent} (to delete what it projected from
+	 * them), never at its typed method (a shredded event has no data to decode).
+	 */
+	@Test
+	void aProcessorAskingForShreddedEventsGetsThemAtItsMethodTakingEveryEvent() {
+		Path store = this.dir.resolve("store");
+		Encryption encryption = Encryption.of(LocalKeyProvider.ofBase64(KEY),
+				this.dir.resolve("keys").resolve("keys.log"));
+		try (Varve varve = Varve.builder().path(store).encryption(encryption).open()) {
+			varve.append("customer-1", ExpectedVersion.noStream(), new Note("ann"), new Note("ann again"));
+			varve.append("customer-2", ExpectedVersion.noStream(), new Note("bob"));
+			varve.forget("customer-1");
+		}
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(VarveAutoConfiguration.class, VarveProcessorAutoConfiguration.class))
+			.withPropertyValues(encrypted("varve.encryption.master-key=" + KEY))
+			.withBean(Customers.class, Customers::new)
+			.run((context) -> {
+				Varve varve = context.getBean(Varve.class);
+				varve.processors().awaitProcessed("customers", varve.headPosition(), java.time.Duration.ofSeconds(20));
+				ProjectionView projections = varve.processors().projections();
+				assertThat(projections.get("customers", "customer-2", String.class)).contains("bob");
+				assertThat(projections.get("customers", "customer-1", String.class)).isEmpty();
+				assertThat(projections.get("forgotten", "customer-1", Long.class)).contains(2L);
+			});
+	}
+
+	@Test
+	void askingForShreddedEventsWithoutAMethodTakingEveryEventFailsTheStart() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(VarveAutoConfiguration.class, VarveProcessorAutoConfiguration.class))
+			.withPropertyValues(encrypted("varve.encryption.master-key=" + KEY))
+			.withBean(TypedOnly.class, TypedOnly::new)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("shredded = true, but no @VarveHandler method takes RecordedEvent"));
 	}
 
 	@Test

@@ -15,7 +15,8 @@ import io.varve.processor.ProcessorContext;
  * for each event from its stored type name and the class registered for that name (the
  * one whose event type is the most specific supertype of that class), and only then
  * decodes the event, once, to call it; then calls the methods that take every event. An
- * event that no typed method takes is never decoded, so it can never fail the processor.
+ * event that no typed method takes is never decoded, so it can never fail the processor;
+ * a shredded event goes to the methods that take every event only.
  */
 final class HandlerDispatcher implements EventHandler {
 
@@ -35,7 +36,8 @@ final class HandlerDispatcher implements EventHandler {
 
 	@Override
 	public void handle(RecordedEvent event, ProcessorContext context) throws Exception {
-		if (!this.typed.isEmpty()) {
+		// A shredded event (received only when asked for) has no data for a typed method.
+		if (!this.typed.isEmpty() && !event.isShredded()) {
 			HandlerMethod handler = handlerFor(event);
 			if (handler != null) {
 				handler.invoke(event.data(), event, context);

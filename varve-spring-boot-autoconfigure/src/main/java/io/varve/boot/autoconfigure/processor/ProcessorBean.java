@@ -122,6 +122,11 @@ final class ProcessorBean {
 		return this.reset;
 	}
 
+	/** Whether some handler method takes every event (a {@code RecordedEvent} alone). */
+	boolean takesEveryEvent() {
+		return !this.untyped.isEmpty();
+	}
+
 	/**
 	 * The concrete event classes the handlers take, sealed hierarchies expanded; they are
 	 * registered with the store so that stored events decode.

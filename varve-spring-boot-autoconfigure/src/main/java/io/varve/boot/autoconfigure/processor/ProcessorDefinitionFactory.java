@@ -78,6 +78,15 @@ final class ProcessorDefinitionFactory {
 			if (annotation.deletions() || processorBean.eventClasses().contains(EventsDeleted.class)) {
 				builder.receiveDeletions();
 			}
+			if (annotation.shredded()) {
+				if (!processorBean.takesEveryEvent()) {
+					throw new IllegalArgumentException(
+							"shredded = true, but no @VarveHandler method takes RecordedEvent: "
+									+ "shredded events have no data, so only such a method receives them; add one (and check "
+									+ "event.isShredded() there) or remove shredded = true");
+				}
+				builder.receiveShredded();
+			}
 			return builder.build();
 		}
 		catch (VarveException | IllegalArgumentException ex) {
