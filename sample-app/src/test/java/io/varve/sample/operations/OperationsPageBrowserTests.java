@@ -98,6 +98,8 @@ class OperationsPageBrowserTests {
 	@DynamicPropertySource
 	static void audit(DynamicPropertyRegistry registry) {
 		registry.add("sample.audit.file", () -> dir.resolve("audit.log").toString());
+		registry.add("varve.retention.scratch.max-count", () -> "2");
+		registry.add("varve.retention-interval", () -> "1h");
 	}
 
 	@LocalServerPort
@@ -172,6 +174,20 @@ class OperationsPageBrowserTests {
 		assertThat(chartPixels()).as("coloured pixels on the canvas").isGreaterThan(500);
 		assertThat(this.load.appended()).as("events appended by the load").isGreaterThan(200);
 		screenshot("operations-page.png");
+	}
+
+	@Test
+	void theStoreSectionShowsTheRetentionPoliciesAndWhatTheyDeleted() {
+		// No processor of the sample takes the scratch category.
+		this.varve.append("scratch-1", ExpectedVersion.any(), new Poisoned("1"), new Poisoned("2"), new Poisoned("3"),
+				new Poisoned("4"), new Poisoned("5"));
+		long deleted = this.varve.applyRetention().eventsDeleted();
+		assertThat(deleted).as("events the pass deleted").isGreaterThanOrEqualTo(3);
+		open(this.port);
+		waitUntil("the retention figure to show the pass",
+				() -> browser.findElement(By.id("retention")).getText().contains(deleted + " events deleted"));
+		assertThat(browser.findElement(By.id("retention")).getText())
+			.startsWith("scratch keeps each stream's newest 2 events. ");
 	}
 
 	@Test

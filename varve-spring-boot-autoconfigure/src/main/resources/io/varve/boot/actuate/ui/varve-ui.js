@@ -192,6 +192,30 @@
 			$('durability').textContent = overview.storage.durability
 				+ (overview.storage.readOnly ? ', read-only store' : '');
 		}
+		$('retention').textContent = retentionText(overview.retention);
+	}
+
+	/** The retention policies and what the task has deleted, in one line. */
+	function retentionText(retention) {
+		var names = retention ? Object.keys(retention.policies || {}) : [];
+		if (names.length === 0) {
+			return 'none (events are kept)';
+		}
+		var policies = names.map(function (name) {
+			var policy = retention.policies[name];
+			var limits = [];
+			if (policy.maxAge) {
+				limits.push('deletes events older than ' + policy.maxAge);
+			}
+			if (policy.maxCount) {
+				limits.push('keeps each stream\'s newest ' + policy.maxCount + ' events');
+			}
+			return name + ' ' + limits.join(' and ');
+		}).join('; ');
+		var progress = retention.eventsDeleted + ' events deleted in ' + retention.passes + ' passes'
+			+ (retention.running ? ', a pass running' : '')
+			+ (retention.lastPassFinished ? ', last pass finished ' + retention.lastPassFinished : '');
+		return policies + '. ' + progress + (retention.lastError ? '. Last error: ' + retention.lastError : '') + '.';
 	}
 
 	function showProcessors(processors) {
