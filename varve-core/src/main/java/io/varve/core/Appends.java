@@ -24,6 +24,7 @@ import io.varve.core.codec.Names;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.listen.Listeners;
 import io.varve.core.listen.MetadataEntries;
+import io.varve.core.util.Threads;
 import io.varve.core.write.GroupCommitWriter;
 
 /**
@@ -222,14 +223,7 @@ final class Appends {
 					+ "been written (retry it with the same event ids to be sure)", ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw new VarveException("Append failed: " + cause, cause);
+			throw Threads.failureOf(ex, "Append");
 		}
 	}
 

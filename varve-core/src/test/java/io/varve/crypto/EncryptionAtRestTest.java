@@ -384,25 +384,8 @@ class EncryptionAtRestTest {
 				value.getBytes(0, copy);
 				return copy;
 			});
-			store.groupWriter().submit(new io.varve.core.write.WriteRequest<Void>(false) {
-
-				@Override
-				protected Void apply(io.varve.core.write.WriteContext context) {
-					context.txn().put(io.varve.core.storage.AuxTable.SNAPSHOTS, snapshotKey(name, 3), stored);
-					return null;
-				}
-
-				@Override
-				protected int eventCount() {
-					return 0;
-				}
-
-				@Override
-				protected long byteSize() {
-					return stored.length;
-				}
-
-			}).join();
+			io.varve.core.write.RawWrites.apply(store,
+					(txn) -> txn.put(io.varve.core.storage.AuxTable.SNAPSHOTS, snapshotKey(name, 3), stored));
 			assertThatExceptionOfType(CorruptDataException.class)
 				.isThrownBy(() -> varve.snapshots().latest("customer-1"))
 				.withMessageContaining("does not decrypt");

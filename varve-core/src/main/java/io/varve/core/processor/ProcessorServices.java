@@ -6,13 +6,13 @@ import java.util.function.Function;
 
 import io.varve.ReadOnlyStoreException;
 import io.varve.RecordedEvent;
-import io.varve.VarveException;
 import io.varve.VarveListener.HandlerScope;
 import io.varve.core.listen.Listeners;
 import io.varve.core.read.EventReader;
 import io.varve.core.codec.PayloadCodec;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageEngine;
+import io.varve.core.util.Threads;
 import io.varve.core.write.GroupCommitWriter;
 import io.varve.core.write.WriteRequest;
 
@@ -135,36 +135,13 @@ final class ProcessorServices {
 		}
 	}
 
-	/** Waits for a write, rethrowing its failure as it is. */
+	/**
+	 * Waits for a write, rethrowing its failure as it is. The commit is queued and will
+	 * happen, so an interrupt does not stop the wait: what is reported matches what is
+	 * stored.
+	 */
 	static <R> R await(java.util.concurrent.CompletableFuture<R> future) {
-		boolean interrupted = false;
-		try {
-			while (true) {
-				try {
-					return future.get();
-				}
-				catch (InterruptedException ex) {
-					// The commit is queued and will happen; wait for it so that what we
-					// report matches what is stored.
-					interrupted = true;
-				}
-				catch (java.util.concurrent.ExecutionException ex) {
-					Throwable cause = ex.getCause();
-					if (cause instanceof RuntimeException runtime) {
-						throw runtime;
-					}
-					if (cause instanceof Error error) {
-						throw error;
-					}
-					throw new VarveException("Processor commit failed: " + cause, cause);
-				}
-			}
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		return Threads.awaitUninterruptibly(future, "Processor commit");
 	}
 
 }

@@ -2,7 +2,6 @@ package io.varve.core.read;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 import io.varve.RecordedEvent;
-import io.varve.VarveException;
+import io.varve.core.util.Threads;
 
 /**
  * Reads the next chunk of a long scan on a helper thread while the caller consumes the
@@ -67,32 +66,7 @@ public final class ReadAhead implements AutoCloseable {
 	static List<RecordedEvent> take(FutureTask<List<RecordedEvent>> task) {
 		// Does nothing if the helper has started it.
 		task.run();
-		boolean interrupted = false;
-		try {
-			while (true) {
-				try {
-					return task.get();
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-				catch (ExecutionException ex) {
-					Throwable cause = ex.getCause();
-					if (cause instanceof RuntimeException runtime) {
-						throw runtime;
-					}
-					if (cause instanceof Error error) {
-						throw error;
-					}
-					throw new VarveException("Reading events failed: " + cause, cause);
-				}
-			}
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		return Threads.awaitUninterruptibly(task, "Reading events");
 	}
 
 	/** Takes no more chunks; one being read finishes (the store's close waits for it). */

@@ -3,8 +3,12 @@ package io.varve.core.util;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.jspecify.annotations.Nullable;
+
+import io.varve.VarveException;
 
 /**
  * Helpers for Varve's own threads.
@@ -65,6 +69,58 @@ public final class Threads {
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * Waits for a result whose work will finish anyway (queued or running), even if the
+	 * caller is interrupted meanwhile, so that what the caller reports matches what was
+	 * done; the interrupt is kept for the caller to see afterwards.
+	 * @param <R> the result type
+	 * @param future the result
+	 * @param what what the work is, for the message of a checked failure
+	 * @return the result
+	 * @throws RuntimeException what the work threw, as it is (see {@link #failureOf})
+	 */
+	public static <R> R awaitUninterruptibly(Future<R> future, String what) {
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return future.get();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+				catch (ExecutionException ex) {
+					throw failureOf(ex, what);
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * What a failed piece of work threw, to rethrow on the thread that waited for it: an
+	 * unchecked exception as it is (an {@link Error} is thrown from here), anything else
+	 * wrapped in a {@link VarveException}.
+	 * @param ex the failure as the future reported it
+	 * @param what what the work is, for the wrapper's message ("Append" gives "Append
+	 * failed: ...")
+	 * @return the exception to throw
+	 */
+	public static RuntimeException failureOf(ExecutionException ex, String what) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof RuntimeException runtime) {
+			return runtime;
+		}
+		if (cause instanceof Error error) {
+			throw error;
+		}
+		return new VarveException(what + " failed: " + cause, cause);
 	}
 
 }

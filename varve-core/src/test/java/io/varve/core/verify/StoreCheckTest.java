@@ -2,7 +2,6 @@ package io.varve.core.verify;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,9 +11,7 @@ import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
 import io.varve.core.storage.StreamRecord;
-import io.varve.core.storage.WriteTxn;
-import io.varve.core.write.WriteContext;
-import io.varve.core.write.WriteRequest;
+import io.varve.core.write.RawWrites;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +55,7 @@ class StoreCheckTest {
 	void aWrongStreamHeadAndAHeadWithoutEventsAreNamed() {
 		try (DefaultVarve varve = filled()) {
 			StreamRecord real = varve.read((txn) -> txn.stream("note-3".getBytes(StandardCharsets.UTF_8)));
-			damage(varve, (txn) -> {
+			RawWrites.apply(varve, (txn) -> {
 				txn.putStream("note-3".getBytes(StandardCharsets.UTF_8),
 						new StreamRecord(real.streamId(), real.version() + 1, real.firstPosition(), real.lastPosition(),
 								real.createdMicros(), real.updatedMicros()));
@@ -73,28 +70,6 @@ class StoreCheckTest {
 			assertThat(report.breaches()).anyMatch((breach) -> breach.startsWith("the stream index of 'note-3'"));
 			assertThat(report.breachCount()).isEqualTo(report.breaches().size());
 		}
-	}
-
-	private static void damage(DefaultVarve varve, Consumer<WriteTxn> writes) {
-		varve.groupWriter().submit(new WriteRequest<Void>(false) {
-
-			@Override
-			protected Void apply(WriteContext context) {
-				writes.accept(context.txn());
-				return null;
-			}
-
-			@Override
-			protected int eventCount() {
-				return 0;
-			}
-
-			@Override
-			protected long byteSize() {
-				return 64;
-			}
-
-		}).join();
 	}
 
 }
