@@ -6,6 +6,7 @@ import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.Alternation;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Latencies;
@@ -37,7 +38,7 @@ public final class BatchAppendScenario implements Scenario {
 	}
 
 	@Override
-	public List<Row> run(Settings settings) {
+	public List<Row> run(Settings settings) throws Exception {
 		long events = settings.batchEvents();
 		// Warm up with whole rounds, as JMH runs warm-up iterations: Varve's deeper call
 		// paths (queue, writer thread, envelope checks) take the JIT and the heap sizing
@@ -50,25 +51,15 @@ public final class BatchAppendScenario implements Scenario {
 			raw(settings, events);
 			rawLayout(settings, events);
 		}
-		Measurement varve = null;
-		Measurement raw = null;
-		Measurement layout = null;
-		for (int round = 0; round < settings.shortRounds(); round++) {
-			// Alternate the order so that neither side always runs on a warmer machine.
-			if (round % 2 == 0) {
-				varve = varve(settings, events).plus(varve);
-				raw = raw(settings, events).plus(raw);
-				layout = rawLayout(settings, events).plus(layout);
-			}
-			else {
-				layout = rawLayout(settings, events).plus(layout);
-				raw = raw(settings, events).plus(raw);
-				varve = varve(settings, events).plus(varve);
-			}
-			Scenario.progress(String.format(
-					"round %d: Varve %,.0f ev/s, raw %,.0f ev/s, raw with the per-event index layout " + "%,.0f ev/s",
-					round + 1, varve.rate(), raw.rate(), layout.rate()));
-		}
+		Measurement[] pooled = Alternation.run(settings.shortRounds(),
+				(round, soFar) -> Scenario.progress(String.format(
+						"round %d: Varve %,.0f ev/s, raw %,.0f ev/s, raw with the per-event index layout %,.0f ev/s",
+						round + 1, soFar[0].rate(), soFar[1].rate(), soFar[2].rate())),
+				(round) -> varve(settings, events), (round) -> raw(settings, events),
+				(round) -> rawLayout(settings, events));
+		Measurement varve = pooled[0];
+		Measurement raw = pooled[1];
+		Measurement layout = pooled[2];
 		Row layoutRow = new Row("1. Batched append vs raw with a per-event index", "same", varve,
 				"raw lmdbjava writing log, id index, stream head and a (stream, version) index entry per event, 1000 per txn, MDB_NOSYNC",
 				layout, Double.NaN,

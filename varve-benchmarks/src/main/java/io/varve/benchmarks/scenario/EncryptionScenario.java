@@ -8,6 +8,7 @@ import io.varve.Durability;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.Alternation;
 import io.varve.benchmarks.support.Checksum;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.Latencies;
@@ -43,7 +44,7 @@ public final class EncryptionScenario implements Scenario {
 	}
 
 	@Override
-	public List<Row> run(Settings settings) {
+	public List<Row> run(Settings settings) throws Exception {
 		long events = settings.batchEvents();
 		Supplier<Varve> plainBatch = () -> Stores.varve(settings.workDir(), "crypt-plain", Durability.NO_SYNC);
 		Supplier<Varve> sealedBatch = () -> Stores.encryptedVarve(settings.workDir(), "crypt-sealed",
@@ -54,38 +55,20 @@ public final class EncryptionScenario implements Scenario {
 			batched(sealedBatch, events);
 			batched(plainBatch, events);
 		}
-		Measurement sealed = null;
-		Measurement plain = null;
-		for (int round = 0; round < settings.shortRounds(); round++) {
-			if (round % 2 == 0) {
-				sealed = batched(sealedBatch, events).plus(sealed);
-				plain = batched(plainBatch, events).plus(plain);
-			}
-			else {
-				plain = batched(plainBatch, events).plus(plain);
-				sealed = batched(sealedBatch, events).plus(sealed);
-			}
-			Scenario.progress(String.format("batched round %d: encrypted %,.0f ev/s, plain %,.0f ev/s", round + 1,
-					sealed.rate(), plain.rate()));
-		}
-		Measurement sealedDurable = null;
-		Measurement plainDurable = null;
+		Measurement[] batched = Alternation.run(settings.shortRounds(), (round,
+				pooled) -> Scenario.progress(String.format("batched round %d: encrypted %,.0f ev/s, plain %,.0f ev/s",
+						round + 1, pooled[0].rate(), pooled[1].rate())),
+				(round) -> batched(sealedBatch, events), (round) -> batched(plainBatch, events));
+		Measurement sealed = batched[0];
+		Measurement plain = batched[1];
 		// An even number of rounds, so that each side runs first as often as second.
 		int durableRounds = 2 * ((settings.rounds() + 1) / 2);
-		for (int round = 0; round < durableRounds; round++) {
-			// The pair's order alternates, as everywhere: whichever side runs first meets
-			// a different machine (page cache, the disk's own cache) than the second.
-			if (round % 2 == 0) {
-				sealedDurable = durable(settings, true).plus(sealedDurable);
-				plainDurable = durable(settings, false).plus(plainDurable);
-			}
-			else {
-				plainDurable = durable(settings, false).plus(plainDurable);
-				sealedDurable = durable(settings, true).plus(sealedDurable);
-			}
-			Scenario.progress(String.format("durable round %d: encrypted %,.0f ev/s, plain %,.0f ev/s", round + 1,
-					sealedDurable.rate(), plainDurable.rate()));
-		}
+		Measurement[] durable = Alternation.run(durableRounds, (round,
+				pooled) -> Scenario.progress(String.format("durable round %d: encrypted %,.0f ev/s, plain %,.0f ev/s",
+						round + 1, pooled[0].rate(), pooled[1].rate())),
+				(round) -> durable(settings, true), (round) -> durable(settings, false));
+		Measurement sealedDurable = durable[0];
+		Measurement plainDurable = durable[1];
 		Measurement[] reads = reads(settings);
 		return List.of(
 				new Row("12. Encrypted batched append", "encrypted: append(stream, exact(v), 1000 events), NO_SYNC",
@@ -157,7 +140,7 @@ public final class EncryptionScenario implements Scenario {
 		return measurement;
 	}
 
-	private static Measurement[] reads(Settings settings) {
+	private static Measurement[] reads(Settings settings) throws Exception {
 		long events = settings.logEvents();
 		Scenario.progress(String.format("writing %,d events to an encrypted and a plain store", events));
 		Varve sealed = Stores.encryptedVarve(settings.workDir(), "crypt-read-sealed", Durability.NO_SYNC);
@@ -167,23 +150,13 @@ public final class EncryptionScenario implements Scenario {
 			Stores.fill(plain, events, 100, READ_STREAMS, 0);
 			ReadScenario.readAll(sealed);
 			ReadScenario.readAll(plain);
-			Measurement sealedRead = null;
-			Measurement plainRead = null;
-			for (int round = 0; round < settings.shortRounds(); round++) {
-				Checksum[] sums = new Checksum[2];
-				if (round % 2 == 0) {
-					sealedRead = Checksum.timed(sums, 0, () -> ReadScenario.readAll(sealed)).plus(sealedRead);
-					plainRead = Checksum.timed(sums, 1, () -> ReadScenario.readAll(plain)).plus(plainRead);
-				}
-				else {
-					plainRead = Checksum.timed(sums, 1, () -> ReadScenario.readAll(plain)).plus(plainRead);
-					sealedRead = Checksum.timed(sums, 0, () -> ReadScenario.readAll(sealed)).plus(sealedRead);
-				}
+			Checksum[] sums = new Checksum[2];
+			return Alternation.run(settings.shortRounds(), (round, pooled) -> {
 				sums[0].requireSame(sums[1], "encrypted and plain log");
 				Scenario.progress(String.format("read round %d: encrypted %,.0f ev/s, plain %,.0f ev/s", round + 1,
-						sealedRead.rate(), plainRead.rate()));
-			}
-			return new Measurement[] { sealedRead, plainRead };
+						pooled[0].rate(), pooled[1].rate()));
+			}, (round) -> Checksum.timed(sums, 0, () -> ReadScenario.readAll(sealed)),
+					(round) -> Checksum.timed(sums, 1, () -> ReadScenario.readAll(plain)));
 		}
 		finally {
 			Stores.delete(sealed.path());

@@ -24,6 +24,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import io.varve.Durability;
 import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.Alternation;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Latencies;
@@ -121,24 +122,19 @@ public final class KafkaScenario implements Scenario {
 							round + 1, forwarded.rate(), plain.rate()));
 			}
 		}
-		Measurement replicated = null;
-		Measurement appended = null;
 		replicate(settings, servers, logTopic, events, -1);
 		appendLocally(settings, events);
 		Scenario.progress("warmed up");
-		for (int round = 0; round < rounds; round++) {
-			if (round % 2 == 0) {
-				replicated = replicate(settings, servers, logTopic, events, round).plus(replicated);
-				appended = appendLocally(settings, events).plus(appended);
-			}
-			else {
-				appended = appendLocally(settings, events).plus(appended);
-				replicated = replicate(settings, servers, logTopic, events, round).plus(replicated);
-			}
-			Scenario
-				.progress(String.format(Locale.ROOT, "round %d: replica applies %,.0f ev/s, batched appends %,.0f ev/s",
-						round + 1, replicated.rate(), appended.rate()));
-		}
+		String replicatedTopic = logTopic;
+		Measurement[] pooled = Alternation
+			.run(rounds,
+					(round, soFar) -> Scenario.progress(String.format(Locale.ROOT,
+							"round %d: replica applies %,.0f ev/s, batched appends %,.0f ev/s", round + 1,
+							soFar[0].rate(), soFar[1].rate())),
+					(round) -> replicate(settings, servers, replicatedTopic, events, round),
+					(round) -> appendLocally(settings, events));
+		Measurement replicated = pooled[0];
+		Measurement appended = pooled[1];
 		Stores.delete(sourceDir);
 		List<Row> rows = new ArrayList<>();
 		rows.add(new Row("11. Forwarding to Kafka", "KafkaForwarder: checkpointed, acknowledged per batch", forwarded,

@@ -12,6 +12,7 @@ import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.VarveListener;
 import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.Alternation;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Latencies;
@@ -43,31 +44,22 @@ public final class ObservationScenario implements Scenario {
 	}
 
 	@Override
-	public List<Row> run(Settings settings) {
+	public List<Row> run(Settings settings) throws Exception {
 		long events = Math.max(20_000, settings.batchEvents() / 3);
 		Scenario.progress("warm-up round (not counted)");
 		append(settings, events, null);
 		append(settings, events, new VarveObservations(ObservationRegistry.NOOP));
 		append(settings, events, new VarveObservations(meterRegistry()));
-		Measurement none = null;
-		Measurement noop = null;
-		Measurement metered = null;
-		for (int round = 0; round < settings.shortRounds(); round++) {
-			// Alternate the order so that no side always runs on a warmer machine.
-			if (round % 2 == 0) {
-				none = append(settings, events, null).plus(none);
-				noop = append(settings, events, new VarveObservations(ObservationRegistry.NOOP)).plus(noop);
-				metered = append(settings, events, new VarveObservations(meterRegistry())).plus(metered);
-			}
-			else {
-				metered = append(settings, events, new VarveObservations(meterRegistry())).plus(metered);
-				noop = append(settings, events, new VarveObservations(ObservationRegistry.NOOP)).plus(noop);
-				none = append(settings, events, null).plus(none);
-			}
-			Scenario.progress(String.format(
-					"round %d: no listener %,.0f ev/s, no-op registry %,.0f ev/s, " + "meter handler %,.0f ev/s",
-					round + 1, none.rate(), noop.rate(), metered.rate()));
-		}
+		Measurement[] pooled = Alternation.run(settings.shortRounds(),
+				(round, soFar) -> Scenario.progress(String.format(
+						"round %d: no listener %,.0f ev/s, no-op registry %,.0f ev/s, meter handler %,.0f ev/s",
+						round + 1, soFar[0].rate(), soFar[1].rate(), soFar[2].rate())),
+				(round) -> append(settings, events, null),
+				(round) -> append(settings, events, new VarveObservations(ObservationRegistry.NOOP)),
+				(round) -> append(settings, events, new VarveObservations(meterRegistry())));
+		Measurement none = pooled[0];
+		Measurement noop = pooled[1];
+		Measurement metered = pooled[2];
 		String details = events + " single-event appends per side in each of " + settings.shortRounds()
 				+ " alternating rounds after one uncounted warm-up round, from one thread, " + STREAMS
 				+ " streams in rotation, Durability.NO_SYNC (no device flush, so the CPU added per append "

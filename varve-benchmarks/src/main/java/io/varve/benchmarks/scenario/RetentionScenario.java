@@ -11,6 +11,7 @@ import io.varve.ExpectedVersion;
 import io.varve.RetentionPolicy;
 import io.varve.Varve;
 import io.varve.benchmarks.report.Row;
+import io.varve.benchmarks.support.Alternation;
 import io.varve.benchmarks.support.Events;
 import io.varve.benchmarks.support.ItemAdded;
 import io.varve.benchmarks.support.Load;
@@ -48,31 +49,25 @@ public final class RetentionScenario implements Scenario {
 	@Override
 	public List<Row> run(Settings settings) throws Exception {
 		long events = settings.catchUpEvents();
-		Measurement with = null;
-		Measurement without = null;
-		long deletedInWindows = 0;
-		long growth = 0;
-		long firstSize = 0;
-		for (int round = 0; round < settings.rounds(); round++) {
-			if (round % 2 == 0) {
-				Side side = side(settings, events, true);
-				with = side.load.plus(with);
-				without = side(settings, events, false).load.plus(without);
-				deletedInWindows += side.deletedInWindow;
-				growth += side.growth;
-				firstSize += side.firstSize;
-			}
-			else {
-				without = side(settings, events, false).load.plus(without);
-				Side side = side(settings, events, true);
-				with = side.load.plus(with);
-				deletedInWindows += side.deletedInWindow;
-				growth += side.growth;
-				firstSize += side.firstSize;
-			}
-			Scenario.progress(String.format(Locale.ROOT, "round %d: with retention %,.0f ev/s, without %,.0f ev/s",
-					round + 1, with.rate(), without.rate()));
-		}
+		// What the retention side measured besides its load, summed over the rounds:
+		// events deleted in the measured windows, file growth, what the first fill took.
+		long[] retained = new long[3];
+		Measurement[] pooled = Alternation.run(settings.rounds(),
+				(round, soFar) -> Scenario
+					.progress(String.format(Locale.ROOT, "round %d: with retention %,.0f ev/s, without %,.0f ev/s",
+							round + 1, soFar[0].rate(), soFar[1].rate())),
+				(round) -> {
+					Side side = side(settings, events, true);
+					retained[0] += side.deletedInWindow;
+					retained[1] += side.growth;
+					retained[2] += side.firstSize;
+					return side.load;
+				}, (round) -> side(settings, events, false).load);
+		Measurement with = pooled[0];
+		Measurement without = pooled[1];
+		long deletedInWindows = retained[0];
+		long growth = retained[1];
+		long firstSize = retained[2];
 		int rounds = settings.rounds();
 		String details = String.format(Locale.ROOT,
 				"Each side: a fresh store (Durability.SYNC) filled with %,d events of category 'old' (%d streams, "
