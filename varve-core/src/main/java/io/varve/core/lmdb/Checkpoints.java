@@ -85,6 +85,18 @@ final class Checkpoints {
 		started.start();
 	}
 
+	/**
+	 * Pins the store as it is now (the last checkpoint, before the journal's replay): the
+	 * first checkpoint moves the pin on.
+	 */
+	void pinCurrent() {
+		synchronized (this.checkpointing) {
+			if (this.pin == null) {
+				this.pin = ReaderSlots.whenTableHasRoom(this.engine.env()::txnRead, this.engine.directory());
+			}
+		}
+	}
+
 	/** The journal took a record of this many bytes; called under the write lock. */
 	void written(int bytes) {
 		long total = this.bytesSince + bytes;

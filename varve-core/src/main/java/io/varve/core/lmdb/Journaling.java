@@ -2,11 +2,15 @@ package io.varve.core.lmdb;
 
 import java.lang.System.Logger.Level;
 
+import org.agrona.DirectBuffer;
 import org.jspecify.annotations.Nullable;
+
+import io.varve.StoreFullException;
 
 import io.varve.core.durability.CheckpointFile;
 import io.varve.core.durability.Journal;
 import io.varve.core.durability.JournalRecord;
+import io.varve.core.storage.MapFullSignal;
 
 /**
  * The journal side of a writable store: recovery at open (the journal's records after the
@@ -56,20 +60,12 @@ final class Journaling {
 		int generation = (checkpoint != null) ? checkpoint.generation() : 0;
 		long last = held;
 		if (checkpoint != null && !checkpoint.clean()) {
-			last = journal.replayAfter(held, generation, (sequence, body) -> {
-				LmdbWriteTxn txn = engine.beginReplay();
-				boolean ok = false;
-				try {
-					JournalRecord.replay(body, txn, "record " + sequence);
-					txn.commit();
-					ok = true;
-				}
-				finally {
-					if (!ok) {
-						txn.close();
-					}
-				}
-			});
+			// Until the first checkpoint after the replay is durable, the store's state
+			// on
+			// disk is still the old checkpoint: its pages stay pinned, or a crash (or a
+			// failed replay) would reopen at pages the replay wrote over.
+			engine.checkpoints().pinCurrent();
+			last = journal.replayAfter(held, generation, (sequence, body) -> replay(engine, sequence, body));
 		}
 		if (last > held) {
 			long replayed = last - held;
@@ -83,6 +79,39 @@ final class Journaling {
 		journal.startAfter(last, generation + 1);
 		engine.checkpoints().start(checkpoint, generation + 1);
 		return journaling;
+	}
+
+	/**
+	 * Replays one record in a transaction of its own; a record that needs a larger map
+	 * than the checkpoint's grows it, as the writer did when it first wrote the record.
+	 */
+	private static void replay(LmdbStorageEngine engine, long sequence, DirectBuffer body) {
+		while (true) {
+			LmdbWriteTxn txn = engine.beginReplay();
+			boolean ok = false;
+			try {
+				JournalRecord.replay(body, txn, "record " + sequence);
+				txn.commit();
+				ok = true;
+				return;
+			}
+			catch (MapFullSignal full) {
+				txn.close();
+				ok = true;
+				if (!engine.grow()) {
+					throw new StoreFullException("The journal of the Varve store at " + engine.directory()
+							+ " holds acknowledged writes that need a larger map than the maximum of "
+							+ engine.stats().maxMapSize() + " bytes to be brought back; nothing is lost, the store "
+							+ "is unchanged: open it with a larger maximum (VarveBuilder.maxMapSize, property "
+							+ "varve.max-map-size)");
+				}
+			}
+			finally {
+				if (!ok) {
+					txn.close();
+				}
+			}
+		}
 	}
 
 	Journal journal() {

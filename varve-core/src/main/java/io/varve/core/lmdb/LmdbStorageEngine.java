@@ -139,6 +139,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		catch (RuntimeException ex) {
 			if (engine != null) {
 				engine.checkpoints.stop();
+				engine.checkpoints.unpin();
 				engine.preallocator.stop();
 				engine.reads.close();
 				if (engine.journaling != null) {
