@@ -21,8 +21,11 @@ import io.varve.StoreFullException;
 import io.varve.Varve;
 import io.varve.WrongExpectedVersionException;
 import io.varve.core.write.CommitListener.Commit;
+import io.varve.core.write.WriteContext;
+import io.varve.core.write.WriteRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class GroupCommitTest {
@@ -185,6 +188,103 @@ class GroupCommitTest {
 			Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class).invoke(builder, append);
 			assertThat(append.get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
 			assertThat(committedOn).singleElement().asString().startsWith("varve-writer");
+		}
+	}
+
+	/**
+	 * A request that writes nothing, for watching the hand-off alone: notes which thread
+	 * woke its caller.
+	 */
+	static final class Nothing extends WriteRequest<String> {
+
+		private final String[] wokenBy;
+
+		private final int index;
+
+		Nothing(String[] wokenBy, int index) {
+			super(false);
+			this.wokenBy = wokenBy;
+			this.index = index;
+		}
+
+		@Override
+		protected void waking() {
+			String thread = Thread.currentThread().getName();
+			this.wokenBy[this.index] = thread.startsWith("varve-writer") ? "writer" : thread;
+		}
+
+		@Override
+		protected String apply(WriteContext context) {
+			return "done";
+		}
+
+		@Override
+		protected int eventCount() {
+			return 0;
+		}
+
+		@Override
+		protected long byteSize() {
+			return 0;
+		}
+
+	}
+
+	@Test
+	void theWriterWakesTwoWaitingCallersOfAGroupAndEachWokenCallerWakesTwoMore() throws Exception {
+		List<String> wokenBy = wakeEightWaitingCallers(false);
+		assertThat(wokenBy).containsExactly("writer", "writer", "caller-0", "caller-0", "caller-1", "caller-1",
+				"caller-2", "caller-2");
+	}
+
+	@Test
+	void aCallerThatStopsWaitingBeforeItIsWokenStrandsNoOneItWasToWake() throws Exception {
+		List<String> wokenBy = wakeEightWaitingCallers(true);
+		// Caller 0 stopped waiting: the writer, which woke its request, wakes its two.
+		assertThat(wokenBy).containsExactly("writer", "writer", "writer", "writer", "caller-1", "caller-1", "caller-2",
+				"caller-2");
+	}
+
+	/**
+	 * Eight waiting requests committed in one group, each waited for on a thread of its
+	 * own ("caller-i"); the first one's thread interrupted before the commit if asked.
+	 * @return for each request, the thread that woke its caller
+	 */
+	private List<String> wakeEightWaitingCallers(boolean interruptFirst) throws Exception {
+		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir)) {
+			WriterGate gate = WriterGate.hold(varve, new Deposited(0));
+			int count = 8;
+			String[] wokenBy = new String[count];
+			List<Thread> callers = new ArrayList<>();
+			List<FutureTask<String>> waits = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				CompletableFuture<String> future = varve.groupWriter().submit(new Nothing(wokenBy, i));
+				FutureTask<String> wait = new FutureTask<>(future::get);
+				Thread caller = new Thread(wait, "caller-" + i);
+				caller.start();
+				waits.add(wait);
+				callers.add(caller);
+			}
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			for (Thread caller : callers) {
+				while (caller.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+					Thread.onSpinWait();
+				}
+				assertThat(caller.getState()).as(caller.getName()).isEqualTo(Thread.State.WAITING);
+			}
+			if (interruptFirst) {
+				callers.get(0).interrupt();
+				assertThatThrownBy(() -> waits.get(0).get(10, TimeUnit.SECONDS))
+					.hasCauseInstanceOf(InterruptedException.class);
+			}
+			gate.release();
+			for (int i = interruptFirst ? 1 : 0; i < count; i++) {
+				assertThat(waits.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("done");
+			}
+			for (Thread caller : callers) {
+				caller.join(10_000);
+			}
+			return List.of(wokenBy);
 		}
 	}
 

@@ -58,6 +58,24 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private final ExecutorService completions;
 
+	/** How many of a group's waiting callers the writer wakes itself. */
+	private static final int WOKEN_BY_WRITER = 2;
+
+	/**
+	 * The last group's waiting requests, until the next commit has checked that each was
+	 * woken (under the commit lock).
+	 */
+	private final List<WriteRequest<?>> waking = new ArrayList<>();
+
+	/** Whether the last group's callers wake each other (so some may still wait). */
+	private volatile boolean wakingTree;
+
+	/**
+	 * How long an idle writer lets a group's callers wake each other before it checks
+	 * that none still waits (one whose caller never waited for it, say).
+	 */
+	private static final long STRAGGLER_WAIT_NANOS = 50_000_000L;
+
 	private final Thread thread;
 
 	private final WriteRequest<Void> stop = new WriteRequest<>(false) {
@@ -214,7 +232,18 @@ public final class GroupCommitWriter implements AutoCloseable {
 		while (running) {
 			WriteRequest<?> first;
 			try {
-				first = this.queue.take();
+				first = this.queue.poll();
+				if (first == null && this.wakingTree) {
+					// Idle after a group whose callers wake each other: a while for them
+					// to do so, then the writer makes sure none was left waiting.
+					first = this.queue.take(STRAGGLER_WAIT_NANOS);
+					if (first == null) {
+						wakeStragglersUnderLock();
+					}
+				}
+				if (first == null) {
+					first = this.queue.take();
+				}
 			}
 			catch (InterruptedException ex) {
 				continue;
@@ -244,6 +273,17 @@ public final class GroupCommitWriter implements AutoCloseable {
 			}
 			group.clear();
 		}
+		wakeStragglersUnderLock();
+	}
+
+	private void wakeStragglersUnderLock() {
+		this.commitLock.lock();
+		try {
+			wakeStragglers();
+		}
+		finally {
+			this.commitLock.unlock();
+		}
 	}
 
 	/** Hands a committed (or failed) group's results to its callers. */
@@ -251,7 +291,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 		// Done with the group but for waking its callers: a caller woken below finds the
 		// writer idle.
 		this.outstanding.addAndGet(-group.size());
+		wakeStragglers();
 		List<WriteRequest<?>> async = null;
+		List<WriteRequest<?>> waiting = this.waking;
 		for (WriteRequest<?> request : group) {
 			if (groupFailure != null) {
 				request.result = null;
@@ -264,14 +306,50 @@ public final class GroupCommitWriter implements AutoCloseable {
 				async.add(request);
 			}
 			else {
-				request.complete();
+				waiting.add(request);
 			}
 		}
+		wake(waiting);
 		if (async != null) {
 			List<WriteRequest<?>> toComplete = async;
 			// Callers' callbacks run on the completion thread, never on the writer.
 			this.completions.execute(() -> toComplete.forEach(WriteRequest::complete));
 		}
+	}
+
+	/**
+	 * Wakes a group's waiting callers: the first {@value #WOKEN_BY_WRITER} here, each of
+	 * the others by an earlier one (caller {@code i} wakes {@code 2i + 2} and
+	 * {@code 2i + 3}), so that the wake-ups, each a system call, run on the callers'
+	 * threads in parallel instead of one after another on the writer's.
+	 */
+	private void wake(List<WriteRequest<?>> waiting) {
+		int count = waiting.size();
+		if (count > WOKEN_BY_WRITER) {
+			this.wakingTree = true;
+			for (int i = 0; i < count; i++) {
+				int child = 2 * i + WOKEN_BY_WRITER;
+				waiting.get(i)
+					.wakeAfter((child < count) ? waiting.get(child) : null,
+							(child + 1 < count) ? waiting.get(child + 1) : null);
+			}
+		}
+		for (int i = 0; i < Math.min(count, WOKEN_BY_WRITER); i++) {
+			waiting.get(i).wake();
+		}
+	}
+
+	/**
+	 * Completes whatever of the last group may still wait (completing a completed future
+	 * does nothing): after the next commit, or once the writer has been idle for
+	 * {@link #STRAGGLER_WAIT_NANOS}.
+	 */
+	private void wakeStragglers() {
+		for (WriteRequest<?> request : this.waking) {
+			request.wake();
+		}
+		this.waking.clear();
+		this.wakingTree = false;
 	}
 
 	/**

@@ -72,10 +72,26 @@ final class RequestQueue<E> {
 	 * @throws InterruptedException if interrupted while parked
 	 */
 	E take() throws InterruptedException {
+		return take(-1);
+	}
+
+	/**
+	 * Takes the next element, parking until there is one or the time is up. Consumer
+	 * only.
+	 * @param timeoutNanos the longest wait, negative for no limit
+	 * @return the element, or null when the time was up first
+	 * @throws InterruptedException if interrupted while parked
+	 */
+	E take(long timeoutNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + timeoutNanos;
 		while (true) {
 			E element = poll();
 			if (element != null) {
 				return element;
+			}
+			long left = deadline - System.nanoTime();
+			if (timeoutNanos >= 0 && left <= 0) {
+				return null;
 			}
 			// Announce the park before the last look, so a producer that offers after the
 			// look sees the announcement and unparks us (park returns at once if it did).
@@ -85,7 +101,12 @@ final class RequestQueue<E> {
 				if (element != null) {
 					return element;
 				}
-				LockSupport.park(this);
+				if (timeoutNanos < 0) {
+					LockSupport.park(this);
+				}
+				else {
+					LockSupport.parkNanos(this, left);
+				}
 				if (Thread.interrupted()) {
 					throw new InterruptedException();
 				}
