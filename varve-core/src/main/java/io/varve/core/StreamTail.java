@@ -39,7 +39,7 @@ final class StreamTail {
 	 * stream
 	 */
 	StreamTail(WriteTxn txn, @Nullable StreamRecord head) {
-		this(txn, head, txn.streamCount() + 1, null);
+		this(txn, head, (head != null) ? 0 : txn.streamCount() + 1, null);
 	}
 
 	/**
