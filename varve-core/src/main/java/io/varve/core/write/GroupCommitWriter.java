@@ -74,7 +74,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * How long an idle writer lets a group's callers wake each other before it checks
 	 * that none still waits (one whose caller never waited for it, say).
 	 */
-	private static final long STRAGGLER_WAIT_NANOS = 50_000_000L;
+	private static final long STRAGGLER_WAIT_NANOS = 250_000_000L;
 
 	private final Thread thread;
 
