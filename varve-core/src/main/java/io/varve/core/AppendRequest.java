@@ -137,8 +137,7 @@ final class AppendRequest<R> extends WriteRequest<R> {
 		WriteTxn txn = context.txn();
 		long micros = context.timestampMicros();
 		StreamSealing.Sealer sealer = (this.sealing != null) ? this.sealing.sealerFor(part.stream(), context) : null;
-		// Counting the streams (a stat of the table) only for a new stream's id.
-		StreamTail tail = new StreamTail(txn, head, (head != null) ? 0 : txn.streamCount() + 1, sealer);
+		StreamTail tail = new StreamTail(txn, head, sealer);
 		EnvelopeBuffer envelopes = part.envelopes();
 		int count = part.ids().length;
 		SealShare share = null;

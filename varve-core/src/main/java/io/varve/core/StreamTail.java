@@ -34,12 +34,15 @@ final class StreamTail {
 	private long firstVersion = 1;
 
 	/**
+	 * A tail whose new stream, if it is one, takes the next stream id. The streams are
+	 * counted (a stat of the table) only then.
 	 * @param txn the transaction
 	 * @param head the stream's head before this transaction's events, or null for a new
 	 * stream
+	 * @param sealer seals the events of an encrypted store, or null
 	 */
-	StreamTail(WriteTxn txn, @Nullable StreamRecord head) {
-		this(txn, head, (head != null) ? 0 : txn.streamCount() + 1, null);
+	StreamTail(WriteTxn txn, @Nullable StreamRecord head, StreamSealing.@Nullable Sealer sealer) {
+		this(txn, head, (head != null) ? 0 : txn.streamCount() + 1, sealer);
 	}
 
 	/**
