@@ -143,8 +143,8 @@ final class SealShare {
 		for (int chunk = this.chunks.length() - 1; chunk >= 0; chunk--) {
 			int state = this.chunks.get(chunk);
 			if (state == WRITER || (state == FREE && !sealChunk(chunk))) {
-				// The writer claims chunks in order: every chunk before it is claimed
-				// too.
+				// The writer claims chunks in order, so every chunk before
+				// this one is claimed as well.
 				return;
 			}
 		}

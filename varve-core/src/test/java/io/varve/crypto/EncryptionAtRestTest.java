@@ -327,9 +327,8 @@ class EncryptionAtRestTest {
 			for (int i = 0; i < 30; i++) {
 				appendMarked(varve, "customer-" + (i % 3), 1);
 			}
-			// What the disk holds while the store runs: the journal has what the data
-			// file
-			// may not have yet.
+			// What the disk holds while the store runs: the journal has what
+			// the data file may not have yet.
 			Files.createDirectories(image);
 			try (var files = Files.list(store())) {
 				for (Path file : files.toList()) {

@@ -60,10 +60,10 @@ final class Journaling {
 		int generation = (checkpoint != null) ? checkpoint.generation() : 0;
 		long last = held;
 		if (checkpoint != null && !checkpoint.clean()) {
-			// Until the first checkpoint after the replay is durable, the store's state
-			// on
-			// disk is still the old checkpoint: its pages stay pinned, or a crash (or a
-			// failed replay) would reopen at pages the replay wrote over.
+			// Until the first checkpoint after the replay is durable, what the
+			// disk holds is still the old checkpoint: its pages stay pinned, or a
+			// crash (or a failed replay) would reopen at pages the replay wrote
+			// over.
 			engine.checkpoints().pinCurrent();
 			last = journal.replayAfter(held, generation, (sequence, body) -> replay(engine, sequence, body));
 		}
