@@ -141,6 +141,11 @@ public final class DefaultVarve implements Varve {
 			if (!this.listeners.isEmpty()) {
 				this.writer.addListener(this.listeners);
 			}
+			if (engine.batchesCommits()) {
+				// Reads see every acknowledged append: the writer publishes its batch
+				// for them.
+				engine.readBarrier(this.writer::awaitVisible);
+			}
 			this.periodicSync = PeriodicSync.startIfNeeded(durability, engine, config.path());
 		}
 		this.appends = new Appends(new EventEncoder(codec, registry, schemas, config.maxEventSize()), this.writer,

@@ -110,6 +110,28 @@ class GroupCommitTest {
 	}
 
 	@Test
+	void aDurableStoresLoneWaitingAppendsCommitOnTheirCallersThreadIntoTheWritersBatch() throws Exception {
+		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir)) {
+			ConcurrentLinkedQueue<String> committedOn = new ConcurrentLinkedQueue<>();
+			varve.groupWriter().addListener((commit) -> committedOn.add(Thread.currentThread().getName()));
+			varve.groupWriter().publishInterval(java.time.Duration.ofHours(1));
+
+			// Queued: the writer opens a batch for it, and keeps it open.
+			varve.appendAsync("s-1", ExpectedVersion.noStream(), new Deposited(1)).get(10, TimeUnit.SECONDS);
+			varve.append("s-1", ExpectedVersion.exact(1), new Deposited(2));
+			assertThat(committedOn).hasSize(2);
+			assertThat(committedOn).first().asString().startsWith("varve-writer");
+			assertThat(committedOn).last().isEqualTo(Thread.currentThread().getName());
+			// Both acknowledged in the open batch: a read of this process sees them, and
+			// so do the expected-version checks of the next append.
+			assertThat(varve.readStream("s-1", 1, 100)).hasSize(2);
+			assertThat(varve.append("s-1", ExpectedVersion.exact(2), new Deposited(3)).version()).isEqualTo(3);
+			assertThatThrownBy(() -> varve.append("s-1", ExpectedVersion.exact(2), new Deposited(4)))
+				.isInstanceOf(io.varve.WrongExpectedVersionException.class);
+		}
+	}
+
+	@Test
 	void eventsAreSerialisedOnTheCallersThreadNotTheWriter() {
 		try (Varve varve = Varve.open(this.dir)) {
 			varve.append("s-1", ExpectedVersion.any(), new ThreadSpy());
@@ -120,7 +142,12 @@ class GroupCommitTest {
 
 	@Test
 	void aWaitingAppendWithNothingElseOutstandingCommitsOnItsCallersThreadAndOthersOnTheWriter() throws Exception {
-		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir)) {
+		// Without the journal: a durable store's groups go into the writer thread's
+		// batch.
+		try (DefaultVarve varve = (DefaultVarve) Varve.builder()
+			.path(this.dir)
+			.durability(io.varve.Durability.NO_SYNC)
+			.open()) {
 			ConcurrentLinkedQueue<String> committedOn = new ConcurrentLinkedQueue<>();
 			varve.groupWriter().addListener((commit) -> committedOn.add(Thread.currentThread().getName()));
 

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.varve.ExpectedVersion;
 import io.varve.InvalidArgumentException;
+import io.varve.RecordedEvent;
 import io.varve.Varve;
 import io.varve.VarveClosedException;
+import io.varve.core.DefaultVarve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -93,6 +95,23 @@ class HotBackupTest {
 					.as("event at position %s identical to the original", event.position())
 					.isTrue();
 			}
+		}
+	}
+
+	@Test
+	void aBackupHoldsEveryAcknowledgedAppendThoughTheWritersBatchIsNotPublished() {
+		Path backup = this.dir.resolve("backup");
+		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir.resolve("store"))) {
+			varve.groupWriter().publishInterval(java.time.Duration.ofHours(1));
+			for (int i = 1; i <= 5; i++) {
+				varve.append("s-1", ExpectedVersion.any(), Filler.of(i, 100));
+			}
+			varve.backup(backup);
+		}
+		try (Varve copy = Varve.openReadOnly(backup)) {
+			assertThat(copy.headPosition()).isEqualTo(5);
+			assertThat(copy.readStream("s-1", 1, 100)).extracting(RecordedEvent::version)
+				.containsExactly(1L, 2L, 3L, 4L, 5L);
 		}
 	}
 

@@ -117,10 +117,54 @@ class SingleWriterTest {
 			assertThat(owner.storeInfo().mapSize()).as("owner's map after growing")
 				.isGreaterThanOrEqualTo(8 * mapBefore);
 
+			// What the owner acknowledged reaches other processes when published: a read
+			// of its own publishes at once.
+			assertThat(owner.readAll(owner.headPosition(), 1)).hasSize(1);
 			inspector.send("head");
 			assertThat(inspector.await("HEAD", TIMEOUT)).isEqualTo("HEAD " + owner.headPosition());
 			inspector.send("verify");
 			assertThat(inspector.await("VERIFIED", TIMEOUT)).isEqualTo("VERIFIED " + owner.headPosition());
+			inspector.send("exit");
+			assertThat(inspector.waitFor(TIMEOUT)).isZero();
+		}
+	}
+
+	@Test
+	void aReadOnlyProcessSeesAcknowledgedAppendsOnceTheOwnerPublishesThem() throws Exception {
+		Path store = this.dir.resolve("store");
+		try (DefaultVarve owner = (DefaultVarve) Varve.open(store);
+				ChildJvm inspector = ChildJvm.start(StoreProcessMain.class, this.dir.resolve("logs"))) {
+			owner.append("a-1", ExpectedVersion.noStream(), Filler.of(1, 10));
+			assertThat(owner.readStream("a-1", 1, 100)).hasSize(1);
+			inspector.send("open " + store + " read");
+			inspector.await("OPENED", TIMEOUT);
+			inspector.send("head");
+			assertThat(inspector.await("HEAD", TIMEOUT)).isEqualTo("HEAD 1");
+
+			// Acknowledged (in the journal) but held in the writer's batch: the owner
+			// reads them at once; another process sees them once they are published.
+			// (The first is queued, so the writer opens a batch for it; the second, a
+			// lone caller's, commits into that batch on the caller's thread.)
+			owner.groupWriter().publishInterval(Duration.ofHours(1));
+			owner.appendAsync("a-1", ExpectedVersion.exact(1), Filler.of(2, 10)).get(10, TimeUnit.SECONDS);
+			owner.append("a-2", ExpectedVersion.noStream(), Filler.of(3, 10));
+			inspector.send("head");
+			assertThat(inspector.await("HEAD", TIMEOUT)).isEqualTo("HEAD 1");
+			assertThat(owner.readStream("a-2", 1, 100)).hasSize(1);
+			inspector.send("head");
+			assertThat(inspector.await("HEAD", TIMEOUT)).isEqualTo("HEAD 3");
+
+			// Unasked, a batch is published when its interval is up.
+			owner.groupWriter().publishInterval(Duration.ofMillis(20));
+			owner.appendAsync("a-2", ExpectedVersion.exact(1), Filler.of(4, 10)).get(10, TimeUnit.SECONDS);
+			owner.appendAsync("a-2", ExpectedVersion.exact(2), Filler.of(5, 10)).get(10, TimeUnit.SECONDS);
+			String head = "";
+			long deadline = System.nanoTime() + TIMEOUT.toNanos();
+			while (!head.equals("HEAD 5") && System.nanoTime() < deadline) {
+				inspector.send("head");
+				head = inspector.await("HEAD", TIMEOUT);
+			}
+			assertThat(head).isEqualTo("HEAD 5");
 			inspector.send("exit");
 			assertThat(inspector.waitFor(TIMEOUT)).isZero();
 		}

@@ -101,7 +101,8 @@ final class Journaling {
 				if (!engine.grow()) {
 					throw new StoreFullException("The journal of the Varve store at " + engine.directory()
 							+ " holds acknowledged writes that need a larger map than the maximum of "
-							+ engine.stats().maxMapSize() + " bytes to be brought back; nothing is lost, the store "
+							+ engine.currentStats().maxMapSize()
+							+ " bytes to be brought back; nothing is lost, the store "
 							+ "is unchanged: open it with a larger maximum (VarveBuilder.maxMapSize, property "
 							+ "varve.max-map-size)");
 				}
@@ -112,6 +113,18 @@ final class Journaling {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Replays the records LMDB does not hold (those of a batch whose commit failed), each
+	 * in a transaction of its own; on the writer's thread, no transaction open.
+	 */
+	void replayUnpublished() {
+		this.journal.replayAfter(this.committedSequence, this.journal.generation(), (sequence, body) -> {
+			replay(this.engine, sequence, body);
+			// Record by record: a replay cut short goes on from where it stopped.
+			this.committedSequence = sequence;
+		});
 	}
 
 	Journal journal() {

@@ -20,6 +20,7 @@ import io.varve.core.durability.CheckpointFile;
 import io.varve.core.durability.Journal;
 import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.CommitSync;
+import io.varve.core.storage.DiskSpace;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageConfig;
 import io.varve.core.storage.StorageEngine;
@@ -85,8 +86,36 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	private long lastIdLow;
 
-	/** Held from the start of a write transaction to its end, and by checkpoints. */
-	private final ReentrantLock writeLock = new ReentrantLock();
+	/**
+	 * Held from the start of a write transaction (or a batch) to its end, and by
+	 * checkpoints: fair, so that a checkpoint waiting for a batch to end goes before the
+	 * next batch begins.
+	 */
+	private final ReentrantLock writeLock = new ReentrantLock(true);
+
+	/**
+	 * The open transaction that journaled groups commit into until {@link #publish()}
+	 * (owned by the writer thread), or null.
+	 */
+	private @Nullable Txn<DirectBuffer> batch;
+
+	/** The journal record of the last group committed into the batch. */
+	private long batchSequence = -1;
+
+	private volatile @Nullable Runnable readBarrier;
+
+	/**
+	 * Whether a batch failed to commit and its groups (safe in the journal) are not yet
+	 * in the tables: the writer's thread brings them in before anything else.
+	 */
+	private boolean batchLost;
+
+	/**
+	 * Batches open only with at least this much free space on the store's file system:
+	 * closer to full, a batch's commit could fail for want of space after its groups were
+	 * acknowledged, so groups commit one by one (each fails alone, as disk full).
+	 */
+	static final long BATCH_FREE_SPACE = 256L << 20;
 
 	/** The journal side, for a writable store. */
 	private @Nullable Journaling journaling;
@@ -266,7 +295,141 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	@Override
 	public ReadTxn beginRead() {
+		awaitReadable();
 		return this.reads.begin();
+	}
+
+	private void awaitReadable() {
+		Runnable barrier = this.readBarrier;
+		if (barrier != null) {
+			barrier.run();
+		}
+	}
+
+	@Override
+	public void readBarrier(@Nullable Runnable barrier) {
+		this.readBarrier = barrier;
+	}
+
+	@Override
+	public boolean batchesCommits() {
+		return this.journaling != null;
+	}
+
+	/**
+	 * With a journal, groups commit into a batch (an LMDB transaction kept open across
+	 * groups, each group a nested transaction in it): a group is durable once its journal
+	 * record is flushed, and LMDB commits once per batch, which saves each group the
+	 * commit's work and its fresh pages. Only the thread that opens the batch may
+	 * {@link #publish()} it (LMDB's writer lock is that thread's); a group may be applied
+	 * on another thread, one at a time.
+	 */
+	@Override
+	public boolean openBatch() {
+		if (this.journaling == null) {
+			return false;
+		}
+		checkOpen();
+		catchUp();
+		if (this.batch == null) {
+			long free = DiskSpace.usableBytes(directory());
+			if (free >= 0 && free < BATCH_FREE_SPACE) {
+				return false;
+			}
+			this.writeLock.lock();
+			this.preallocator.beginWrite();
+			try {
+				this.batch = this.env.txnWrite();
+			}
+			catch (RuntimeException ex) {
+				this.preallocator.endWrite();
+				this.writeLock.unlock();
+				throw LmdbErrors.translate(ex, "begin a write", directory());
+			}
+		}
+		return true;
+	}
+
+	/** A group's transaction in the open batch, or of its own when none is open. */
+	@Override
+	public WriteTxn beginGroup() {
+		if (this.batch == null) {
+			catchUp();
+			return beginWrite();
+		}
+		checkOpen();
+		try {
+			return new LmdbWriteTxn(this, this.env.txn(this.batch), this.lastIdHigh, this.lastIdLow,
+					this.journaling.record(), true);
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translate(ex, "begin a write", directory());
+		}
+	}
+
+	/** A group committed into the batch; called on the writer's thread. */
+	void groupCommitted(long lastIdHigh, long lastIdLow, long journaled) {
+		this.lastIdHigh = lastIdHigh;
+		this.lastIdLow = lastIdLow;
+		if (journaled >= 0) {
+			this.batchSequence = journaled;
+		}
+	}
+
+	/**
+	 * Commits the batch. Should LMDB fail to (a full map, say), its groups are safe in
+	 * the journal and are replayed from it into the tables, as at open.
+	 */
+	@Override
+	public void publish() {
+		Txn<DirectBuffer> committing = this.batch;
+		if (committing == null) {
+			return;
+		}
+		this.batch = null;
+		RuntimeException failure = null;
+		try {
+			committing.commit();
+			committing.close();
+			committed(this.lastIdHigh, this.lastIdLow, this.batchSequence);
+		}
+		catch (RuntimeException ex) {
+			committing.close();
+			failure = ex;
+		}
+		finally {
+			writeEnded();
+		}
+		if (failure != null) {
+			this.batchLost = true;
+			try {
+				catchUp();
+			}
+			catch (RuntimeException ex) {
+				ex.addSuppressed(failure);
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * Brings the groups of a batch that failed to commit into the tables from the
+	 * journal, as at open, before any other write; until that succeeds (a full disk has
+	 * room again, say) every write fails with its reason, and nothing is lost.
+	 */
+	private void catchUp() {
+		if (!this.batchLost) {
+			return;
+		}
+		try {
+			this.journaling.replayUnpublished();
+			this.batchLost = false;
+		}
+		catch (RuntimeException ex) {
+			throw LmdbErrors.translateWrite(ex,
+					"bring acknowledged writes from the journal into the tables (they are safe in the journal)",
+					directory(), directory());
+		}
 	}
 
 	void release(LmdbReadTxn txn, long stamp) {
@@ -287,7 +450,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.preallocator.beginWrite();
 		try {
 			return new LmdbWriteTxn(this, this.env.txnWrite(), this.lastIdHigh, this.lastIdLow,
-					(journaled && this.journaling != null) ? this.journaling.record() : null);
+					(journaled && this.journaling != null) ? this.journaling.record() : null, false);
 		}
 		catch (RuntimeException ex) {
 			this.preallocator.endWrite();
@@ -348,12 +511,20 @@ public final class LmdbStorageEngine implements StorageEngine {
 	@Override
 	public void backup(Path target) {
 		checkOpen();
+		awaitReadable();
 		LmdbBackup.prepare(target, this.config.groupAccess());
 		this.reads.copy(target, this.config.groupAccess());
 	}
 
+	/** The figures as of the last published commit, and every acknowledged append. */
 	@Override
 	public StorageStats stats() {
+		awaitReadable();
+		return currentStats();
+	}
+
+	/** The figures as of the last published commit. */
+	StorageStats currentStats() {
 		long stamp = this.mapGuard.shared();
 		try {
 			checkOpen();

@@ -50,9 +50,16 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	 */
 	private final JournalRecord.@Nullable Builder record;
 
+	/**
+	 * Whether this is one group's transaction nested in the engine's batch: its commit
+	 * goes into the batch, which {@link LmdbStorageEngine#publish()} commits.
+	 */
+	private final boolean nested;
+
 	LmdbWriteTxn(LmdbStorageEngine engine, Txn<DirectBuffer> txn, long lastIdHigh, long lastIdLow,
-			JournalRecord.@Nullable Builder record) {
+			JournalRecord.@Nullable Builder record, boolean nested) {
 		super(engine, txn);
+		this.nested = nested;
 		this.newestStreamId = streamCount();
 		this.lastIdHigh = lastIdHigh;
 		this.lastIdLow = lastIdLow;
@@ -256,7 +263,8 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	 * Commits: with a journal, the group's record is appended (and, as the durability
 	 * asks, flushed: the acknowledgement) before LMDB's commit makes the changes visible,
 	 * so no reader, in this process or another, ever sees a change the journal does not
-	 * hold. LMDB's own commit is not flushed: checkpoints do that.
+	 * hold. LMDB's own commit is not flushed: checkpoints do that. A nested group's
+	 * commit goes into the engine's batch, which readers see once it is published.
 	 */
 	@Override
 	public void commit() {
@@ -269,7 +277,12 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			}
 			this.txn.commit();
 			this.txn.close();
-			this.engine.committed(this.lastIdHigh, this.lastIdLow, journaled);
+			if (this.nested) {
+				this.engine.groupCommitted(this.lastIdHigh, this.lastIdLow, journaled);
+			}
+			else {
+				this.engine.committed(this.lastIdHigh, this.lastIdLow, journaled);
+			}
 		}
 		catch (RuntimeException ex) {
 			this.txn.close();
@@ -279,7 +292,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			throw LmdbErrors.translateWrite(ex, "commit", this.engine.directory(), this.engine.directory());
 		}
 		finally {
-			this.engine.writeEnded();
+			if (!this.nested) {
+				this.engine.writeEnded();
+			}
 		}
 	}
 
@@ -294,7 +309,9 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			this.txn.close();
 		}
 		finally {
-			this.engine.writeEnded();
+			if (!this.nested) {
+				this.engine.writeEnded();
+			}
 		}
 	}
 

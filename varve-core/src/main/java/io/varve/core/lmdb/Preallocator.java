@@ -188,7 +188,7 @@ final class Preallocator {
 			boolean full = false;
 			while (!this.stopped) {
 				try {
-					StorageStats stats = engine.stats();
+					StorageStats stats = engine.currentStats();
 					long used = stats.usedBytes();
 					long ahead = ahead(used);
 					long target = Math.min(stats.mapSize(), used + ahead);

@@ -26,6 +26,49 @@ public interface StorageEngine extends AutoCloseable {
 	WriteTxn beginWrite();
 
 	/**
+	 * Opens a batch, if this engine batches commits: a transaction that stays open across
+	 * groups, on the calling thread, until {@link #publish()} (on the same thread)
+	 * commits it. Groups begun with {@link #beginGroup()} meanwhile nest in it: each
+	 * group's commit makes it durable (the acknowledgement) and visible to the next
+	 * group, and readers see it once the batch is published. Does nothing if a batch is
+	 * open.
+	 * @return whether groups now go into a batch
+	 */
+	default boolean openBatch() {
+		return false;
+	}
+
+	/**
+	 * Opens one group's write transaction: nested in the open batch, or else
+	 * {@link #beginWrite()}. Same rules as {@link #beginWrite()}: one at a time, by the
+	 * writer; and {@link #publish()} before {@link #grow()}.
+	 * @return the transaction
+	 */
+	default WriteTxn beginGroup() {
+		return beginWrite();
+	}
+
+	/**
+	 * Commits the batch of groups, so that readers see them; on the thread that began the
+	 * groups. Does nothing when nothing is batched.
+	 */
+	default void publish() {
+	}
+
+	/** Whether {@link #openBatch()} opens batches. */
+	default boolean batchesCommits() {
+		return false;
+	}
+
+	/**
+	 * Sets what runs before each read snapshot and backup of this process begins: for a
+	 * batching engine, whatever brings acknowledged groups to readers.
+	 * @param barrier the barrier, or null for none
+	 */
+	default void readBarrier(@Nullable Runnable barrier) {
+	}
+
+	/**
 	 * Grows the map after a {@link MapFullSignal}. Called by the writer with no write
 	 * transaction open; waits for readers of this process to finish their snapshot.
 	 * @return false when the map is already at its maximum size

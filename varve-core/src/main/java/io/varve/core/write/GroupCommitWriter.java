@@ -42,6 +42,18 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private static final int QUEUE_CAPACITY = 65_536;
 
+	/**
+	 * The longest a batch of acknowledged groups stays unpublished, unless a reader of
+	 * this process asks for it sooner: how far another process's view may lag.
+	 */
+	static final long PUBLISH_NANOS = 2_000_000L;
+
+	/** Most groups in one batch. */
+	static final int PUBLISH_GROUPS = 1024;
+
+	/** Most bytes of requests in one batch. */
+	static final long PUBLISH_BYTES = 16L * 1024 * 1024;
+
 	private final String name;
 
 	private final GroupTransaction transaction;
@@ -79,6 +91,45 @@ public final class GroupCommitWriter implements AutoCloseable {
 	private final Thread thread;
 
 	private final WriteRequest<Void> stop = new WriteRequest<>(false) {
+		@Override
+		protected Void apply(WriteContext context) {
+			return null;
+		}
+
+		@Override
+		protected int eventCount() {
+			return 0;
+		}
+
+		@Override
+		protected long byteSize() {
+			return 0;
+		}
+	};
+
+	/**
+	 * Queued by a caller that committed on its own thread with no batch open: the writer
+	 * opens one, into which the next such commits go.
+	 */
+	private final WriteRequest<Void> batchToken = new WriteRequest<>(false) {
+		@Override
+		protected Void apply(WriteContext context) {
+			return null;
+		}
+
+		@Override
+		protected int eventCount() {
+			return 0;
+		}
+
+		@Override
+		protected long byteSize() {
+			return 0;
+		}
+	};
+
+	/** Queued by a reader that needs the open batch published. */
+	private final WriteRequest<Void> publishToken = new WriteRequest<>(false) {
 		@Override
 		protected Void apply(WriteContext context) {
 			return null;
@@ -186,13 +237,21 @@ public final class GroupCommitWriter implements AutoCloseable {
 		if (Thread.currentThread().isInterrupted() || Threads.currentIsVirtual() || !this.commitLock.tryLock()) {
 			return false;
 		}
+		boolean openBatch;
 		try {
-			this.transaction.commit(List.of(request));
-			return true;
+			if (!this.transaction.commitOnCaller(request)) {
+				return false;
+			}
+			// Committed on its own: the writer opens a batch for the next ones.
+			openBatch = this.transaction.batched() && !this.transaction.unpublished();
 		}
 		finally {
 			this.commitLock.unlock();
 		}
+		if (openBatch) {
+			this.queue.offer(this.batchToken);
+		}
+		return true;
 	}
 
 	/**
@@ -226,6 +285,52 @@ public final class GroupCommitWriter implements AutoCloseable {
 		return this.transaction.headPosition();
 	}
 
+	/**
+	 * Sets how long a batch may stay unpublished when no reader of this process asks for
+	 * it (tests hold it open to see what another process sees meanwhile).
+	 * @param interval the interval
+	 */
+	public void publishInterval(java.time.Duration interval) {
+		this.transaction.publishInterval(interval.toNanos());
+	}
+
+	/**
+	 * The read barrier of a store whose groups batch: returns once a read snapshot taken
+	 * now holds every append acknowledged before the call, having the writer publish its
+	 * open batch if it holds any of them. On the writer thread itself (a commit listener
+	 * reading), the batch is published there and then.
+	 */
+	public void awaitVisible() {
+		long target = this.transaction.acked();
+		if (this.transaction.published() >= target) {
+			return;
+		}
+		if (Thread.currentThread() == this.thread) {
+			this.transaction.publish();
+			return;
+		}
+		if (this.commitLock.isHeldByCurrentThread()) {
+			// A commit listener on a caller committing its own append: the writer cannot
+			// publish while this thread holds the lock, so the read sees what is
+			// published.
+			return;
+		}
+		boolean interrupted = false;
+		while (true) {
+			try {
+				this.queue.put(this.publishToken);
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		this.transaction.awaitPublished(target);
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private void run() {
 		List<WriteRequest<?>> group = new ArrayList<>();
 		boolean running = true;
@@ -233,6 +338,15 @@ public final class GroupCommitWriter implements AutoCloseable {
 			WriteRequest<?> first;
 			try {
 				first = this.queue.poll();
+				if (first == null && this.transaction.unpublished()) {
+					// A batch is open: publish it when due, unless more comes first.
+					long wait = this.transaction.publishDeadline() - System.nanoTime();
+					first = (wait > 0) ? this.queue.take(wait) : null;
+					if (first == null) {
+						publishUnderLock(true);
+						continue;
+					}
+				}
 				if (first == null && this.wakingTree) {
 					// Idle after a group whose callers wake each other: a while for them
 					// to do so, then the writer makes sure none was left waiting.
@@ -251,14 +365,36 @@ public final class GroupCommitWriter implements AutoCloseable {
 			if (first == this.stop) {
 				break;
 			}
+			if (first == this.publishToken) {
+				publishUnderLock(false);
+				continue;
+			}
+			if (first == this.batchToken) {
+				this.commitLock.lock();
+				try {
+					this.transaction.openBatch();
+				}
+				finally {
+					this.commitLock.unlock();
+				}
+				continue;
+			}
 			group.add(first);
 			int events = first.eventCount();
 			long bytes = first.byteSize();
+			boolean publishAfter = false;
 			WriteRequest<?> next;
 			while (events < MAX_GROUP_EVENTS && bytes < MAX_GROUP_BYTES && (next = this.queue.poll()) != null) {
 				if (next == this.stop) {
 					running = false;
 					break;
+				}
+				if (next == this.publishToken) {
+					publishAfter = true;
+					continue;
+				}
+				if (next == this.batchToken) {
+					continue;
 				}
 				group.add(next);
 				events += next.eventCount();
@@ -267,13 +403,36 @@ public final class GroupCommitWriter implements AutoCloseable {
 			this.commitLock.lock();
 			try {
 				this.transaction.commit(group);
+				if (publishAfter || this.transaction.publishDue()) {
+					this.transaction.publish();
+				}
 			}
 			finally {
 				this.commitLock.unlock();
 			}
 			group.clear();
 		}
+		publishUnderLock(false);
 		wakeStragglersUnderLock();
+	}
+
+	/**
+	 * Publishes the open batch.
+	 * @param reopen whether to open the next batch at once if this one held groups
+	 * (callers committing on their own threads go on into it)
+	 */
+	private void publishUnderLock(boolean reopen) {
+		this.commitLock.lock();
+		try {
+			boolean used = this.transaction.unpublished() && this.transaction.batchGroups() > 0;
+			this.transaction.publish();
+			if (reopen && used && this.accepting) {
+				this.transaction.openBatch();
+			}
+		}
+		finally {
+			this.commitLock.unlock();
+		}
 	}
 
 	private void wakeStragglersUnderLock() {

@@ -7,6 +7,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
 
 import io.varve.StorageException;
 import io.varve.StoreFullException;
@@ -49,6 +53,34 @@ final class GroupTransaction {
 
 	private long lastMicros;
 
+	/** Whether groups commit into a batch that {@link #publish()} commits. */
+	private final boolean batched;
+
+	/** Groups committed (batched: into the batch) since the writer started. */
+	private volatile long acked;
+
+	/** What {@link #acked} was at the last publish: readers see that many groups. */
+	private volatile long published;
+
+	/** Whether a batch is open (committing thread only). */
+	private boolean batchOpen;
+
+	/** Whether a group's transaction is open in the batch (committing thread only). */
+	private boolean groupOpen;
+
+	private long batchStartedNanos;
+
+	private long batchBytes;
+
+	private int batchGroups;
+
+	/** Why the last publish failed, or null. */
+	private volatile @Nullable RuntimeException publishFailure;
+
+	private final ReentrantLock publishLock = new ReentrantLock();
+
+	private final Condition publishedCondition = this.publishLock.newCondition();
+
 	/**
 	 * @param engine the storage engine
 	 * @param clock the clock stamping commits
@@ -65,6 +97,102 @@ final class GroupTransaction {
 		this.headPosition = headPosition;
 		this.lastMicros = lastMicros;
 		this.finisher = finisher;
+		this.batched = engine.batchesCommits();
+	}
+
+	boolean batched() {
+		return this.batched;
+	}
+
+	/** Groups committed so far. */
+	long acked() {
+		return this.acked;
+	}
+
+	/** Groups readers see. */
+	long published() {
+		return this.published;
+	}
+
+	/** Whether a batch is open (committing thread only). */
+	boolean unpublished() {
+		return this.batchOpen;
+	}
+
+	/** The longest a batch stays unpublished without a reader asking for it. */
+	private volatile long publishNanos = GroupCommitWriter.PUBLISH_NANOS;
+
+	void publishInterval(long nanos) {
+		this.publishNanos = nanos;
+	}
+
+	/** When the open batch is due to be published, by {@link System#nanoTime()}. */
+	long publishDeadline() {
+		return this.batchStartedNanos + this.publishNanos;
+	}
+
+	/** Whether the open batch is due: old, large or long enough. */
+	boolean publishDue() {
+		return this.batchOpen && (this.batchGroups >= GroupCommitWriter.PUBLISH_GROUPS
+				|| this.batchBytes >= GroupCommitWriter.PUBLISH_BYTES || System.nanoTime() - publishDeadline() >= 0);
+	}
+
+	/**
+	 * Commits the open batch, so that readers see every group acknowledged so far; on the
+	 * committing thread, between groups. A failure is kept for readers (the groups are
+	 * safe in the journal, and the store must be opened again to read them).
+	 */
+	void publish() {
+		if (!this.batchOpen || this.groupOpen) {
+			return;
+		}
+		long target = this.acked;
+		this.batchOpen = false;
+		this.batchGroups = 0;
+		try {
+			this.engine.publish();
+			this.publishFailure = null;
+		}
+		catch (RuntimeException ex) {
+			LOG.log(Level.ERROR, "Varve store " + this.name + " could not commit acknowledged writes to its tables",
+					ex);
+			this.publishFailure = ex;
+		}
+		markPublished(target);
+	}
+
+	private void markPublished(long target) {
+		if (this.published >= target) {
+			return;
+		}
+		this.publishLock.lock();
+		try {
+			this.published = target;
+			this.publishedCondition.signalAll();
+		}
+		finally {
+			this.publishLock.unlock();
+		}
+	}
+
+	/**
+	 * Waits until readers see a number of groups.
+	 * @param target the groups
+	 */
+	void awaitPublished(long target) {
+		this.publishLock.lock();
+		try {
+			while (this.published < target) {
+				this.publishedCondition.awaitUninterruptibly();
+			}
+		}
+		finally {
+			this.publishLock.unlock();
+		}
+		RuntimeException failure = this.publishFailure;
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 	void addListener(CommitListener listener) {
@@ -84,32 +212,81 @@ final class GroupTransaction {
 	 * @param group the requests, in the order they were queued
 	 */
 	void commit(List<WriteRequest<?>> group) {
+		commit(group, true);
+	}
+
+	/**
+	 * Opens a batch if groups batch and none is open; on the writer thread, which alone
+	 * publishes it.
+	 */
+	void openBatch() {
+		if (this.batched && !this.batchOpen && this.engine.openBatch()) {
+			this.batchOpen = true;
+			this.batchStartedNanos = System.nanoTime();
+			this.batchBytes = 0;
+			this.batchGroups = 0;
+		}
+	}
+
+	/**
+	 * Commits one waiting caller's request on its own thread: into the writer's open
+	 * batch, or else in a transaction of its own (published at once).
+	 * @param request the request
+	 * @return false, with nothing done, if the writer thread must commit it instead (the
+	 * map is full while a batch is open: only the writer may publish it and grow)
+	 */
+	boolean commitOnCaller(WriteRequest<?> request) {
+		return commit(List.of(request), false);
+	}
+
+	/** Groups committed into the open batch. */
+	int batchGroups() {
+		return this.batchGroups;
+	}
+
+	private boolean commit(List<WriteRequest<?>> group, boolean onWriter) {
 		Map<WriteRequest<?>, RuntimeException> rejected = new IdentityHashMap<>();
 		while (true) {
 			long started = System.nanoTime();
 			WriteTxn txn;
+			boolean inBatch;
 			try {
-				txn = this.engine.beginWrite();
+				if (onWriter) {
+					openBatch();
+				}
+				inBatch = this.batchOpen;
+				txn = this.engine.beginGroup();
 			}
 			catch (RuntimeException ex) {
 				this.finisher.finish(group, storageFailure(ex));
-				return;
+				return true;
 			}
 			WriteContext context = new WriteContext(txn, this.headPosition, nextMicros());
 			long applied;
+			this.groupOpen = true;
 			try {
 				applyAll(group, rejected, context);
 				applied = System.nanoTime();
 				context.committing();
 				txn.commit();
+				this.groupOpen = false;
 			}
 			catch (RetryWithout retry) {
-				txn.close();
+				closeGroup(txn);
 				rejected.put(retry.request, retry.request.failure);
 				continue;
 			}
 			catch (MapFullSignal full) {
-				txn.close();
+				closeGroup(txn);
+				if (inBatch && !onWriter) {
+					for (WriteRequest<?> request : group) {
+						request.result = null;
+						request.failure = null;
+					}
+					return false;
+				}
+				// The map grows with no transaction open: the groups so far commit first.
+				publish();
 				RuntimeException growFailure = grow();
 				if (growFailure == null) {
 					continue;
@@ -129,19 +306,37 @@ final class GroupTransaction {
 							+ this.engine.stats().maxMapSize() + " bytes; the append was not written. Raise the limit "
 							+ "(VarveBuilder.maxMapSize, property varve.max-map-size) or move old data out"));
 				}
-				return;
+				return true;
 			}
 			catch (RuntimeException | Error ex) {
-				txn.close();
+				closeGroup(txn);
 				this.finisher.finish(group, storageFailure(ex));
-				return;
+				return true;
 			}
 			this.headPosition = context.head();
+			this.acked++;
+			// The tables hold whatever a failed publish left to the journal again.
+			this.publishFailure = null;
+			if (inBatch) {
+				this.batchGroups++;
+				for (WriteRequest<?> request : group) {
+					this.batchBytes += request.byteSize();
+				}
+			}
+			else {
+				// Committed on its own: readers see everything acknowledged.
+				markPublished(this.acked);
+			}
 			context.committed();
 			notifyListeners(group, context, System.nanoTime() - started, applied - started);
 			this.finisher.finish(group, null);
-			return;
+			return true;
 		}
+	}
+
+	private void closeGroup(WriteTxn txn) {
+		this.groupOpen = false;
+		txn.close();
 	}
 
 	private void applyAll(List<WriteRequest<?>> group, Map<WriteRequest<?>, RuntimeException> rejected,

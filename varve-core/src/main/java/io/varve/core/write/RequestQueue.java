@@ -49,6 +49,20 @@ final class RequestQueue<E> {
 		}
 	}
 
+	/**
+	 * Adds an element at once, beyond the capacity if need be (for the writer's own
+	 * signals, which are few).
+	 * @param element the element
+	 */
+	void offer(E element) {
+		this.elements.offer(element);
+		this.size.incrementAndGet();
+		Thread consumer = this.parkedConsumer;
+		if (consumer != null) {
+			LockSupport.unpark(consumer);
+		}
+	}
+
 	/** Whether nothing is queued. */
 	boolean isEmpty() {
 		return this.size.get() == 0;
