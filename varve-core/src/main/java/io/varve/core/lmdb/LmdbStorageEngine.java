@@ -1,6 +1,9 @@
 package io.varve.core.lmdb;
 
 import java.nio.ByteOrder;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -116,6 +119,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 * acknowledged, so groups commit one by one (each fails alone, as disk full).
 	 */
 	static final long BATCH_FREE_SPACE = 256L << 20;
+
+	/** The file system holding the store, looked up once (or null if it cannot tell). */
+	private @Nullable FileStore fileStore;
 
 	/** The journal side, for a writable store. */
 	private @Nullable Journaling journaling;
@@ -332,7 +338,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 		checkOpen();
 		catchUp();
 		if (this.batch == null) {
-			long free = DiskSpace.usableBytes(directory());
+			long free = usableBytes();
 			if (free >= 0 && free < BATCH_FREE_SPACE) {
 				return false;
 			}
@@ -348,6 +354,19 @@ public final class LmdbStorageEngine implements StorageEngine {
 			}
 		}
 		return true;
+	}
+
+	/** The space left on the store's file system: one statfs call, or -1. */
+	private long usableBytes() {
+		try {
+			if (this.fileStore == null) {
+				this.fileStore = Files.getFileStore(directory());
+			}
+			return this.fileStore.getUsableSpace();
+		}
+		catch (IOException | SecurityException ex) {
+			return DiskSpace.usableBytes(directory());
+		}
 	}
 
 	/** A group's transaction in the open batch, or of its own when none is open. */

@@ -65,6 +65,13 @@ public final class GroupCommitWriter implements AutoCloseable {
 	/** Held by whichever thread runs a commit: the writer thread, or a caller. */
 	private final ReentrantLock commitLock = new ReentrantLock();
 
+	/**
+	 * Whether the writer thread waits for the commit lock: callers then queue instead of
+	 * committing on their own threads, so that it gets the lock as soon as the commit in
+	 * progress ends (to publish, or to commit what is queued).
+	 */
+	private volatile boolean writerWaiting;
+
 	/** Requests submitted and not yet finished, queued or being committed. */
 	private final AtomicInteger outstanding = new AtomicInteger();
 
@@ -234,7 +241,8 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * @return whether it was committed here
 	 */
 	private boolean commitOnCallerThread(WriteRequest<?> request) {
-		if (Thread.currentThread().isInterrupted() || Threads.currentIsVirtual() || !this.commitLock.tryLock()) {
+		if (Thread.currentThread().isInterrupted() || Threads.currentIsVirtual() || this.writerWaiting
+				|| !this.commitLock.tryLock()) {
 			return false;
 		}
 		boolean openBatch;
@@ -370,7 +378,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 				continue;
 			}
 			if (first == this.batchToken) {
-				this.commitLock.lock();
+				lockForWriter();
 				try {
 					this.transaction.openBatch();
 				}
@@ -400,7 +408,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 				events += next.eventCount();
 				bytes += next.byteSize();
 			}
-			this.commitLock.lock();
+			lockForWriter();
 			try {
 				this.transaction.commit(group);
 				if (publishAfter || this.transaction.publishDue()) {
@@ -422,7 +430,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * (callers committing on their own threads go on into it)
 	 */
 	private void publishUnderLock(boolean reopen) {
-		this.commitLock.lock();
+		lockForWriter();
 		try {
 			boolean used = this.transaction.unpublished() && this.transaction.batchGroups() > 0;
 			this.transaction.publish();
@@ -435,8 +443,22 @@ public final class GroupCommitWriter implements AutoCloseable {
 		}
 	}
 
+	/** The writer thread takes the commit lock, ahead of callers. */
+	private void lockForWriter() {
+		if (this.commitLock.tryLock()) {
+			return;
+		}
+		this.writerWaiting = true;
+		try {
+			this.commitLock.lock();
+		}
+		finally {
+			this.writerWaiting = false;
+		}
+	}
+
 	private void wakeStragglersUnderLock() {
-		this.commitLock.lock();
+		lockForWriter();
 		try {
 			wakeStragglers();
 		}
