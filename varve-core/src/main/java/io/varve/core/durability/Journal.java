@@ -108,7 +108,7 @@ public final class Journal implements AutoCloseable {
 	 * @return the last sequence number read (or {@code after} when none)
 	 */
 	public long replayAfter(long after, int generation, RecordVisitor visitor) {
-		return JournalReader.replayAfter(this.segments, this.directory, after, generation, visitor);
+		return JournalReader.replayAfter(List.copyOf(this.segments), this.directory, after, generation, visitor);
 	}
 
 	/**

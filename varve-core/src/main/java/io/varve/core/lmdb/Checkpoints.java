@@ -193,6 +193,12 @@ final class Checkpoints {
 		lock.lock();
 		try {
 			this.engine.checkOpen();
+			if (this.engine.batchLost()) {
+				// The journal holds acknowledged groups the tables do not yet: its
+				// records stay until they are brought in.
+				throw new StorageException("Acknowledged writes of the Varve store at " + this.engine.directory()
+						+ " are only in its journal until their commit to the tables succeeds");
+			}
 			txnId = this.engine.env().info().lastTransactionId;
 			pageSize = this.engine.env().stat().pageSize;
 			meta = MetaPages.read(data(), txnId, pageSize);

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import org.agrona.DirectBuffer;
 import org.jspecify.annotations.Nullable;
 
+import io.varve.StorageException;
 import io.varve.StoreFullException;
 
 import io.varve.core.durability.CheckpointFile;
@@ -117,14 +118,29 @@ final class Journaling {
 
 	/**
 	 * Replays the records LMDB does not hold (those of a batch whose commit failed), each
-	 * in a transaction of its own; on the writer's thread, no transaction open.
+	 * in a transaction of its own; on the writer's thread, no transaction open. The write
+	 * lock is held throughout, so that no checkpoint comes in between.
+	 * @param through the last record the tables must hold afterwards
 	 */
-	void replayUnpublished() {
-		this.journal.replayAfter(this.committedSequence, this.journal.generation(), (sequence, body) -> {
-			replay(this.engine, sequence, body);
-			// Record by record: a replay cut short goes on from where it stopped.
-			this.committedSequence = sequence;
-		});
+	void replayUnpublished(long through) {
+		this.engine.writeLock().lock();
+		try {
+			long last = this.journal.replayAfter(this.committedSequence, this.journal.generation(),
+					(sequence, body) -> {
+						replay(this.engine, sequence, body);
+						// Record by record: a replay cut short goes on from where it
+						// stopped.
+						this.committedSequence = sequence;
+					});
+			if (last < through) {
+				throw new StorageException("The journal of the Varve store at " + this.engine.directory()
+						+ " ends at record " + last + " where acknowledged writes go on to record " + through
+						+ "; close the store (nothing more is written) and report this as a bug");
+			}
+		}
+		finally {
+			this.engine.writeLock().unlock();
+		}
 	}
 
 	Journal journal() {

@@ -111,7 +111,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 * Whether a batch failed to commit and its groups (safe in the journal) are not yet
 	 * in the tables: the writer's thread brings them in before anything else.
 	 */
-	private boolean batchLost;
+	private volatile boolean batchLost;
 
 	/**
 	 * Batches open only with at least this much free space on the store's file system:
@@ -356,6 +356,14 @@ public final class LmdbStorageEngine implements StorageEngine {
 		return true;
 	}
 
+	/**
+	 * Whether the journal holds acknowledged groups the tables do not, after a batch
+	 * failed to commit: no checkpoint may then let the journal reuse their records.
+	 */
+	boolean batchLost() {
+		return this.batchLost;
+	}
+
 	/** The space left on the store's file system: one statfs call, or -1. */
 	private long usableBytes() {
 		try {
@@ -441,7 +449,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 			return;
 		}
 		try {
-			this.journaling.replayUnpublished();
+			this.journaling.replayUnpublished(this.batchSequence);
 			this.batchLost = false;
 		}
 		catch (RuntimeException ex) {

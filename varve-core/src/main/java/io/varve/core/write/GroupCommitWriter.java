@@ -46,7 +46,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * The longest a batch of acknowledged groups stays unpublished, unless a reader of
 	 * this process asks for it sooner: how far another process's view may lag.
 	 */
-	static final long PUBLISH_NANOS = 2_000_000L;
+	static final long PUBLISH_NANOS = 50_000_000L;
 
 	/** Most groups in one batch. */
 	static final int PUBLISH_GROUPS = 1024;
