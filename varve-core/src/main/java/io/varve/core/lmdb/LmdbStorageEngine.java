@@ -113,6 +113,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 */
 	private volatile boolean batchLost;
 
+	/** A failure the next batch commit throws instead of committing (tests only). */
+	private volatile @Nullable RuntimeException nextPublishFailure;
+
 	/**
 	 * Batches open only with at least this much free space on the store's file system:
 	 * closer to full, a batch's commit could fail for want of space after its groups were
@@ -357,6 +360,14 @@ public final class LmdbStorageEngine implements StorageEngine {
 	}
 
 	/**
+	 * Makes the next batch commit fail as if LMDB had refused it (tests only).
+	 * @param failure the failure
+	 */
+	void failNextPublish(RuntimeException failure) {
+		this.nextPublishFailure = failure;
+	}
+
+	/**
 	 * Whether the journal holds acknowledged groups the tables do not, after a batch
 	 * failed to commit: no checkpoint may then let the journal reuse their records.
 	 */
@@ -416,6 +427,11 @@ public final class LmdbStorageEngine implements StorageEngine {
 		this.batch = null;
 		RuntimeException failure = null;
 		try {
+			RuntimeException injected = this.nextPublishFailure;
+			if (injected != null) {
+				this.nextPublishFailure = null;
+				throw injected;
+			}
 			committing.commit();
 			committing.close();
 			committed(this.lastIdHigh, this.lastIdLow, this.batchSequence);
