@@ -99,12 +99,13 @@ class HotBackupTest {
 	}
 
 	@Test
-	void aBackupHoldsEveryAcknowledgedAppendThoughTheWritersBatchIsNotPublished() {
+	void aBackupHoldsEveryAcknowledgedAppendThoughTheWritersBatchIsNotPublished() throws Exception {
 		Path backup = this.dir.resolve("backup");
 		try (DefaultVarve varve = (DefaultVarve) Varve.open(this.dir.resolve("store"))) {
 			varve.groupWriter().publishInterval(java.time.Duration.ofHours(1));
+			// Queued, so that the writer commits them into its batch, and keeps it open.
 			for (int i = 1; i <= 5; i++) {
-				varve.append("s-1", ExpectedVersion.any(), Filler.of(i, 100));
+				varve.appendAsync("s-1", ExpectedVersion.any(), Filler.of(i, 100)).get(10, TimeUnit.SECONDS);
 			}
 			varve.backup(backup);
 		}
