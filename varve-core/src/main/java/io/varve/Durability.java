@@ -11,15 +11,17 @@ public enum Durability {
 
 	/**
 	 * An acknowledged append is on disk: it survives a process crash, an OS crash and a
-	 * power loss. Each group commit syncs twice (data, then the commit record). The
+	 * power loss. Each group of appends is one journal record, flushed once (one device
+	 * flush) before the append returns; LMDB's tables take the groups in batches without
+	 * a flush of their own, and a checkpoint flushes them about once a second. The
 	 * default.
 	 */
 	SYNC,
 
 	/**
-	 * One sync per group commit: the data is synced but the commit record is not, so an
-	 * OS crash or power loss may undo the last commit (never corrupt the store). A
-	 * process crash loses nothing.
+	 * The same as {@link #SYNC} since Varve writes a journal (it was LMDB's one-flush
+	 * commit, which an OS crash could undo); kept so that configurations naming it keep
+	 * working.
 	 */
 	NO_META_SYNC,
 
