@@ -190,8 +190,9 @@ public final class DefaultVarve implements Varve {
 			this.retention = null;
 		}
 		else {
-			this.retention = new RetentionTask(config.retention(), this.reads::read, this.appends::truncateAsync,
-					config.clock(), config.retentionInterval(), config.path().getFileName().toString());
+			this.retention = new RetentionTask(config.retention(), this.reads::readPublished,
+					this.appends::truncateAsync, config.clock(), config.retentionInterval(),
+					config.path().getFileName().toString());
 			this.retention.start();
 		}
 	}
@@ -290,6 +291,11 @@ public final class DefaultVarve implements Varve {
 	public RetentionStatus applyRetention() {
 		checkOpen();
 		RetentionTask task = this.retention;
+		if (task != null) {
+			// The pass reads what is published: first have the writer publish every
+			// append acknowledged before this call.
+			this.reads.read((txn) -> null);
+		}
 		return (task != null) ? task.runPass() : retentionStatus();
 	}
 

@@ -308,6 +308,11 @@ public final class LmdbStorageEngine implements StorageEngine {
 		return this.reads.begin();
 	}
 
+	@Override
+	public ReadTxn beginReadPublished() {
+		return this.reads.begin();
+	}
+
 	private void awaitReadable() {
 		Runnable barrier = this.readBarrier;
 		if (barrier != null) {

@@ -118,6 +118,21 @@ public final class StoreReads {
 		}
 	}
 
+	/**
+	 * Runs a function in one snapshot of what the writer has published, which may lack
+	 * the newest acknowledged appends (for retention's passes, which must not end the
+	 * writer's batches).
+	 * @param <T> the result type
+	 * @param function the function
+	 * @return its result
+	 */
+	public <T> T readPublished(Function<ReadTxn, T> function) {
+		this.openCheck.run();
+		try (ReadTxn txn = this.engine.beginReadPublished()) {
+			return function.apply(txn);
+		}
+	}
+
 	private static void checkVersion(long fromVersion) {
 		if (fromVersion < 1) {
 			throw new InvalidArgumentException(

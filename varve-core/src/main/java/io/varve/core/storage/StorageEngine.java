@@ -26,6 +26,16 @@ public interface StorageEngine extends AutoCloseable {
 	WriteTxn beginWrite();
 
 	/**
+	 * Opens a snapshot of what is published, without the read barrier: for readers that
+	 * need not see the newest acknowledged appends (retention's passes), so that they do
+	 * not end the writer's batches.
+	 * @return the snapshot; close it promptly
+	 */
+	default ReadTxn beginReadPublished() {
+		return beginRead();
+	}
+
+	/**
 	 * Opens a batch, if this engine batches commits: a transaction that stays open across
 	 * groups, on the calling thread, until {@link #publish()} (on the same thread)
 	 * commits it. Groups begun with {@link #beginGroup()} meanwhile nest in it: each

@@ -135,6 +135,15 @@ public final class GroupCommitWriter implements AutoCloseable {
 		}
 	};
 
+	/** When a read last had to ask for the batch, by {@link System#nanoTime()}. */
+	private volatile long lastAskedNanos = System.nanoTime() - READS_ASKED_NANOS - 1;
+
+	/**
+	 * For how long after a read had to ask for a batch a lone caller commits on its own
+	 * instead of having the writer open a batch for its next commit.
+	 */
+	private static final long READS_ASKED_NANOS = 50_000_000L;
+
 	/** Queued by a reader that needs the open batch published. */
 	private final WriteRequest<Void> publishToken = new WriteRequest<>(false) {
 		@Override
@@ -251,7 +260,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 				return false;
 			}
 			// Committed on its own: the writer opens a batch for the next ones.
-			openBatch = this.transaction.batched() && !this.transaction.unpublished();
+			// (Not while reads keep asking for batches: a caller that reads what it wrote
+			// is served best by committing on its own, as a processor is.)
+			openBatch = this.transaction.batched() && !this.transaction.unpublished()
+					&& System.nanoTime() - this.lastAskedNanos > READS_ASKED_NANOS;
 		}
 		finally {
 			this.commitLock.unlock();
@@ -323,6 +335,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 			// published.
 			return;
 		}
+		this.lastAskedNanos = System.nanoTime();
 		boolean interrupted = false;
 		while (true) {
 			try {
