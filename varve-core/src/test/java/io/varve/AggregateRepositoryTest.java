@@ -153,9 +153,15 @@ class AggregateRepositoryTest {
 				accounts.update("account-1", (account) -> List.of(new Deposited(1)));
 			}
 			awaitQueuedWrites(varve);
+			// Snapshots are saved asynchronously, one at a time per stream: the one due
+			// at
+			// version 30 is usually written there, but when the completion of the one
+			// before is still on its way a later update writes it (31, 32...: about 1 run
+			// in 100, before batches as now).
 			Snapshot newest = varve.snapshots().latest("account-1").orElseThrow();
-			assertThat(newest.version()).isEqualTo(30);
-			assertThat(varve.snapshots().decode(newest, Account.class)).isEqualTo(new Account(30, 30));
+			long at = newest.version();
+			assertThat(at).isBetween(30L, 35L);
+			assertThat(varve.snapshots().decode(newest, Account.class)).isEqualTo(new Account(at, (int) at));
 			// Pruned to the newest two.
 			assertThat(varve.snapshots().count()).isEqualTo(2);
 			assertThat(varve.snapshots().bytes()).isPositive();
@@ -163,7 +169,7 @@ class AggregateRepositoryTest {
 			applied.set(0);
 			AggregateRepository.Loaded<Account> loaded = accounts.load("account-1");
 			assertThat(loaded).isEqualTo(new AggregateRepository.Loaded<>(new Account(35, 35), 35));
-			assertThat(applied).as("events applied after the snapshot").hasValue(5);
+			assertThat(applied).as("events applied after the snapshot").hasValue((int) (35 - at));
 
 			// Without its snapshots the same state comes from the whole stream.
 			assertThat(accounts.deleteSnapshots("account-1")).isEqualTo(2);

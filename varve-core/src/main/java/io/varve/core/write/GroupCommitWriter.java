@@ -97,43 +97,13 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private final Thread thread;
 
-	private final WriteRequest<Void> stop = new WriteRequest<>(false) {
-		@Override
-		protected Void apply(WriteContext context) {
-			return null;
-		}
-
-		@Override
-		protected int eventCount() {
-			return 0;
-		}
-
-		@Override
-		protected long byteSize() {
-			return 0;
-		}
-	};
+	private final WriteRequest<Void> stop = new Signal();
 
 	/**
 	 * Queued by a caller that committed on its own thread with no batch open: the writer
 	 * opens one, into which the next such commits go.
 	 */
-	private final WriteRequest<Void> batchToken = new WriteRequest<>(false) {
-		@Override
-		protected Void apply(WriteContext context) {
-			return null;
-		}
-
-		@Override
-		protected int eventCount() {
-			return 0;
-		}
-
-		@Override
-		protected long byteSize() {
-			return 0;
-		}
-	};
+	private final WriteRequest<Void> batchToken = new Signal();
 
 	/** When a read last had to ask for the batch, by {@link System#nanoTime()}. */
 	private volatile long lastAskedNanos = System.nanoTime() - READS_ASKED_NANOS - 1;
@@ -145,22 +115,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	private static final long READS_ASKED_NANOS = 50_000_000L;
 
 	/** Queued by a reader that needs the open batch published. */
-	private final WriteRequest<Void> publishToken = new WriteRequest<>(false) {
-		@Override
-		protected Void apply(WriteContext context) {
-			return null;
-		}
-
-		@Override
-		protected int eventCount() {
-			return 0;
-		}
-
-		@Override
-		protected long byteSize() {
-			return 0;
-		}
-	};
+	private final WriteRequest<Void> publishToken = new Signal();
 
 	private boolean accepting = true;
 
@@ -585,6 +540,33 @@ public final class GroupCommitWriter implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * A request that only signals the writer thread (stop, open a batch, publish it): it
+	 * is recognised by identity and never applied.
+	 */
+	private static final class Signal extends WriteRequest<Void> {
+
+		Signal() {
+			super(false);
+		}
+
+		@Override
+		protected Void apply(WriteContext context) {
+			return null;
+		}
+
+		@Override
+		protected int eventCount() {
+			return 0;
+		}
+
+		@Override
+		protected long byteSize() {
+			return 0;
+		}
+
 	}
 
 }

@@ -220,12 +220,24 @@ final class GroupTransaction {
 	 * publishes it.
 	 */
 	void openBatch() {
-		if (this.batched && !this.batchOpen && this.engine.openBatch()) {
-			this.batchOpen = true;
-			this.batchStartedNanos = System.nanoTime();
-			this.batchBytes = 0;
-			this.batchGroups = 0;
+		if (!this.batched || this.batchOpen) {
+			return;
 		}
+		try {
+			if (!this.engine.openBatch()) {
+				return;
+			}
+		}
+		catch (RuntimeException ex) {
+			// The next group fails with the reason (it tries again); the writer thread
+			// goes on.
+			LOG.log(Level.DEBUG, () -> "Varve store " + this.name + " could not open a batch: " + ex);
+			return;
+		}
+		this.batchOpen = true;
+		this.batchStartedNanos = System.nanoTime();
+		this.batchBytes = 0;
+		this.batchGroups = 0;
 	}
 
 	/**
