@@ -291,10 +291,11 @@ public final class DefaultVarve implements Varve {
 	public RetentionStatus applyRetention() {
 		checkOpen();
 		RetentionTask task = this.retention;
-		if (task != null) {
+		GroupCommitWriter appending = this.writer;
+		if (task != null && appending != null) {
 			// The pass reads what is published: first have the writer publish every
 			// append acknowledged before this call.
-			this.reads.read((txn) -> null);
+			appending.awaitVisible();
 		}
 		return (task != null) ? task.runPass() : retentionStatus();
 	}

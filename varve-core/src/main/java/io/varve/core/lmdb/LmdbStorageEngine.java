@@ -350,16 +350,7 @@ public final class LmdbStorageEngine implements StorageEngine {
 			if (free >= 0 && free < BATCH_FREE_SPACE) {
 				return false;
 			}
-			this.writeLock.lock();
-			this.preallocator.beginWrite();
-			try {
-				this.batch = this.env.txnWrite();
-			}
-			catch (RuntimeException ex) {
-				this.preallocator.endWrite();
-				this.writeLock.unlock();
-				throw LmdbErrors.translate(ex, "begin a write", directory());
-			}
+			this.batch = beginLmdbWrite();
 		}
 		return true;
 	}
@@ -494,15 +485,30 @@ public final class LmdbStorageEngine implements StorageEngine {
 	}
 
 	private LmdbWriteTxn beginWrite(boolean journaled) {
-		this.writeLock.lock();
-		this.preallocator.beginWrite();
+		Txn<DirectBuffer> txn = beginLmdbWrite();
 		try {
-			return new LmdbWriteTxn(this, this.env.txnWrite(), this.lastIdHigh, this.lastIdLow,
+			return new LmdbWriteTxn(this, txn, this.lastIdHigh, this.lastIdLow,
 					(journaled && this.journaling != null) ? this.journaling.record() : null, false);
 		}
 		catch (RuntimeException ex) {
-			this.preallocator.endWrite();
-			this.writeLock.unlock();
+			txn.close();
+			writeEnded();
+			throw LmdbErrors.translate(ex, "begin a write", directory());
+		}
+	}
+
+	/**
+	 * Takes the write lock and begins LMDB's write transaction (a transaction's own, or a
+	 * batch's); on failure neither is held.
+	 */
+	private Txn<DirectBuffer> beginLmdbWrite() {
+		this.writeLock.lock();
+		this.preallocator.beginWrite();
+		try {
+			return this.env.txnWrite();
+		}
+		catch (RuntimeException ex) {
+			writeEnded();
 			throw LmdbErrors.translate(ex, "begin a write", directory());
 		}
 	}

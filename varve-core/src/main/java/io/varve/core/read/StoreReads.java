@@ -3,6 +3,7 @@ package io.varve.core.read;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.varve.EventFilter;
@@ -112,10 +113,7 @@ public final class StoreReads {
 	 * @return the function's result
 	 */
 	public <T> T read(Function<ReadTxn, T> function) {
-		this.openCheck.run();
-		try (ReadTxn txn = this.engine.beginRead()) {
-			return function.apply(txn);
-		}
+		return readIn(this.engine::beginRead, function);
 	}
 
 	/**
@@ -127,8 +125,12 @@ public final class StoreReads {
 	 * @return its result
 	 */
 	public <T> T readPublished(Function<ReadTxn, T> function) {
+		return readIn(this.engine::beginReadPublished, function);
+	}
+
+	private <T> T readIn(Supplier<ReadTxn> snapshot, Function<ReadTxn, T> function) {
 		this.openCheck.run();
-		try (ReadTxn txn = this.engine.beginReadPublished()) {
+		try (ReadTxn txn = snapshot.get()) {
 			return function.apply(txn);
 		}
 	}

@@ -291,17 +291,25 @@ public final class GroupCommitWriter implements AutoCloseable {
 			return;
 		}
 		this.lastAskedNanos = System.nanoTime();
+		putUninterruptibly(this.publishToken);
+		this.transaction.awaitPublished(target);
+	}
+
+	/**
+	 * Queues one of the writer's signals, waiting for room even if interrupted (the
+	 * interrupt is kept for the caller).
+	 */
+	private void putUninterruptibly(WriteRequest<?> signal) {
 		boolean interrupted = false;
 		while (true) {
 			try {
-				this.queue.put(this.publishToken);
+				this.queue.put(signal);
 				break;
 			}
 			catch (InterruptedException ex) {
 				interrupted = true;
 			}
 		}
-		this.transaction.awaitPublished(target);
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
@@ -513,19 +521,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 				return;
 			}
 			this.accepting = false;
-			boolean interrupted = false;
-			while (true) {
-				try {
-					this.queue.put(this.stop);
-					break;
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-			}
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
+			putUninterruptibly(this.stop);
 		}
 		finally {
 			lock.unlock();

@@ -148,7 +148,6 @@ final class GroupTransaction {
 		}
 		long target = this.acked;
 		this.batchOpen = false;
-		this.batchGroups = 0;
 		try {
 			this.engine.publish();
 			this.publishFailure = null;
@@ -291,10 +290,7 @@ final class GroupTransaction {
 			catch (MapFullSignal full) {
 				closeGroup(txn);
 				if (inBatch && !onWriter) {
-					for (WriteRequest<?> request : group) {
-						request.result = null;
-						request.failure = null;
-					}
+					// The writer applies it again (applying resets its result).
 					return false;
 				}
 				// The map grows with no transaction open: the groups so far commit first.

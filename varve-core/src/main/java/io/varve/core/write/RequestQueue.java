@@ -41,12 +41,7 @@ final class RequestQueue<E> {
 				throw new InterruptedException();
 			}
 		}
-		this.elements.offer(element);
-		this.size.incrementAndGet();
-		Thread consumer = this.parkedConsumer;
-		if (consumer != null) {
-			LockSupport.unpark(consumer);
-		}
+		offer(element);
 	}
 
 	/**
