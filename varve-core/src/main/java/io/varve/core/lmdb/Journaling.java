@@ -118,28 +118,22 @@ final class Journaling {
 
 	/**
 	 * Replays the records LMDB does not hold (those of a batch whose commit failed), each
-	 * in a transaction of its own; on the writer's thread, no transaction open. The write
-	 * lock is held throughout, so that no checkpoint comes in between.
+	 * in a transaction of its own; on the writer's thread, no transaction open. No
+	 * checkpoint comes in between: they refuse while the engine reports the batch lost.
+	 * (Holding the write lock throughout instead would deadlock with a checkpoint that
+	 * holds the map while it waits for the lock, as soon as the replay grows the map.)
 	 * @param through the last record the tables must hold afterwards
 	 */
 	void replayUnpublished(long through) {
-		this.engine.writeLock().lock();
-		try {
-			long last = this.journal.replayAfter(this.committedSequence, this.journal.generation(),
-					(sequence, body) -> {
-						replay(this.engine, sequence, body);
-						// Record by record: a replay cut short goes on from where it
-						// stopped.
-						this.committedSequence = sequence;
-					});
-			if (last < through) {
-				throw new StorageException("The journal of the Varve store at " + this.engine.directory()
-						+ " ends at record " + last + " where acknowledged writes go on to record " + through
-						+ "; close the store (nothing more is written) and report this as a bug");
-			}
-		}
-		finally {
-			this.engine.writeLock().unlock();
+		long last = this.journal.replayAfter(this.committedSequence, this.journal.generation(), (sequence, body) -> {
+			replay(this.engine, sequence, body);
+			// Record by record: a replay cut short goes on from where it stopped.
+			this.committedSequence = sequence;
+		});
+		if (last < through) {
+			throw new StorageException("The journal of the Varve store at " + this.engine.directory()
+					+ " ends at record " + last + " where acknowledged writes go on to record " + through
+					+ "; close the store (nothing more is written) and report this as a bug");
 		}
 	}
 

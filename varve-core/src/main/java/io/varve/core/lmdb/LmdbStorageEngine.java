@@ -435,12 +435,14 @@ public final class LmdbStorageEngine implements StorageEngine {
 		catch (RuntimeException ex) {
 			committing.close();
 			failure = ex;
+			// Before the write lock goes: no checkpoint may see the tables without the
+			// batch and let the journal reuse its records.
+			this.batchLost = true;
 		}
 		finally {
 			writeEnded();
 		}
 		if (failure != null) {
-			this.batchLost = true;
 			try {
 				catchUp();
 			}
