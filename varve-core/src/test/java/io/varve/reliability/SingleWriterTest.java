@@ -247,13 +247,15 @@ class SingleWriterTest {
 			try {
 				// Each open reads the data file's header while commits land. Commits are
 				// serial and notified in order, so the second commit notified after the
-				// drain became visible after the previous round: each round sees more.
+				// drain was acknowledged after the previous round; the owner's read then
+				// publishes its batch to other processes: each round sees more.
 				long seen = 0;
 				for (int round = 0; round < 15; round++) {
 					commits.drainPermits();
 					assertThat(commits.tryAcquire(2, TIMEOUT.toSeconds(), TimeUnit.SECONDS))
 						.as("commits before round %s", round)
 						.isTrue();
+					assertThat(owner.headPosition()).as("owner's head before round %s", round).isGreaterThan(seen);
 					inspector.send("open " + store + " read");
 					inspector.await("OPENED", TIMEOUT);
 					inspector.send("verify");
