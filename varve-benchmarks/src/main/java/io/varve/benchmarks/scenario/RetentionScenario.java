@@ -18,6 +18,7 @@ import io.varve.benchmarks.support.Load;
 import io.varve.benchmarks.support.Measurement;
 import io.varve.benchmarks.support.Settings;
 import io.varve.benchmarks.support.Stores;
+import io.varve.benchmarks.support.TableSizes;
 
 /**
  * Scenario 13: deleting a whole category by retention while 64 durable writers append to
@@ -36,6 +37,9 @@ public final class RetentionScenario implements Scenario {
 
 	private static final int FILL_STREAMS = 1_000;
 
+	/** The tables whose growth by the next fill the report breaks down. */
+	private static final String[] NEXT_TABLES = { "log", "event-ids", "stream-index" };
+
 	@Override
 	public int number() {
 		return 13;
@@ -50,8 +54,10 @@ public final class RetentionScenario implements Scenario {
 	public List<Row> run(Settings settings) throws Exception {
 		long events = settings.catchUpEvents();
 		// What the retention side measured besides its load, summed over the rounds:
-		// events deleted in the measured windows, file growth, what the first fill took.
-		long[] retained = new long[3];
+		// events deleted in the measured windows, file growth, what the first fill took,
+		// the file's free pages before the next fill, and what the next fill added to the
+		// log, the event-id index and the stream index.
+		long[] retained = new long[7];
 		Measurement[] pooled = Alternation.run(settings.rounds(),
 				(round, soFar) -> Scenario
 					.progress(String.format(Locale.ROOT, "round %d: with retention %,.0f ev/s, without %,.0f ev/s",
@@ -61,6 +67,10 @@ public final class RetentionScenario implements Scenario {
 					retained[0] += side.deletedInWindow;
 					retained[1] += side.growth;
 					retained[2] += side.firstSize;
+					retained[3] += side.freeBeforeNext;
+					for (int i = 0; i < NEXT_TABLES.length; i++) {
+						retained[4 + i] += side.nextTables[i];
+					}
 					return side.load;
 				}, (round) -> side(settings, events, false).load);
 		Measurement with = pooled[0];
@@ -81,6 +91,10 @@ public final class RetentionScenario implements Scenario {
 				events, Math.min(FILL_STREAMS, (events + FILL_BATCH - 1) / FILL_BATCH), FILL_BATCH, WRITERS,
 				settings.warmupMillis(), settings.measureMillis(), rounds, deletedInWindows / rounds);
 		double growthShare = (double) growth / firstSize;
+		long freeBefore = retained[3] / rounds;
+		long nextLog = retained[4] / rounds;
+		long nextIds = retained[5] / rounds;
+		long nextIndex = retained[6] / rounds;
 		return List.of(
 				new Row("13. Retention deleting a category vs none, 64 durable writers",
 						"append 1 event, SYNC, 64 threads, while retention deletes a 1M-event category", with,
@@ -94,8 +108,16 @@ public final class RetentionScenario implements Scenario {
 										+ "while the next %,d events were appended in the same appends of %d, after "
 										+ "the deleted category's pages were freed (one checkpoint: the store "
 										+ "closed and opened again), against %,d bytes the first %,d events took: "
-										+ "the deleted space is reused.",
-								growth / rounds, events, FILL_BATCH, firstSize / rounds, events)));
+										+ "the deleted space is reused. Where it went (the closed file's tables, read "
+										+ "with lmdbjava): before the next events %,d bytes of the file were free "
+										+ "pages; the next events added %,d bytes to the log, %,d to the event-id "
+										+ "index and %,d to the stream index. Deleting events keeps their ids in the "
+										+ "event-id index (appends with those ids stay idempotent: "
+										+ "docs/deleting-data-and-gdpr.md), so the deletion frees the log's and the "
+										+ "stream index's pages but not the index's, and the next events' ids "
+										+ "(%.3fx of the first events' size) need pages the deletion did not free.",
+								growth / rounds, events, FILL_BATCH, firstSize / rounds, events, freeBefore, nextLog,
+								nextIds, nextIndex, (double) nextIds / (firstSize / rounds))));
 	}
 
 	private static Side side(Settings settings, long events, boolean retention) throws Exception {
@@ -128,15 +150,23 @@ public final class RetentionScenario implements Scenario {
 			}
 		}
 		long growth = 0;
+		long freeBeforeNext = 0;
+		long[] nextTables = new long[NEXT_TABLES.length];
 		if (retention) {
+			TableSizes freed = TableSizes.read(directory);
+			freeBeforeNext = freed.freeBytes();
 			try (Varve varve = open(directory, false)) {
 				long before = varve.storeInfo().usedBytes();
 				fill(varve, "next-", events);
 				growth = varve.storeInfo().usedBytes() - before;
 			}
+			TableSizes filledAgain = TableSizes.read(directory);
+			for (int i = 0; i < NEXT_TABLES.length; i++) {
+				nextTables[i] = filledAgain.table(NEXT_TABLES[i]) - freed.table(NEXT_TABLES[i]);
+			}
 		}
 		Stores.delete(directory);
-		return new Side(load, deleted.get(), growth, filled - empty);
+		return new Side(load, deleted.get(), growth, filled - empty, freeBeforeNext, nextTables);
 	}
 
 	private static Varve open(Path directory, boolean retention) {
@@ -158,7 +188,8 @@ public final class RetentionScenario implements Scenario {
 				(cart, written, chunk) -> varve.append(prefix + cart, ExpectedVersion.exact(written), chunk.toArray()));
 	}
 
-	private record Side(Measurement load, long deletedInWindow, long growth, long firstSize) {
+	private record Side(Measurement load, long deletedInWindow, long growth, long firstSize, long freeBeforeNext,
+			long[] nextTables) {
 
 	}
 
