@@ -356,6 +356,15 @@ public final class LmdbStorageEngine implements StorageEngine {
 	}
 
 	/**
+	 * Runs a hook each time the map is about to grow, before it waits for the map's users
+	 * (tests only).
+	 * @param hook the hook, or null for none
+	 */
+	void beforeGrow(@Nullable Runnable hook) {
+		this.map.beforeGrow(hook);
+	}
+
+	/**
 	 * Makes the next batch commit fail as if LMDB had refused it (tests only).
 	 * @param failure the failure
 	 */

@@ -25,6 +25,9 @@ final class MapBounds {
 	 */
 	private volatile long dataBytes;
 
+	/** Runs before the map guard is taken to grow the map (tests only). */
+	private volatile @Nullable Runnable beforeGrow;
+
 	/**
 	 * What is wrong with the length of a value LMDB returned, if anything. A length is
 	 * read from the file, so before anything is sized by it, it must fit the data the
@@ -90,6 +93,10 @@ final class MapBounds {
 			return journaled && this.engine.checkpoints().checkpointIfBehind();
 		}
 		long next = Math.min(max, LmdbEnvironment.align(current * 2));
+		Runnable hook = this.beforeGrow;
+		if (hook != null) {
+			hook.run();
+		}
 		long stamp = this.engine.mapGuard().exclusive("grow the map");
 		try {
 			this.engine.checkOpen();
@@ -105,6 +112,15 @@ final class MapBounds {
 		LOGGER.log(Level.DEBUG,
 				() -> "Grew the map of Varve store " + this.engine.directory() + " to " + next + " bytes");
 		return true;
+	}
+
+	/**
+	 * Runs a hook each time the map is about to grow, before the map guard is taken
+	 * (tests only).
+	 * @param hook the hook, or null for none
+	 */
+	void beforeGrow(@Nullable Runnable hook) {
+		this.beforeGrow = hook;
 	}
 
 	MapBounds(LmdbStorageEngine engine, long mapSize, long dataBytes) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +21,7 @@ import io.varve.core.DefaultVarve;
 import io.varve.core.verify.StoreCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * A batch of acknowledged groups whose LMDB commit fails: its groups are safe in the
@@ -28,6 +31,11 @@ class BatchPublishTest {
 
 	record Noted(String stream, int index) {
 	}
+
+	record Padded(int index, String padding) {
+	}
+
+	private static final long MAP_SIZE = 4L << 20;
 
 	@TempDir
 	Path dir;
@@ -66,6 +74,77 @@ class BatchPublishTest {
 			assertThat(reopened.headPosition()).isEqualTo(41);
 			assertThat(reopened.readStream("s-0", 1, 100)).hasSize(11);
 			assertThat(StoreCheck.run(reopened).breaches()).isEmpty();
+		}
+	}
+
+	/**
+	 * The replay of a failed batch (each journal record in a transaction of its own, so
+	 * it takes far more fresh pages than the batch did) grows the map while a checkpoint
+	 * has begun: the checkpoint holds the map while it waits for the write lock, and
+	 * growing waits for everyone holding the map. The replay must not hold the write lock
+	 * (then neither could go on); the checkpoint takes it and refuses, since the journal
+	 * must keep the lost batch's records.
+	 */
+	@Test
+	void aCheckpointDuringTheReplayOfAFailedBatchDoesNotBlockTheReplayFromGrowingTheMap() throws Exception {
+		Path store = this.dir.resolve("store");
+		String padding = "p".repeat(3000);
+		int events = 200;
+		// A deadlock would hang the store's close too: the test gives up on it.
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> replayGrowingTheMap(store, padding, events));
+		try (Varve reopened = Varve.builder().path(store).eventTypes(Padded.class).open()) {
+			assertThat(reopened.headPosition()).isEqualTo(events);
+			assertThat(StoreCheck.run(reopened).breaches()).isEmpty();
+		}
+	}
+
+	private static void replayGrowingTheMap(Path store, String padding, int events) throws Exception {
+		try (DefaultVarve varve = (DefaultVarve) Varve.builder()
+			.path(store)
+			.mapSize(MAP_SIZE)
+			.maxMapSize(256L << 20)
+			.eventTypes(Padded.class)
+			.open()) {
+			LmdbStorageEngine engine = (LmdbStorageEngine) varve.storage();
+			varve.groupWriter().publishInterval(Duration.ofHours(1));
+			// One append at a time: each is a group of its own in the batch, and a
+			// journal record of its own to replay.
+			for (int i = 0; i < events; i++) {
+				varve.append("s-" + (i % 4), ExpectedVersion.exact(i / 4), new Padded(i, padding));
+			}
+			// The batch fits the map (so it holds every group): its replay does not.
+			assertThat(engine.currentStats().mapSize()).as("map size before the batch's commit").isEqualTo(MAP_SIZE);
+			AtomicBoolean grewInReplay = new AtomicBoolean();
+			AtomicReference<Throwable> checkpointOutcome = new AtomicReference<>();
+			engine.beforeGrow(() -> {
+				if (!engine.batchLost() || !grewInReplay.compareAndSet(false, true)) {
+					return;
+				}
+				Thread checkpoint = new Thread(() -> {
+					try {
+						engine.checkpoints().checkpoint(false);
+						checkpointOutcome.set(new AssertionError("the checkpoint did not refuse"));
+					}
+					catch (Throwable ex) {
+						checkpointOutcome.set(ex);
+					}
+				}, "test-checkpoint");
+				checkpoint.start();
+				// On until the checkpoint is over, or holds the map and waits for the
+				// write lock (as the one that deadlocked did).
+				while (checkpoint.isAlive() && !engine.writeLock().hasQueuedThread(checkpoint)) {
+					Thread.onSpinWait();
+				}
+			});
+			engine.failNextPublish(new StorageException("injected: LMDB refused the batch's commit"));
+
+			List<RecordedEvent> all = varve.readAll(1, 1000);
+			assertThat(grewInReplay).as("the replay grew the map").isTrue();
+			assertThat(checkpointOutcome.get()).isInstanceOf(StorageException.class)
+				.hasMessageContaining("are only in its journal");
+			assertThat(all).extracting(RecordedEvent::position).containsExactlyElementsOf(positions(1, events));
+			assertThat(engine.batchLost()).isFalse();
+			engine.beforeGrow(null);
 		}
 	}
 
