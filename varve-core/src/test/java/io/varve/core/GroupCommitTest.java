@@ -119,10 +119,12 @@ class GroupCommitTest {
 			// Queued: the writer opens a batch for it, and keeps it open.
 			varve.appendAsync("s-1", ExpectedVersion.noStream(), new Deposited(1)).get(10, TimeUnit.SECONDS);
 			assertThat(committedOn).singleElement().asString().startsWith("varve-writer");
-			// A waiting caller commits on its own thread, into that batch (unless the
-			// writer thread still held the commit lock just then: then it queues).
+			// A waiting caller commits on its own thread, into that batch, when the
+			// writer thread has let go of the commit lock (it wakes a group's callers
+			// before it does: a caller woken at once queues instead).
 			long version = 1;
 			while (version < 20 && !committedOn.contains(Thread.currentThread().getName())) {
+				awaitWriterParked(varve);
 				varve.append("s-1", ExpectedVersion.exact(version), new Deposited(version + 1));
 				version++;
 			}
@@ -135,6 +137,26 @@ class GroupCommitTest {
 			long stale = version;
 			assertThatThrownBy(() -> varve.append("s-1", ExpectedVersion.exact(stale), new Deposited(0)))
 				.isInstanceOf(io.varve.WrongExpectedVersionException.class);
+		}
+	}
+
+	/**
+	 * Waits until the writer has nothing outstanding and its thread is parked waiting for
+	 * work (so it holds no lock).
+	 */
+	private void awaitWriterParked(DefaultVarve varve) {
+		String name = "varve-writer[" + this.dir.getFileName() + "]";
+		Thread writer = Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals(name))
+			.findFirst()
+			.orElseThrow();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!varve.groupWriter().idle()
+				|| (writer.getState() != Thread.State.WAITING && writer.getState() != Thread.State.TIMED_WAITING)) {
+			assertThat(System.nanoTime() - deadline).as("the writer thread parks").isNegative();
+			Thread.onSpinWait();
 		}
 	}
 
