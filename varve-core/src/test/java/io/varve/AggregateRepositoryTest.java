@@ -153,11 +153,10 @@ class AggregateRepositoryTest {
 				accounts.update("account-1", (account) -> List.of(new Deposited(1)));
 			}
 			awaitQueuedWrites(varve);
-			// Snapshots are saved asynchronously, one at a time per stream: the one due
-			// at
-			// version 30 is usually written there, but when the completion of the one
-			// before is still on its way a later update writes it (31, 32...: about 1 run
-			// in 100, before batches as now).
+			// Snapshots are saved asynchronously, one at a time per stream: the one
+			// due at version 30 is usually written there, but when the completion of
+			// the one before is still on its way a later update writes it (31, 32...:
+			// about 1 run in 100, before batches as now).
 			Snapshot newest = varve.snapshots().latest("account-1").orElseThrow();
 			long at = newest.version();
 			assertThat(at).isBetween(30L, 35L);

@@ -113,11 +113,10 @@ final class FuzzedStore {
 	 * first half (with projection entries and parked events).
 	 */
 	static void build(Path store) throws InterruptedException {
-		// Written without the journal, so that each group is one LMDB commit and the
-		// file's
-		// layout is the same in every run (with the journal, groups share LMDB commits in
-		// batches whose boundaries depend on timing): a seed then names the same damage.
-		// The copies are opened with the default durability.
+		// Written without the journal, so that each group is one LMDB commit and
+		// the file's layout is the same in every run (with the journal, groups share
+		// LMDB commits in batches whose boundaries depend on timing): a seed then
+		// names the same damage. The copies are opened with the default durability.
 		try (Varve varve = Varve.builder()
 			.path(store)
 			.preallocate(false)

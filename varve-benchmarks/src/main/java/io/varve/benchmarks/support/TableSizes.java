@@ -19,11 +19,11 @@ import org.lmdbjava.Txn;
  * reuses before it grows the file (its free list, including the free list's own pages).
  * Read with lmdbjava from the file itself, read-only, after Varve closed it.
  *
- * @param fileBytes the used part of the file (its last page plus one)
  * @param tables bytes per table, by LMDB database name
- * @param freeBytes bytes of the used part that no table holds
+ * @param freeBytes bytes of the file's used part (up to its last page) that no table
+ * holds
  */
-public record TableSizes(long fileBytes, Map<String, Long> tables, long freeBytes) {
+public record TableSizes(Map<String, Long> tables, long freeBytes) {
 
 	/** LMDB's two meta pages. */
 	private static final int META_PAGES = 2;
@@ -50,7 +50,7 @@ public record TableSizes(long fileBytes, Map<String, Long> tables, long freeByte
 					tables.put(new String(name, StandardCharsets.UTF_8), pages * pageSize);
 				}
 			}
-			return new TableSizes(filePages * pageSize, tables, (filePages - META_PAGES - tablePages) * pageSize);
+			return new TableSizes(tables, (filePages - META_PAGES - tablePages) * pageSize);
 		}
 	}
 
