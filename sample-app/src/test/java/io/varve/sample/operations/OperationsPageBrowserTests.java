@@ -266,8 +266,14 @@ class OperationsPageBrowserTests {
 
 		browser.findElement(By.id("prefix")).sendKeys("note-");
 		browser.findElement(By.cssSelector("#stream-search button")).click();
-		assertThat(waitFor(() -> browser.findElement(By.cssSelector("#streams button.link")).getText()))
-			.isEqualTo("note-<b>bold</b>");
+		// The page lists every stream when it opens; wait for the search's answer to
+		// replace it.
+		waitUntil("the search's answer", () -> {
+			List<WebElement> links = browser.findElements(By.cssSelector("#streams button.link"));
+			return !links.isEmpty() && links.stream().allMatch((link) -> link.getText().startsWith("note-"));
+		});
+		assertThat(browser.findElements(By.cssSelector("#streams button.link"))).extracting(WebElement::getText)
+			.containsExactly("note-<b>bold</b>");
 		assertThat(browser.findElements(By.cssSelector("#streams b"))).as("markup made from a name").isEmpty();
 		click(() -> browser.findElement(By.cssSelector("#streams button.link")));
 		assertThat(waitFor(() -> browser.findElement(By.cssSelector("#events tbody tr")).getText()))

@@ -28,7 +28,8 @@
 		samples: 0,
 		parked: [],
 		stream: null,
-		streamsAfter: null
+		streamsAfter: null,
+		streamSearches: 0
 	};
 	window.varveUi = state;
 
@@ -439,7 +440,12 @@
 		if (more && state.streamsAfter) {
 			query += '&after=' + encodeURIComponent(state.streamsAfter);
 		}
+		// A slow answer to an earlier search must not overwrite a later one.
+		var asked = ++state.streamSearches;
 		return getJson('/streams' + query).then(function (page) {
+			if (asked !== state.streamSearches) {
+				return;
+			}
 			var list = $('streams');
 			if (!more) {
 				clear(list);
