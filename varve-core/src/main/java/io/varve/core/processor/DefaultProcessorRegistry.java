@@ -15,7 +15,6 @@ import io.varve.core.listen.Listeners;
 import io.varve.core.read.EventReader;
 import io.varve.core.storage.StorageEngine;
 import io.varve.core.storage.ReadTxn;
-import io.varve.core.write.CommitListener;
 import io.varve.core.write.GroupCommitWriter;
 import io.varve.processor.DuplicateProcessorException;
 import io.varve.processor.ParkedEvent;
@@ -43,7 +42,8 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 
 	private final List<String> order = new ArrayList<>();
 
-	private final CommitListener listener = this::committed;
+	/** Wakes the processors whenever readers see more of the log. */
+	private final Runnable listener = this::published;
 
 	private final Listeners listeners;
 
@@ -56,7 +56,7 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 		this.writer = writer;
 		this.listeners = listeners;
 		if (writer != null) {
-			writer.addListener(this.listener);
+			writer.addPublishListener(this.listener);
 		}
 	}
 
@@ -79,11 +79,9 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 		return new DefaultProcessorRegistry(services, eventTypes, writer, listeners);
 	}
 
-	private void committed(CommitListener.Commit commit) {
-		if (commit.events() > 0) {
-			for (ProcessorRunner runner : this.runners.values()) {
-				runner.signal();
-			}
+	private void published() {
+		for (ProcessorRunner runner : this.runners.values()) {
+			runner.signal();
 		}
 	}
 
@@ -291,7 +289,7 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 		}
 	}
 
-	/** Stops every processor (each after its batch) and stops listening to commits. */
+	/** Stops every processor (each after its batch) and stops listening to the writer. */
 	@Override
 	public void close() {
 		if (this.closed) {
@@ -301,7 +299,7 @@ public final class DefaultProcessorRegistry implements ProcessorRegistry, AutoCl
 		this.closed = true;
 		runners().forEach(ProcessorRunner::close);
 		if (this.writer != null) {
-			this.writer.removeListener(this.listener);
+			this.writer.removePublishListener(this.listener);
 		}
 	}
 

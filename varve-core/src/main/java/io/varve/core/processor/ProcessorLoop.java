@@ -92,6 +92,7 @@ final class ProcessorLoop implements Runnable {
 			while (!this.stopRequested.getAsBoolean()) {
 				this.signals.clearSignal();
 				boolean wait = false;
+				boolean atHead = false;
 				long retryNanos = 0;
 				this.signals.lockForBatch();
 				try {
@@ -115,11 +116,14 @@ final class ProcessorLoop implements Runnable {
 					}
 					else {
 						long handled = this.progress.handled();
+						// What is published: a read that passed the read barrier would
+						// have the writer publish its batch for every batch read here.
 						EventReader.Batch batch = this.services.reader()
-							.readBatch(handled + 1, this.definition.batchSize(),
+							.readPublishedBatch(handled + 1, this.definition.batchSize(),
 									Math.max(SCAN_LIMIT, this.definition.batchSize()), this.filter,
 									this.definition.asStored(), this.definition.receiveDeletions());
 						wait = batch.lastScanned() <= handled;
+						atHead = wait;
 						if (wait) {
 							this.progress.reachedHead();
 							this.checkpoints.submitPending();
@@ -147,6 +151,16 @@ final class ProcessorLoop implements Runnable {
 				}
 				if (retryNanos > 0) {
 					this.signals.awaitRetry(retryNanos, this.stopRequested);
+				}
+				else if (atHead) {
+					// Woken by the next publish, which comes sooner while it waits.
+					this.services.followerWaiting();
+					try {
+						this.signals.awaitSignal(this.stopRequested);
+					}
+					finally {
+						this.services.followerDone();
+					}
 				}
 				else if (wait) {
 					this.signals.awaitSignal(this.stopRequested);

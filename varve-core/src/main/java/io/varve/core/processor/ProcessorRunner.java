@@ -371,6 +371,11 @@ final class ProcessorRunner {
 		if (timeout == null || timeout.isNegative()) {
 			throw new InvalidArgumentException("Timeout must be zero or positive, got " + timeout);
 		}
+		// Processors read what the writer has published: have it publish what the caller
+		// may have appended, rather than wait for the batch to end.
+		if (this.checkpoints.state().committed() < position) {
+			this.services.publishAcknowledged();
+		}
 		boolean reached;
 		try {
 			reached = this.checkpoints.state().await(position, CheckpointTracker.nanos(timeout), () -> {

@@ -110,6 +110,38 @@ final class ProcessorServices {
 		return this.committed.tables();
 	}
 
+	/**
+	 * Reads in a snapshot of what the writer has published: for a processor's scan of the
+	 * log, which must not end the writer's batches (each read that passes the read
+	 * barrier has the writer publish its batch).
+	 */
+	<T> T readPublished(Function<ReadTxn, T> function) {
+		try (ReadTxn txn = this.engine.beginReadPublished()) {
+			return function.apply(txn);
+		}
+	}
+
+	/** A processor at the head of the log waits for the next publish. */
+	void followerWaiting() {
+		if (this.writer != null) {
+			this.writer.followerWaiting();
+		}
+	}
+
+	/** A processor stopped waiting for the next publish. */
+	void followerDone() {
+		if (this.writer != null) {
+			this.writer.followerDone();
+		}
+	}
+
+	/** Has the writer publish every acknowledged append, so that processors see it. */
+	void publishAcknowledged() {
+		if (this.writer != null) {
+			this.writer.awaitVisible();
+		}
+	}
+
 	long head() {
 		return (this.writer != null) ? this.writer.headPosition() : read(ReadTxn::headPosition);
 	}

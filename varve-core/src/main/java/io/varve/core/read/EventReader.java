@@ -256,6 +256,25 @@ public final class EventReader {
 	}
 
 	/**
+	 * Reads one batch of a log scan like
+	 * {@link #readBatch(long, int, int, EnvelopeFilter, boolean, boolean)}, in a snapshot
+	 * of what the writer has published (which may lack the newest acknowledged appends).
+	 * @param fromPosition the first position to look at
+	 * @param maxEvents the most events to return
+	 * @param maxScanned the most envelopes to look at
+	 * @param filter the filter (deletion records pass on their stream alone)
+	 * @param asStored whether to skip schema evolution
+	 * @param deletions whether deletion records are read too
+	 * @return the batch
+	 */
+	public Batch readPublishedBatch(long fromPosition, int maxEvents, int maxScanned, EnvelopeFilter filter,
+			boolean asStored, boolean deletions) {
+		try (ReadTxn txn = this.engine.beginReadPublished()) {
+			return readBatch(txn, fromPosition, maxEvents, maxScanned, filter, asStored, deletions);
+		}
+	}
+
+	/**
 	 * Reads one batch in a snapshot the caller holds.
 	 * @param txn the snapshot
 	 * @param fromPosition the first position to look at

@@ -48,6 +48,13 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 */
 	static final long PUBLISH_NANOS = 50_000_000L;
 
+	/**
+	 * The longest a batch stays unpublished while a processor of this process waits at
+	 * the head of the log for what it holds: the processor's added latency, against one
+	 * LMDB commit per group when processors had every read publish.
+	 */
+	static final long FOLLOWED_PUBLISH_NANOS = 5_000_000L;
+
 	/** Most groups in one batch. */
 	static final int PUBLISH_GROUPS = 1024;
 
@@ -117,6 +124,15 @@ public final class GroupCommitWriter implements AutoCloseable {
 	/** Queued by a reader that needs the open batch published. */
 	private final WriteRequest<Void> publishToken = new Signal();
 
+	/**
+	 * Queued when the first follower starts waiting while groups wait to be published:
+	 * the idle writer looks at its (now sooner) publish deadline again.
+	 */
+	private final WriteRequest<Void> followToken = new Signal();
+
+	/** Followers waiting for the next publish (processors at the head of the log). */
+	private final AtomicInteger followers = new AtomicInteger();
+
 	private boolean accepting = true;
 
 	/**
@@ -131,6 +147,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 	public GroupCommitWriter(StorageEngine engine, Clock clock, String name, long headPosition, long lastMicros) {
 		this.name = name;
 		this.transaction = new GroupTransaction(engine, clock, name, headPosition, lastMicros, this::finish);
+		this.transaction.followedWhen(() -> this.followers.get() > 0);
 		this.completions = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread completer = new Thread(runnable, "varve-completion[" + name + "]");
 			completer.setDaemon(true);
@@ -246,6 +263,42 @@ public final class GroupCommitWriter implements AutoCloseable {
 	}
 
 	/**
+	 * Adds a listener told whenever readers see more acknowledged groups (after each
+	 * commit when groups do not batch, after each batch when they do), on the committing
+	 * thread: keep it quick.
+	 * @param listener the listener
+	 */
+	public void addPublishListener(Runnable listener) {
+		this.transaction.addPublishListener(listener);
+	}
+
+	/**
+	 * Removes a publish listener.
+	 * @param listener the listener
+	 */
+	public void removePublishListener(Runnable listener) {
+		this.transaction.removePublishListener(listener);
+	}
+
+	/**
+	 * A follower (a processor that has read everything published) starts waiting for the
+	 * next publish: until {@link #followerDone()}, batches are published within
+	 * {@link #FOLLOWED_PUBLISH_NANOS} instead of {@link #PUBLISH_NANOS}. Followers read
+	 * what is published and are woken by the publish listeners, so their reads do not end
+	 * the writer's batches.
+	 */
+	public void followerWaiting() {
+		if (this.followers.getAndIncrement() == 0 && this.transaction.hasUnpublished()) {
+			this.queue.offer(this.followToken);
+		}
+	}
+
+	/** A follower stopped waiting. */
+	public void followerDone() {
+		this.followers.decrementAndGet();
+	}
+
+	/**
 	 * Whether the writer has nothing to do: no group in progress and nothing queued. A
 	 * request queued now is taken at once, in a group of its own unless others arrive
 	 * before the writer takes it.
@@ -353,6 +406,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 				publishUnderLock(false);
 				continue;
 			}
+			if (first == this.followToken) {
+				// The loop waits again, until the sooner deadline.
+				continue;
+			}
 			if (first == this.batchToken) {
 				lockForWriter();
 				try {
@@ -377,7 +434,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 					publishAfter = true;
 					continue;
 				}
-				if (next == this.batchToken) {
+				if (next == this.batchToken || next == this.followToken) {
 					continue;
 				}
 				group.add(next);

@@ -126,9 +126,22 @@ final class GroupTransaction {
 		this.publishNanos = nanos;
 	}
 
+	/**
+	 * Whether someone in this process waits for the next publish (a processor at the head
+	 * of the log): batches are then published after
+	 * {@link GroupCommitWriter#FOLLOWED_PUBLISH_NANOS}.
+	 */
+	private volatile java.util.function.BooleanSupplier followed = () -> false;
+
+	void followedWhen(java.util.function.BooleanSupplier condition) {
+		this.followed = condition;
+	}
+
 	/** When the open batch is due to be published, by {@link System#nanoTime()}. */
 	long publishDeadline() {
-		return this.batchStartedNanos + this.publishNanos;
+		long interval = this.followed.getAsBoolean()
+				? Math.min(this.publishNanos, GroupCommitWriter.FOLLOWED_PUBLISH_NANOS) : this.publishNanos;
+		return this.batchStartedNanos + interval;
 	}
 
 	/** Whether the open batch is due: old, large or long enough. */
@@ -172,6 +185,30 @@ final class GroupTransaction {
 		finally {
 			this.publishLock.unlock();
 		}
+		for (Runnable listener : this.publishListeners) {
+			try {
+				listener.run();
+			}
+			catch (RuntimeException ex) {
+				LOG.log(Level.WARNING, "A publish listener of Varve store " + this.name + " failed", ex);
+			}
+		}
+	}
+
+	/** Told on the committing thread whenever readers see more groups. */
+	private final List<Runnable> publishListeners = new CopyOnWriteArrayList<>();
+
+	void addPublishListener(Runnable listener) {
+		this.publishListeners.add(listener);
+	}
+
+	void removePublishListener(Runnable listener) {
+		this.publishListeners.remove(listener);
+	}
+
+	/** Whether acknowledged groups wait to be published. */
+	boolean hasUnpublished() {
+		return this.acked > this.published;
 	}
 
 	/**
