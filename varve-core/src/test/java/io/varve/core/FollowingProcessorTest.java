@@ -86,7 +86,6 @@ class FollowingProcessorTest {
 			long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 			int publishedDuringLoad = publishes.get();
 			int groupsDuringLoad = groups.get();
-			System.out.println(
 			varve.processors().awaitProcessed("counter", varve.headPosition(), Duration.ofSeconds(30));
 
 			assertThat(handled.get()).as("events handled, each once").isEqualTo((long) writers * appends);
