@@ -99,4 +99,45 @@ class FollowingProcessorTest {
 		}
 	}
 
+	@Test
+	void aProjectionFollowingConcurrentWritersCountsEveryEventOnce() throws Exception {
+		try (Varve varve = Varve.open(this.dir)) {
+			varve.processors().register(ProcessorDefinition.builder("totals").handler((event, context) -> {
+				long total = context.projections().get("totals", event.stream(), Long.class).orElse(0L);
+				context.projections().put("totals", event.stream(), total + ((Deposited) event.data()).amount());
+			}).build());
+			varve.processors().start("totals");
+			int writers = 6;
+			int appends = 300;
+			List<Thread> threads = new ArrayList<>();
+			for (int w = 0; w < writers; w++) {
+				String stream = "account-" + w;
+				Thread thread = new Thread(() -> {
+					for (int i = 1; i <= appends; i++) {
+						varve.append(stream, ExpectedVersion.exact(i - 1), new Deposited(i));
+						if (i % 50 == 0) {
+							// A query that reads its own write, now and then, as an
+							// application does.
+							varve.processors()
+								.awaitProcessed("totals", varve.streamInfo(stream).orElseThrow().lastPosition(),
+										Duration.ofSeconds(30));
+						}
+					}
+				});
+				thread.start();
+				threads.add(thread);
+			}
+			for (Thread thread : threads) {
+				thread.join();
+			}
+			varve.processors().awaitProcessed("totals", varve.headPosition(), Duration.ofSeconds(30));
+			long expected = (long) appends * (appends + 1) / 2;
+			for (int w = 0; w < writers; w++) {
+				assertThat(varve.processors().projections().get("totals", "account-" + w, Long.class))
+					.as("total of account-%d", w)
+					.contains(expected);
+			}
+		}
+	}
+
 }
