@@ -110,17 +110,6 @@ final class ProcessorServices {
 		return this.committed.tables();
 	}
 
-	/**
-	 * Reads in a snapshot of what the writer has published: for a processor's scan of the
-	 * log, which must not end the writer's batches (each read that passes the read
-	 * barrier has the writer publish its batch).
-	 */
-	<T> T readPublished(Function<ReadTxn, T> function) {
-		try (ReadTxn txn = this.engine.beginReadPublished()) {
-			return function.apply(txn);
-		}
-	}
-
 	/** A processor at the head of the log waits for the next publish. */
 	void followerWaiting() {
 		if (this.writer != null) {

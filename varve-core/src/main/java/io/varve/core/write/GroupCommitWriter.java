@@ -130,9 +130,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 */
 	private final WriteRequest<Void> followToken = new Signal();
 
-	/** Followers waiting for the next publish (processors at the head of the log). */
-	private final AtomicInteger followers = new AtomicInteger();
-
 	private boolean accepting = true;
 
 	/**
@@ -147,7 +144,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 	public GroupCommitWriter(StorageEngine engine, Clock clock, String name, long headPosition, long lastMicros) {
 		this.name = name;
 		this.transaction = new GroupTransaction(engine, clock, name, headPosition, lastMicros, this::finish);
-		this.transaction.followedWhen(() -> this.followers.get() > 0);
 		this.completions = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread completer = new Thread(runnable, "varve-completion[" + name + "]");
 			completer.setDaemon(true);
@@ -288,14 +284,14 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * the writer's batches.
 	 */
 	public void followerWaiting() {
-		if (this.followers.getAndIncrement() == 0 && this.transaction.hasUnpublished()) {
+		if (this.transaction.addFollower() && this.transaction.hasUnpublished()) {
 			this.queue.offer(this.followToken);
 		}
 	}
 
 	/** A follower stopped waiting. */
 	public void followerDone() {
-		this.followers.decrementAndGet();
+		this.transaction.removeFollower();
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -48,6 +49,16 @@ final class GroupTransaction {
 	private final Finisher finisher;
 
 	private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+
+	/** Told on the committing thread whenever readers see more groups. */
+	private final List<Runnable> publishListeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Those in this process waiting for the next publish (processors at the head of the
+	 * log): while there are any, batches are published after
+	 * {@link GroupCommitWriter#FOLLOWED_PUBLISH_NANOS}.
+	 */
+	private final AtomicInteger followers = new AtomicInteger();
 
 	private volatile long headPosition;
 
@@ -127,19 +138,21 @@ final class GroupTransaction {
 	}
 
 	/**
-	 * Whether someone in this process waits for the next publish (a processor at the head
-	 * of the log): batches are then published after
-	 * {@link GroupCommitWriter#FOLLOWED_PUBLISH_NANOS}.
+	 * A follower starts waiting for the next publish.
+	 * @return whether it is the only one waiting
 	 */
-	private volatile java.util.function.BooleanSupplier followed = () -> false;
+	boolean addFollower() {
+		return this.followers.getAndIncrement() == 0;
+	}
 
-	void followedWhen(java.util.function.BooleanSupplier condition) {
-		this.followed = condition;
+	/** A follower stopped waiting. */
+	void removeFollower() {
+		this.followers.decrementAndGet();
 	}
 
 	/** When the open batch is due to be published, by {@link System#nanoTime()}. */
 	long publishDeadline() {
-		long interval = this.followed.getAsBoolean()
+		long interval = (this.followers.get() > 0)
 				? Math.min(this.publishNanos, GroupCommitWriter.FOLLOWED_PUBLISH_NANOS) : this.publishNanos;
 		return this.batchStartedNanos + interval;
 	}
@@ -194,9 +207,6 @@ final class GroupTransaction {
 			}
 		}
 	}
-
-	/** Told on the committing thread whenever readers see more groups. */
-	private final List<Runnable> publishListeners = new CopyOnWriteArrayList<>();
 
 	void addPublishListener(Runnable listener) {
 		this.publishListeners.add(listener);
