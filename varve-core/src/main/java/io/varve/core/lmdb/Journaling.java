@@ -1,6 +1,7 @@
 package io.varve.core.lmdb;
 
 import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
 
 import org.agrona.DirectBuffer;
 import org.jspecify.annotations.Nullable;
@@ -87,11 +88,19 @@ final class Journaling {
 	 * than the checkpoint's grows it, as the writer did when it first wrote the record.
 	 */
 	private static void replay(LmdbStorageEngine engine, long sequence, DirectBuffer body) {
+		replayGrowing(engine, (txn) -> JournalRecord.replay(body, txn, "record " + sequence));
+	}
+
+	/**
+	 * Runs a replay in a write transaction and commits it; when the map is full, the
+	 * transaction is dropped, the map grown and the replay run again.
+	 */
+	private static void replayGrowing(LmdbStorageEngine engine, Consumer<LmdbWriteTxn> replay) {
 		while (true) {
 			LmdbWriteTxn txn = engine.beginReplay();
 			boolean ok = false;
 			try {
-				JournalRecord.replay(body, txn, "record " + sequence);
+				replay.accept(txn);
 				txn.commit();
 				ok = true;
 				return;
@@ -117,22 +126,27 @@ final class Journaling {
 	}
 
 	/**
-	 * Replays the records LMDB does not hold (those of a batch whose commit failed), each
-	 * in a transaction of its own; on the writer's thread, no transaction open. No
-	 * checkpoint comes in between: they refuse while the engine reports the batch lost.
-	 * (Holding the write lock throughout instead would deadlock with a checkpoint that
-	 * holds the map while it waits for the lock, as soon as the replay grows the map.)
+	 * Replays the records LMDB does not hold (those of a batch that failed to commit or
+	 * was abandoned) in one transaction, as the batch held them, so they need no more
+	 * room than the batch did; on the writer's thread, no transaction open. No checkpoint
+	 * comes in between: they refuse while the engine reports the batch lost. (The map
+	 * grows between tries, with no transaction open: holding the write lock throughout
+	 * would deadlock with a checkpoint that holds the map while it waits for the lock.)
 	 * @param through the last record the tables must hold afterwards
 	 */
 	void replayUnpublished(long through) {
-		long last = this.journal.replayAfter(this.committedSequence, this.journal.generation(), (sequence, body) -> {
-			replay(this.engine, sequence, body);
-			// Record by record: a replay cut short goes on from where it stopped.
-			this.committedSequence = sequence;
+		long[] last = new long[1];
+		replayGrowing(this.engine, (txn) -> {
+			last[0] = this.journal.replayAfter(this.committedSequence, this.journal.generation(),
+					(sequence, body) -> JournalRecord.replay(body, txn, "record " + sequence));
+			if (this.engine.takeReplayMapFull()) {
+				throw new MapFullSignal(null);
+			}
 		});
-		if (last < through) {
+		this.committedSequence = last[0];
+		if (last[0] < through) {
 			throw new StorageException("The journal of the Varve store at " + this.engine.directory()
-					+ " ends at record " + last + " where acknowledged writes go on to record " + through
+					+ " ends at record " + last[0] + " where acknowledged writes go on to record " + through
 					+ "; close the store (nothing more is written) and report this as a bug");
 		}
 	}

@@ -113,6 +113,9 @@ public final class LmdbStorageEngine implements StorageEngine {
 	 */
 	private volatile boolean batchLost;
 
+	/** Whether the next replay of a lost batch finds the map full (tests only). */
+	private volatile boolean nextReplayMapFull;
+
 	/** A failure the next batch commit throws instead of committing (tests only). */
 	private volatile @Nullable RuntimeException nextPublishFailure;
 
@@ -332,9 +335,13 @@ public final class LmdbStorageEngine implements StorageEngine {
 
 	/**
 	 * With a journal, groups commit into a batch (an LMDB transaction kept open across
-	 * groups, each group a nested transaction in it): a group is durable once its journal
+	 * groups, each group writing straight into it): a group is durable once its journal
 	 * record is flushed, and LMDB commits once per batch, which saves each group the
-	 * commit's work and its fresh pages. Only the thread that opens the batch may
+	 * commit's work and its fresh pages. (Not a nested transaction per group: LMDB copies
+	 * every page a nested transaction touches that its parent has touched already, and
+	 * merges their page lists at its commit, which cost a fifth of the writer's time per
+	 * group; a group that fails part way is rare, and costs the batch instead, see
+	 * {@link #abandonBatch()}.) Only the thread that opens the batch may
 	 * {@link #publish()} it (LMDB's writer lock is that thread's); a group may be applied
 	 * on another thread, one at a time.
 	 */
@@ -373,6 +380,23 @@ public final class LmdbStorageEngine implements StorageEngine {
 	}
 
 	/**
+	 * Makes the next replay of a lost batch find the map full once, as if its records
+	 * needed more room than the map has (tests only).
+	 */
+	void fillMapAtNextReplay() {
+		this.nextReplayMapFull = true;
+	}
+
+	/** Whether the replay of a lost batch is to find the map full (once). */
+	boolean takeReplayMapFull() {
+		if (!this.nextReplayMapFull) {
+			return false;
+		}
+		this.nextReplayMapFull = false;
+		return true;
+	}
+
+	/**
 	 * Whether the journal holds acknowledged groups the tables do not, after a batch
 	 * failed to commit: no checkpoint may then let the journal reuse their records.
 	 */
@@ -402,12 +426,38 @@ public final class LmdbStorageEngine implements StorageEngine {
 		}
 		checkOpen();
 		try {
-			return new LmdbWriteTxn(this, this.env.txn(this.batch), this.lastIdHigh, this.lastIdLow,
-					this.journaling.record(), true);
+			return new LmdbWriteTxn(this, this.batch, this.lastIdHigh, this.lastIdLow, this.journaling.record(), true);
 		}
 		catch (RuntimeException ex) {
 			throw LmdbErrors.translate(ex, "begin a write", directory());
 		}
+	}
+
+	/**
+	 * Drops the open batch after a group failed part way in it (its writes are in the
+	 * batch, and LMDB cannot take back part of a transaction), then brings the groups
+	 * acknowledged in it back from the journal, as after a batch that failed to commit.
+	 * On the thread that opened the batch.
+	 */
+	@Override
+	public void abandonBatch() {
+		Txn<DirectBuffer> abandoned = this.batch;
+		if (abandoned == null) {
+			return;
+		}
+		this.batch = null;
+		try {
+			abandoned.close();
+		}
+		finally {
+			// Before the write lock goes: no checkpoint may see the tables without the
+			// batch's acknowledged groups and let the journal reuse their records.
+			if (this.batchSequence > this.journaling.committedSequence()) {
+				this.batchLost = true;
+			}
+			writeEnded();
+		}
+		catchUp();
 	}
 
 	/** A group committed into the batch; called on the writer's thread. */

@@ -51,15 +51,18 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	private final JournalRecord.@Nullable Builder record;
 
 	/**
-	 * Whether this is one group's transaction nested in the engine's batch: its commit
-	 * goes into the batch, which {@link LmdbStorageEngine#publish()} commits.
+	 * Whether this is one group's writes straight into the engine's batch (LMDB's
+	 * transaction is the batch's, not one of its own): its commit journals the group and
+	 * leaves LMDB's transaction open, which {@link LmdbStorageEngine#publish()} commits;
+	 * closing it uncommitted leaves the group's writes in the batch, which the writer
+	 * then abandons ({@link LmdbStorageEngine#abandonBatch()}).
 	 */
-	private final boolean nested;
+	private final boolean inBatch;
 
 	LmdbWriteTxn(LmdbStorageEngine engine, Txn<DirectBuffer> txn, long lastIdHigh, long lastIdLow,
-			JournalRecord.@Nullable Builder record, boolean nested) {
+			JournalRecord.@Nullable Builder record, boolean inBatch) {
 		super(engine, txn);
-		this.nested = nested;
+		this.inBatch = inBatch;
 		this.newestStreamId = streamCount();
 		this.lastIdHigh = lastIdHigh;
 		this.lastIdLow = lastIdLow;
@@ -263,13 +266,26 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 	 * Commits: with a journal, the group's record is appended (and, as the durability
 	 * asks, flushed: the acknowledgement) before LMDB's commit makes the changes visible,
 	 * so no reader, in this process or another, ever sees a change the journal does not
-	 * hold. LMDB's own commit is not flushed: checkpoints do that. A nested group's
-	 * commit goes into the engine's batch, which readers see once it is published.
+	 * hold. LMDB's own commit is not flushed: checkpoints do that. A group in the batch
+	 * commits nothing in LMDB: its writes are in the batch, which readers see once it is
+	 * published; should its record fail to be written, the group is not acknowledged and
+	 * the writer abandons the batch.
 	 */
 	@Override
 	public void commit() {
 		closeCursors();
 		this.done = true;
+		if (this.inBatch) {
+			long journaled;
+			try {
+				journaled = this.engine.journaling().append(this.record);
+			}
+			catch (RuntimeException ex) {
+				throw LmdbErrors.translateWrite(ex, "commit", this.engine.directory(), this.engine.directory());
+			}
+			this.engine.groupCommitted(this.lastIdHigh, this.lastIdLow, journaled);
+			return;
+		}
 		long journaled = -1;
 		try {
 			if (this.record != null) {
@@ -277,12 +293,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			}
 			this.txn.commit();
 			this.txn.close();
-			if (this.nested) {
-				this.engine.groupCommitted(this.lastIdHigh, this.lastIdLow, journaled);
-			}
-			else {
-				this.engine.committed(this.lastIdHigh, this.lastIdLow, journaled);
-			}
+			this.engine.committed(this.lastIdHigh, this.lastIdLow, journaled);
 		}
 		catch (RuntimeException ex) {
 			this.txn.close();
@@ -292,9 +303,7 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			throw LmdbErrors.translateWrite(ex, "commit", this.engine.directory(), this.engine.directory());
 		}
 		finally {
-			if (!this.nested) {
-				this.engine.writeEnded();
-			}
+			this.engine.writeEnded();
 		}
 	}
 
@@ -304,14 +313,18 @@ final class LmdbWriteTxn extends LmdbTxnBase implements WriteTxn {
 			return;
 		}
 		this.done = true;
+		if (this.inBatch) {
+			// The batch, with whatever this group wrote, stays open: the writer abandons
+			// it.
+			closeCursors();
+			return;
+		}
 		try {
 			closeCursors();
 			this.txn.close();
 		}
 		finally {
-			if (!this.nested) {
-				this.engine.writeEnded();
-			}
+			this.engine.writeEnded();
 		}
 	}
 

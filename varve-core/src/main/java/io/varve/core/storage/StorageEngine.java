@@ -38,10 +38,12 @@ public interface StorageEngine extends AutoCloseable {
 	/**
 	 * Opens a batch, if this engine batches commits: a transaction that stays open across
 	 * groups, on the calling thread, until {@link #publish()} (on the same thread)
-	 * commits it. Groups begun with {@link #beginGroup()} meanwhile nest in it: each
+	 * commits it. Groups begun with {@link #beginGroup()} meanwhile write into it: each
 	 * group's commit makes it durable (the acknowledgement) and visible to the next
-	 * group, and readers see it once the batch is published. Does nothing if a batch is
-	 * open.
+	 * group, and readers see it once the batch is published. A group that fails after
+	 * writing (its transaction closed uncommitted) leaves its writes in the batch, which
+	 * must then be {@link #abandonBatch() abandoned} before anything else. Does nothing
+	 * if a batch is open.
 	 * @return whether groups now go into a batch
 	 */
 	default boolean openBatch() {
@@ -49,7 +51,7 @@ public interface StorageEngine extends AutoCloseable {
 	}
 
 	/**
-	 * Opens one group's write transaction: nested in the open batch, or else
+	 * Opens one group's write transaction: in the open batch, or else
 	 * {@link #beginWrite()}. Same rules as {@link #beginWrite()}: one at a time, by the
 	 * writer; and {@link #publish()} before {@link #grow()}.
 	 * @return the transaction
@@ -63,6 +65,14 @@ public interface StorageEngine extends AutoCloseable {
 	 * groups. Does nothing when nothing is batched.
 	 */
 	default void publish() {
+	}
+
+	/**
+	 * Drops the open batch, which holds the writes of a group that failed part way, and
+	 * brings back the groups acknowledged in it; on the thread that opened it. Does
+	 * nothing when no batch is open.
+	 */
+	default void abandonBatch() {
 	}
 
 	/** Whether {@link #openBatch()} opens batches. */

@@ -26,9 +26,13 @@ import io.varve.core.storage.WriteTxn;
  * before failing is taken out and the group applied again without it. When the map is
  * full the transaction is aborted, the map grown and the same group applied again, so
  * nobody sees the map fill up; at the maximum size each request is tried on its own, so
- * those that still fit are written. Keeps the head position and the commit timestamps
- * (never backwards), and tells the {@link CommitListener}s. Runs under the writer's
- * commit lock, on whichever thread holds it.
+ * those that still fit are written. In the writer's batch a group's writes go straight
+ * into the batch's transaction, so a group that fails part way (taken out, or the map
+ * full) costs the batch: the writer abandons it and the engine brings its acknowledged
+ * groups back from the journal, before the group is applied again or fails. Keeps the
+ * head position and the commit timestamps (never backwards), and tells the
+ * {@link CommitListener}s. Runs under the writer's commit lock, on whichever thread holds
+ * it.
  */
 final class GroupTransaction {
 
@@ -78,6 +82,13 @@ final class GroupTransaction {
 
 	/** Whether a group's transaction is open in the batch (committing thread only). */
 	private boolean groupOpen;
+
+	/**
+	 * Whether a group failed part way in the open batch on a caller's thread, leaving its
+	 * writes there: the writer thread, which alone may end the batch, abandons it before
+	 * anything else (committing thread only, under the commit lock).
+	 */
+	private boolean batchSpoiled;
 
 	private long batchStartedNanos;
 
@@ -172,6 +183,10 @@ final class GroupTransaction {
 		if (!this.batchOpen || this.groupOpen) {
 			return;
 		}
+		if (this.batchSpoiled) {
+			abandonBatch();
+			return;
+		}
 		long target = this.acked;
 		this.batchOpen = false;
 		try {
@@ -181,6 +196,27 @@ final class GroupTransaction {
 		catch (RuntimeException ex) {
 			LOG.log(Level.ERROR, "Varve store " + this.name + " could not commit acknowledged writes to its tables",
 					ex);
+			this.publishFailure = ex;
+		}
+		markPublished(target);
+	}
+
+	/**
+	 * Drops the open batch, which holds the writes of a group that failed part way; the
+	 * engine brings the groups acknowledged in it back from the journal, and readers then
+	 * see them. On the writer thread, between groups.
+	 */
+	private void abandonBatch() {
+		long target = this.acked;
+		this.batchOpen = false;
+		this.batchSpoiled = false;
+		try {
+			this.engine.abandonBatch();
+			this.publishFailure = null;
+		}
+		catch (RuntimeException ex) {
+			LOG.log(Level.ERROR, "Varve store " + this.name + " could not bring acknowledged writes from its journal "
+					+ "into its tables", ex);
 			this.publishFailure = ex;
 		}
 		markPublished(target);
@@ -266,6 +302,9 @@ final class GroupTransaction {
 	 * publishes it.
 	 */
 	void openBatch() {
+		if (this.batchSpoiled) {
+			abandonBatch();
+		}
 		if (!this.batched || this.batchOpen) {
 			return;
 		}
@@ -303,6 +342,9 @@ final class GroupTransaction {
 	}
 
 	private boolean commit(List<WriteRequest<?>> group, boolean onWriter) {
+		if (this.batchSpoiled && !onWriter) {
+			return false;
+		}
 		Map<WriteRequest<?>, RuntimeException> rejected = new IdentityHashMap<>();
 		while (true) {
 			long started = System.nanoTime();
@@ -330,14 +372,14 @@ final class GroupTransaction {
 				this.groupOpen = false;
 			}
 			catch (RetryWithout retry) {
-				closeGroup(txn);
+				if (!closeGroup(txn, inBatch, onWriter)) {
+					return false;
+				}
 				rejected.put(retry.request, retry.request.failure);
 				continue;
 			}
 			catch (MapFullSignal full) {
-				closeGroup(txn);
-				if (inBatch && !onWriter) {
-					// The writer applies it again (applying resets its result).
+				if (!closeGroup(txn, inBatch, onWriter)) {
 					return false;
 				}
 				// The map grows with no transaction open: the groups so far commit first.
@@ -364,7 +406,9 @@ final class GroupTransaction {
 				return true;
 			}
 			catch (RuntimeException | Error ex) {
-				closeGroup(txn);
+				if (!closeGroup(txn, inBatch, onWriter)) {
+					return false;
+				}
 				this.finisher.finish(group, storageFailure(ex));
 				return true;
 			}
@@ -389,9 +433,24 @@ final class GroupTransaction {
 		}
 	}
 
-	private void closeGroup(WriteTxn txn) {
+	/**
+	 * Closes a group that failed. In the batch its writes stay there: the writer thread
+	 * abandons the batch at once; a caller's thread cannot end it, so it leaves that to
+	 * the writer, which applies the group again (applying resets its results).
+	 * @return false if the writer must apply the group instead
+	 */
+	private boolean closeGroup(WriteTxn txn, boolean inBatch, boolean onWriter) {
 		this.groupOpen = false;
 		txn.close();
+		if (!inBatch) {
+			return true;
+		}
+		if (!onWriter) {
+			this.batchSpoiled = true;
+			return false;
+		}
+		abandonBatch();
+		return true;
 	}
 
 	private void applyAll(List<WriteRequest<?>> group, Map<WriteRequest<?>, RuntimeException> rejected,
