@@ -131,6 +131,11 @@ class GroupTransactionBatchTest {
 		assertThat(reopenedPositions()).containsExactly(1L, 2L);
 	}
 
+	@Test
+	void aStreamHeadWrittenByAGroupThatFailedInTheBatchIsNotSeenByTheNext() {
+		GroupTransactionTest.HeadWrite.checkFailedHeadIsForgotten(this.transaction);
+	}
+
 	private boolean stored(long position) {
 		try (ReadTxn txn = this.engine.beginRead()) {
 			return txn.get(AuxTable.PROJECTIONS, key(position)) != null;

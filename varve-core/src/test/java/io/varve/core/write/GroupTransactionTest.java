@@ -17,6 +17,7 @@ import io.varve.core.storage.AuxTable;
 import io.varve.core.storage.CommitSync;
 import io.varve.core.storage.ReadTxn;
 import io.varve.core.storage.StorageConfig;
+import io.varve.core.storage.StreamRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,6 +91,63 @@ class GroupTransactionTest {
 			return this.size;
 		}
 
+	}
+
+	/**
+	 * Reads a stream's head and writes it back a version on; fails after writing if told
+	 * to. Its result is the version it read.
+	 */
+	static final class HeadWrite extends WriteRequest<Long> {
+
+		static final byte[] STREAM = "s".getBytes(StandardCharsets.UTF_8);
+
+		private final boolean failAfterWriting;
+
+		HeadWrite(boolean failAfterWriting) {
+			super(false);
+			this.failAfterWriting = failAfterWriting;
+		}
+
+		@Override
+		protected Long apply(WriteContext context) {
+			StreamRecord head = context.txn().stream(STREAM);
+			long version = (head != null) ? head.version() : 0;
+			long position = context.nextPosition();
+			context.txn().putStream(STREAM, new StreamRecord(1, version + 1, 1, position, 0, 0));
+			if (this.failAfterWriting) {
+				throw new InvalidArgumentException("refused after writing version " + (version + 1));
+			}
+			return version;
+		}
+
+		@Override
+		protected int eventCount() {
+			return 1;
+		}
+
+		@Override
+		protected long byteSize() {
+			return 8;
+		}
+
+		/** Commits a head, then fails a group after writing the next, then reads it. */
+		static void checkFailedHeadIsForgotten(GroupTransaction transaction) {
+			HeadWrite first = new HeadWrite(false);
+			transaction.commit(List.of(first));
+			assertThat(first.future()).isCompletedWithValue(0L);
+			HeadWrite failing = new HeadWrite(true);
+			transaction.commit(List.of(failing));
+			assertThat(failing.failure).hasMessage("refused after writing version 2");
+			HeadWrite next = new HeadWrite(false);
+			transaction.commit(List.of(next));
+			assertThat(next.future()).as("the version read after the failed group").isCompletedWithValue(1L);
+		}
+
+	}
+
+	@Test
+	void aStreamHeadWrittenByAGroupThatFailedIsNotSeenByTheNext() {
+		HeadWrite.checkFailedHeadIsForgotten(this.transaction);
 	}
 
 	@Test
