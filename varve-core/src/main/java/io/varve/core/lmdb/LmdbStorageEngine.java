@@ -678,6 +678,13 @@ public final class LmdbStorageEngine implements StorageEngine {
 		if (this.closed) {
 			return;
 		}
+		if (this.batch != null && this.writeLock.isHeldByCurrentThread()) {
+			// Closed by the batch's own thread without publishing it: LMDB must not close
+			// under an open transaction, and the clean checkpoint below must find every
+			// acknowledged group in the tables, so the batch is dropped and its groups
+			// brought back from the journal.
+			abandonBatch();
+		}
 		// Before the map goes: its thread reads the store's size.
 		this.preallocator.stop();
 		this.checkpoints.stop();

@@ -55,6 +55,8 @@ class GroupTransactionBatchTest {
 
 	@AfterEach
 	void close() {
+		// As the writer does before the store closes.
+		this.transaction.publish();
 		this.engine.close();
 	}
 
@@ -134,6 +136,16 @@ class GroupTransactionBatchTest {
 	@Test
 	void aStreamHeadWrittenByAGroupThatFailedInTheBatchIsNotSeenByTheNext() {
 		GroupTransactionTest.HeadWrite.checkFailedHeadIsForgotten(this.transaction);
+	}
+
+	@Test
+	void aStoreClosedWithItsBatchOpenKeepsTheBatchsGroups() {
+		Put first = new Put(8, false);
+		Put second = new Put(8, false);
+		this.transaction.commit(List.of(first));
+		this.transaction.commit(List.of(second));
+		assertThat(this.transaction.unpublished()).isTrue();
+		assertThat(reopenedPositions()).containsExactly(1L, 2L);
 	}
 
 	private boolean stored(long position) {
