@@ -213,6 +213,9 @@ public final class KafkaReplica implements AutoCloseable {
 			long submitted = this.replication.headPosition();
 			while (!this.stopping) {
 				ConsumerRecords<byte[], byte[]> records = kafka.poll(this.pollTimeout);
+				// Before anyone waiting for the batches below is told they are stored, so
+				// that the status never shows an unknown lag after events were applied.
+				this.lag = kafka.currentLag(partition).orElse(this.lag);
 				if (!records.isEmpty()) {
 					List<ReplicatedEvent> batch = decode(records.records(partition), submitted);
 					if (!batch.isEmpty()) {
@@ -230,7 +233,6 @@ public final class KafkaReplica implements AutoCloseable {
 						this.progress.notifyAll();
 					}
 				}
-				this.lag = kafka.currentLag(partition).orElse(this.lag);
 			}
 			for (Pending pending : inFlight) {
 				pending.stored.join();
