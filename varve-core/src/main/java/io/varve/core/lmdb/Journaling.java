@@ -1,7 +1,7 @@
 package io.varve.core.lmdb;
 
 import java.lang.System.Logger.Level;
-import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 import org.agrona.DirectBuffer;
 import org.jspecify.annotations.Nullable;
@@ -88,22 +88,26 @@ final class Journaling {
 	 * than the checkpoint's grows it, as the writer did when it first wrote the record.
 	 */
 	private static void replay(LmdbStorageEngine engine, long sequence, DirectBuffer body) {
-		replayGrowing(engine, (txn) -> JournalRecord.replay(body, txn, "record " + sequence));
+		replayGrowing(engine, (txn) -> {
+			JournalRecord.replay(body, txn, "record " + sequence);
+			return sequence;
+		});
 	}
 
 	/**
 	 * Runs a replay in a write transaction and commits it; when the map is full, the
 	 * transaction is dropped, the map grown and the replay run again.
+	 * @return what the replay returned: the last record it replayed
 	 */
-	private static void replayGrowing(LmdbStorageEngine engine, Consumer<LmdbWriteTxn> replay) {
+	private static long replayGrowing(LmdbStorageEngine engine, ToLongFunction<LmdbWriteTxn> replay) {
 		while (true) {
 			LmdbWriteTxn txn = engine.beginReplay();
 			boolean ok = false;
 			try {
-				replay.accept(txn);
+				long last = replay.applyAsLong(txn);
 				txn.commit();
 				ok = true;
-				return;
+				return last;
 			}
 			catch (MapFullSignal full) {
 				txn.close();
@@ -135,18 +139,18 @@ final class Journaling {
 	 * @param through the last record the tables must hold afterwards
 	 */
 	void replayUnpublished(long through) {
-		long[] last = new long[1];
-		replayGrowing(this.engine, (txn) -> {
-			last[0] = this.journal.replayAfter(this.committedSequence, this.journal.generation(),
+		long last = replayGrowing(this.engine, (txn) -> {
+			long replayed = this.journal.replayAfter(this.committedSequence, this.journal.generation(),
 					(sequence, body) -> JournalRecord.replay(body, txn, "record " + sequence));
 			if (this.engine.takeReplayMapFull()) {
 				throw new MapFullSignal(null);
 			}
+			return replayed;
 		});
-		this.committedSequence = last[0];
-		if (last[0] < through) {
+		this.committedSequence = last;
+		if (last < through) {
 			throw new StorageException("The journal of the Varve store at " + this.engine.directory()
-					+ " ends at record " + last[0] + " where acknowledged writes go on to record " + through
+					+ " ends at record " + last + " where acknowledged writes go on to record " + through
 					+ "; close the store (nothing more is written) and report this as a bug");
 		}
 	}

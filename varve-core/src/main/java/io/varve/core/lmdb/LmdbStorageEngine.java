@@ -1,5 +1,6 @@
 package io.varve.core.lmdb;
 
+import java.lang.System.Logger.Level;
 import java.nio.ByteOrder;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -42,6 +43,8 @@ import io.varve.core.storage.WriteTxn;
  * map) never pulls it from under a reader.
  */
 public final class LmdbStorageEngine implements StorageEngine {
+
+	private static final System.Logger LOGGER = System.getLogger(LmdbStorageEngine.class.getName());
 
 	/** Format version written to new stores and required of existing ones. */
 	public static final int FORMAT_VERSION = LmdbTables.FORMAT_VERSION;
@@ -682,8 +685,15 @@ public final class LmdbStorageEngine implements StorageEngine {
 			// Closed by the batch's own thread without publishing it: LMDB must not close
 			// under an open transaction, and the clean checkpoint below must find every
 			// acknowledged group in the tables, so the batch is dropped and its groups
-			// brought back from the journal.
-			abandonBatch();
+			// brought back from the journal. Should that fail, the checkpoint refuses
+			// (the batch is lost) and the next open replays the journal.
+			try {
+				abandonBatch();
+			}
+			catch (RuntimeException ex) {
+				LOGGER.log(Level.WARNING, "Varve store " + directory() + " closed with a batch open and could not "
+						+ "bring its groups in from the journal; the next open replays them", ex);
+			}
 		}
 		// Before the map goes: its thread reads the store's size.
 		this.preallocator.stop();

@@ -176,47 +176,39 @@ final class GroupTransaction {
 
 	/**
 	 * Commits the open batch, so that readers see every group acknowledged so far; on the
-	 * committing thread, between groups. A failure is kept for readers (the groups are
-	 * safe in the journal, and the store must be opened again to read them).
+	 * committing thread, between groups (a batch a caller's failed group spoiled is
+	 * dropped instead, see {@link #endBatch}). A failure is kept for readers (the groups
+	 * are safe in the journal, and the store must be opened again to read them).
 	 */
 	void publish() {
 		if (!this.batchOpen || this.groupOpen) {
 			return;
 		}
-		if (this.batchSpoiled) {
-			abandonBatch();
-			return;
-		}
+		endBatch(this.batchSpoiled);
+	}
+
+	/**
+	 * Ends the open batch: commits it, or drops it when it holds the writes of a group
+	 * that failed part way (the engine then brings the groups acknowledged in it back
+	 * from the journal); either way readers then see every acknowledged group. On the
+	 * writer thread, between groups.
+	 */
+	private void endBatch(boolean abandon) {
 		long target = this.acked;
 		this.batchOpen = false;
+		this.batchSpoiled = false;
 		try {
-			this.engine.publish();
+			if (abandon) {
+				this.engine.abandonBatch();
+			}
+			else {
+				this.engine.publish();
+			}
 			this.publishFailure = null;
 		}
 		catch (RuntimeException ex) {
 			LOG.log(Level.ERROR, "Varve store " + this.name + " could not commit acknowledged writes to its tables",
 					ex);
-			this.publishFailure = ex;
-		}
-		markPublished(target);
-	}
-
-	/**
-	 * Drops the open batch, which holds the writes of a group that failed part way; the
-	 * engine brings the groups acknowledged in it back from the journal, and readers then
-	 * see them. On the writer thread, between groups.
-	 */
-	private void abandonBatch() {
-		long target = this.acked;
-		this.batchOpen = false;
-		this.batchSpoiled = false;
-		try {
-			this.engine.abandonBatch();
-			this.publishFailure = null;
-		}
-		catch (RuntimeException ex) {
-			LOG.log(Level.ERROR, "Varve store " + this.name + " could not bring acknowledged writes from its journal "
-					+ "into its tables", ex);
 			this.publishFailure = ex;
 		}
 		markPublished(target);
@@ -303,7 +295,7 @@ final class GroupTransaction {
 	 */
 	void openBatch() {
 		if (this.batchSpoiled) {
-			abandonBatch();
+			endBatch(true);
 		}
 		if (!this.batched || this.batchOpen) {
 			return;
@@ -449,7 +441,7 @@ final class GroupTransaction {
 			this.batchSpoiled = true;
 			return false;
 		}
-		abandonBatch();
+		endBatch(true);
 		return true;
 	}
 

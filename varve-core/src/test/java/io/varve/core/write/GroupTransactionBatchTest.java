@@ -1,6 +1,5 @@
 package io.varve.core.write;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -150,7 +149,7 @@ class GroupTransactionBatchTest {
 
 	private boolean stored(long position) {
 		try (ReadTxn txn = this.engine.beginRead()) {
-			return txn.get(AuxTable.PROJECTIONS, key(position)) != null;
+			return txn.get(AuxTable.PROJECTIONS, GroupTransactionTest.key(position)) != null;
 		}
 	}
 
@@ -170,10 +169,6 @@ class GroupTransactionBatchTest {
 		this.engine.close();
 		this.engine = openEngine();
 		return storedPositions();
-	}
-
-	private static byte[] key(long position) {
-		return ("p" + position).getBytes(StandardCharsets.US_ASCII);
 	}
 
 }

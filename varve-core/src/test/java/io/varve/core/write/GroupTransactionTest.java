@@ -191,7 +191,8 @@ class GroupTransactionTest {
 		assertThat(this.finished).hasSize(1);
 	}
 
-	private static byte[] key(long position) {
+	/** The key {@link Put} stores under for a position. */
+	static byte[] key(long position) {
 		return ("p" + position).getBytes(StandardCharsets.US_ASCII);
 	}
 
