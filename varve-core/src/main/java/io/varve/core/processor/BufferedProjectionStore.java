@@ -82,7 +82,12 @@ final class BufferedProjectionStore implements ProjectionStore {
 			// Read back in this batch (a running total), it need not be decoded again.
 			this.written.put(encoded, value);
 		}
-		this.buffer.put(table, prefix, key, fullKey, encoded);
+		byte[] hidden = this.buffer.put(table, prefix, key, fullKey, encoded);
+		if (hidden != null) {
+			// Only the latest write of a key is read back: the map holds at most one
+			// value per key written.
+			this.written.remove(hidden);
+		}
 	}
 
 	@Override

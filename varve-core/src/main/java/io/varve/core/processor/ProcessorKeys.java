@@ -125,6 +125,10 @@ final class ProcessorKeys {
 		if (key == null || key.isEmpty()) {
 			throw new InvalidArgumentException("Projection key in table '" + table + "' must not be null or empty");
 		}
+		if (!hasSurrogate(key)) {
+			// Without surrogates every string is well-formed: the JDK's encoder is exact.
+			return key.getBytes(StandardCharsets.UTF_8);
+		}
 		try {
 			ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
@@ -138,6 +142,15 @@ final class ProcessorKeys {
 			throw new InvalidArgumentException("Projection key '" + abbreviate(key) + "' in table '" + table
 					+ "' is not well-formed text (it has an unpaired surrogate character)", ex);
 		}
+	}
+
+	private static boolean hasSurrogate(String key) {
+		for (int i = 0; i < key.length(); i++) {
+			if (Character.isSurrogate(key.charAt(i))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Orders strings as their UTF-8 bytes sort, which is code point order. */

@@ -24,27 +24,51 @@ final class ProjectionBuffer {
 
 	private final Map<String, TableChanges> batch = new HashMap<>();
 
+	/**
+	 * The writes of the event in hand, by table. A table's changes stay here, emptied,
+	 * when the event is accepted, for the next event's writes: an empty entry that is not
+	 * cleared means the same as none.
+	 */
 	private final Map<String, TableChanges> event = new HashMap<>();
+
+	/** Whether the event in hand wrote anything. */
+	private boolean eventWrote;
 
 	/** Forgets the writes of the event in hand (its handler failed). */
 	void discardEvent() {
 		this.event.clear();
+		this.eventWrote = false;
 	}
 
 	/** Drops every write of the batch, for a batch handled again from its start. */
 	void clear() {
 		this.batch.clear();
-		this.event.clear();
+		discardEvent();
 	}
 
 	/** Keeps the writes of the event in hand as part of the batch. */
 	void acceptEvent() {
-		if (this.event.isEmpty()) {
+		if (!this.eventWrote) {
 			// The common case for handlers without projection writes: nothing to merge.
 			return;
 		}
-		mergeIntoBatch(this.event);
-		this.event.clear();
+		this.eventWrote = false;
+		for (Map.Entry<String, TableChanges> layer : this.event.entrySet()) {
+			TableChanges changes = layer.getValue();
+			if (changes.cleared) {
+				this.batch.put(layer.getKey(), changes);
+				layer.setValue(new TableChanges(changes.prefix));
+			}
+			else if (!changes.entries.isEmpty()) {
+				TableChanges into = this.batch.get(layer.getKey());
+				if (into == null) {
+					into = new TableChanges(changes.prefix);
+					this.batch.put(layer.getKey(), into);
+				}
+				into.entries.putAll(changes.entries);
+				changes.entries.clear();
+			}
+		}
 	}
 
 	/**
@@ -93,8 +117,18 @@ final class ProjectionBuffer {
 		return this.batch.isEmpty();
 	}
 
-	void put(String table, byte[] prefix, String key, byte[] fullKey, byte[] value) {
-		changes(table, prefix).entries.put(key, new Entry(fullKey, value));
+	/**
+	 * Writes a key in the event in hand.
+	 * @return the value this write hides from the handler (the event's or the batch's
+	 * earlier write of the key), or null
+	 */
+	byte @Nullable [] put(String table, byte[] prefix, String key, byte[] fullKey, byte[] value) {
+		TableChanges changes = changes(table, prefix);
+		Entry replaced = changes.entries.put(key, new Entry(fullKey, value));
+		if (replaced != null) {
+			return replaced.value;
+		}
+		return changes.cleared ? null : lookup(this.batch.get(table), key);
 	}
 
 	void delete(String table, byte[] prefix, String key, byte[] fullKey) {
@@ -105,10 +139,17 @@ final class ProjectionBuffer {
 		TableChanges cleared = new TableChanges(prefix);
 		cleared.cleared = true;
 		this.event.put(table, cleared);
+		this.eventWrote = true;
 	}
 
 	private TableChanges changes(String table, byte[] prefix) {
-		return this.event.computeIfAbsent(table, (name) -> new TableChanges(prefix));
+		this.eventWrote = true;
+		TableChanges changes = this.event.get(table);
+		if (changes == null) {
+			changes = new TableChanges(prefix);
+			this.event.put(table, changes);
+		}
+		return changes;
 	}
 
 	/**

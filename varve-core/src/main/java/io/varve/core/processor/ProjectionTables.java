@@ -39,6 +39,15 @@ final class ProjectionTables {
 	private final Map<String, Entry> known = new ConcurrentHashMap<>();
 
 	/**
+	 * The key prefixes of both generations of the tables handlers use, by name: checking
+	 * a name and encoding it cost more than a handler's look-up of a running total.
+	 */
+	private final Map<String, byte[][]> prefixes = new ConcurrentHashMap<>();
+
+	/** Bounds {@link #prefixes} for handlers that make up table names as they go. */
+	private static final int MAX_CACHED_PREFIXES = 4096;
+
+	/**
 	 * A table's directory entry.
 	 *
 	 * @param generation the live generation, 0 or 1
@@ -57,13 +66,29 @@ final class ProjectionTables {
 	/** The key prefix handlers write a table under: its live generation's. */
 	byte[] prefix(String table) {
 		Entry entry = this.known.get(table);
-		return ProcessorKeys.tablePrefix(table, (entry != null) ? entry.generation() : 0);
+		return cachedPrefix(table, (entry != null) ? entry.generation() : 0);
 	}
 
 	/** The live generation's key prefix as of a snapshot, for queries. */
 	byte[] prefix(ReadTxn txn, String table) {
 		Entry entry = entry(txn, table);
-		return ProcessorKeys.tablePrefix(table, (entry != null) ? entry.generation() : 0);
+		return cachedPrefix(table, (entry != null) ? entry.generation() : 0);
+	}
+
+	/**
+	 * A generation's key prefix, checking the table name the first time.
+	 * @return the prefix, shared: callers copy it and never change it
+	 */
+	private byte[] cachedPrefix(String table, int generation) {
+		byte[][] both = this.prefixes.get(table);
+		if (both == null) {
+			both = new byte[][] { ProcessorKeys.tablePrefix(table, 0), ProcessorKeys.tablePrefix(table, 1) };
+			if (this.prefixes.size() >= MAX_CACHED_PREFIXES) {
+				this.prefixes.clear();
+			}
+			this.prefixes.put(table, both);
+		}
+		return both[generation];
 	}
 
 	/** The tables a processor owns, as of a snapshot. */
