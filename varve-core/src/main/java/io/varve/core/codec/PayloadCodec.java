@@ -13,6 +13,7 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.dataformat.smile.SmileFactory;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 import io.varve.EventDecodingException;
@@ -75,7 +76,8 @@ public final class PayloadCodec {
 	/**
 	 * The mapper Varve uses by default: Smile, unknown properties are ignored so that old
 	 * readers can read events written by newer code, and values Jackson would store
-	 * without their state are refused ({@link VarveJacksonModule}).
+	 * without their state are refused ({@link VarveJacksonModule}); Jackson's working
+	 * buffers are kept per platform thread ({@link BufferPool}).
 	 * @return a new mapper
 	 */
 	public static SmileMapper defaultMapper() {
@@ -87,7 +89,7 @@ public final class PayloadCodec {
 	 * @return a new builder
 	 */
 	public static SmileMapper.Builder defaultMapperBuilder() {
-		return SmileMapper.builder()
+		return SmileMapper.builder(SmileFactory.builder().recyclerPool(BufferPool.INSTANCE).build())
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.addModule(new VarveJacksonModule());
 	}
