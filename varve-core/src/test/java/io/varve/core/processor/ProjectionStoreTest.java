@@ -227,6 +227,22 @@ class ProjectionStoreTest {
 	}
 
 	@Test
+	void theWritesOfAFailedEventAfterAClearInTheSameBatchAreDiscardedToo() {
+		AtomicReference<String> problem = new AtomicReference<>();
+		// One batch: a write, a clear of the table, a write after it, then an event that
+		// writes to the cleared table and fails. The buffer keeps each event's changes
+		// for the next event: the failed event's write must not reach the batch.
+		commands("put:a:alice", "clear", "put:b:bob", "fail");
+		startScriptProcessor(problem);
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.processors.awaitProcessed("script", 4, WAIT))
+			.isInstanceOf(io.varve.processor.ProcessorFailedException.class);
+		assertThat(problem.get()).isNull();
+		assertThat(this.processors.status("script").checkpoint()).isEqualTo(3);
+		assertThat(this.processors.projections().list("t", null, 10, Summary.class)).extracting(ProjectionEntry::key)
+			.containsExactly("b");
+	}
+
+	@Test
 	void keysSortByCodePointLikeTheirStoredBytes() {
 		AtomicReference<String> problem = new AtomicReference<>();
 		startScriptProcessor(problem);
