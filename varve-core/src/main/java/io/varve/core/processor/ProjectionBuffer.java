@@ -53,19 +53,14 @@ final class ProjectionBuffer {
 			return;
 		}
 		this.eventWrote = false;
+		mergeIntoBatch(this.event);
 		for (Map.Entry<String, TableChanges> layer : this.event.entrySet()) {
 			TableChanges changes = layer.getValue();
 			if (changes.cleared) {
-				this.batch.put(layer.getKey(), changes);
+				// Now the batch's own: the next event starts on fresh changes.
 				layer.setValue(new TableChanges(changes.prefix));
 			}
-			else if (!changes.entries.isEmpty()) {
-				TableChanges into = this.batch.get(layer.getKey());
-				if (into == null) {
-					into = new TableChanges(changes.prefix);
-					this.batch.put(layer.getKey(), into);
-				}
-				into.entries.putAll(changes.entries);
+			else {
 				changes.entries.clear();
 			}
 		}
@@ -93,18 +88,25 @@ final class ProjectionBuffer {
 	}
 
 	/**
-	 * Lays changes over the batch's: a cleared table's replace them, others add to them.
+	 * Lays changes over the batch's: a cleared table's replace them (taken as they are),
+	 * others add to them; empty ones (an event layer's tables the event did not write)
+	 * change nothing.
 	 */
 	private void mergeIntoBatch(Map<String, TableChanges> layer) {
-		layer.forEach((table, changes) -> {
+		for (Map.Entry<String, TableChanges> table : layer.entrySet()) {
+			TableChanges changes = table.getValue();
 			if (changes.cleared) {
-				this.batch.put(table, changes);
+				this.batch.put(table.getKey(), changes);
 			}
-			else {
-				this.batch.computeIfAbsent(table, (name) -> new TableChanges(changes.prefix)).entries
-					.putAll(changes.entries);
+			else if (!changes.entries.isEmpty()) {
+				TableChanges into = this.batch.get(table.getKey());
+				if (into == null) {
+					into = new TableChanges(changes.prefix);
+					this.batch.put(table.getKey(), into);
+				}
+				into.entries.putAll(changes.entries);
 			}
-		});
+		}
 	}
 
 	/** The tables the batch writes. */

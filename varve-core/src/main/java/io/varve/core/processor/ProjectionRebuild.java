@@ -145,20 +145,22 @@ final class ProjectionRebuild implements Runnable, TablePrefixes {
 					+ "': a rebuild of processor '" + this.name + "' rebuilds only its own tables, and may only read "
 					+ "other processors' tables. Write that table from one processor only");
 		}
-		return ProcessorKeys.tablePrefix(table, target(table));
+		return this.services.tables().prefix(table, target(table));
 	}
 
 	@Override
 	public byte[] readPrefix(String table) {
 		String owner = owner(table);
-		return (owner != null) ? this.services.tables().prefix(table) : ProcessorKeys.tablePrefix(table, target(table));
+		return (owner != null) ? this.services.tables().prefix(table)
+				: this.services.tables().prefix(table, target(table));
 	}
 
 	/**
 	 * The other processor that owns a table, or null when it is this one's or nobody's.
 	 */
 	private @Nullable String owner(String table) {
-		ProcessorKeys.tablePrefix(table);
+		// Checks the name (the first time: prefixes are cached per table).
+		this.services.tables().prefix(table, 0);
 		String known = this.foreign.get(table);
 		if (known != null || this.targets.containsKey(table)) {
 			return known;

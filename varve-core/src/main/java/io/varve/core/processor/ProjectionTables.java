@@ -66,20 +66,23 @@ final class ProjectionTables {
 	/** The key prefix handlers write a table under: its live generation's. */
 	byte[] prefix(String table) {
 		Entry entry = this.known.get(table);
-		return cachedPrefix(table, (entry != null) ? entry.generation() : 0);
+		return prefix(table, (entry != null) ? entry.generation() : 0);
 	}
 
 	/** The live generation's key prefix as of a snapshot, for queries. */
 	byte[] prefix(ReadTxn txn, String table) {
 		Entry entry = entry(txn, table);
-		return cachedPrefix(table, (entry != null) ? entry.generation() : 0);
+		return prefix(table, (entry != null) ? entry.generation() : 0);
 	}
 
 	/**
 	 * A generation's key prefix, checking the table name the first time.
+	 * @param table the table name
+	 * @param generation 0 or 1
 	 * @return the prefix, shared: callers copy it and never change it
+	 * @throws io.varve.InvalidArgumentException if the name is not valid
 	 */
-	private byte[] cachedPrefix(String table, int generation) {
+	byte[] prefix(String table, int generation) {
 		byte[][] both = this.prefixes.get(table);
 		if (both == null) {
 			both = new byte[][] { ProcessorKeys.tablePrefix(table, 0), ProcessorKeys.tablePrefix(table, 1) };
