@@ -7,17 +7,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.varve.AppendResult;
 import io.varve.Durability;
 import io.varve.EventData;
 import io.varve.ExpectedVersion;
@@ -62,11 +65,8 @@ class PowerCutTest {
 		int cuts = Integer.getInteger("varve.powercut.cuts", DEFAULT_CUTS);
 		long seed = Long.getLong("varve.powercut.seed", System.nanoTime());
 		Path store = this.dir.resolve("store");
-		Path images = Files.isDirectory(Path.of("/dev/shm")) ? Files.createTempDirectory(Path.of("/dev/shm"), "cuts")
-				: this.dir.resolve("cuts");
-		Files.createDirectories(images);
-		Harness harness = new Harness(store, images, new Random(seed), cuts);
-		Flushes.observe(harness);
+		Harness harness = observe(store, seed, cuts);
+		Path images = harness.images;
 		Random appends = new Random(seed + 1);
 		try (Varve varve = Varve.builder().path(store).preallocate(false).eventTypes(Noted.class).open()) {
 			harness.active = true;
@@ -110,14 +110,11 @@ class PowerCutTest {
 		int cuts = Integer.getInteger("varve.powercut.concurrent-cuts", CONCURRENT_CUTS);
 		long seed = Long.getLong("varve.powercut.seed", System.nanoTime());
 		Path store = this.dir.resolve("store");
-		Path images = Files.isDirectory(Path.of("/dev/shm")) ? Files.createTempDirectory(Path.of("/dev/shm"), "cuts")
-				: this.dir.resolve("cuts");
-		Files.createDirectories(images);
-		Harness harness = new Harness(store, images, new Random(seed), cuts);
+		Harness harness = observe(store, seed, cuts);
 		harness.concurrent = true;
-		Flushes.observe(harness);
-		java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
-		List<Throwable> appendFailures = java.util.Collections.synchronizedList(new ArrayList<>());
+		Path images = harness.images;
+		AtomicLong n = new AtomicLong();
+		List<Throwable> appendFailures = Collections.synchronizedList(new ArrayList<>());
 		try (Varve varve = Varve.builder().path(store).preallocate(false).eventTypes(Noted.class).open()) {
 			harness.active = true;
 			List<Thread> threads = new ArrayList<>();
@@ -134,8 +131,8 @@ class PowerCutTest {
 									.withId(UUID.randomUUID()));
 							}
 							Object key = harness.inFlight(events);
-							io.varve.AppendResult result = varve.append("note-" + appends.nextInt(20),
-									ExpectedVersion.any(), events);
+							AppendResult result = varve.append("note-" + appends.nextInt(20), ExpectedVersion.any(),
+									events);
 							harness.acknowledged(varve, key, result);
 						}
 					}
@@ -160,6 +157,19 @@ class PowerCutTest {
 		assertThat(harness.taken).as("cuts taken (seed %d)", seed).isGreaterThanOrEqualTo(cuts);
 		// (About two cuts in three here bring back events of appends then in flight.)
 		assertThat(harness.inFlightBack).as("cuts that brought back appends in flight (seed %d)", seed).isPositive();
+	}
+
+	/**
+	 * Starts observing flushes with a new harness, whose images go to memory where there
+	 * is a {@code /dev/shm}.
+	 */
+	private Harness observe(Path store, long seed, int cuts) throws IOException {
+		Path images = Files.isDirectory(Path.of("/dev/shm")) ? Files.createTempDirectory(Path.of("/dev/shm"), "cuts")
+				: this.dir.resolve("cuts");
+		Files.createDirectories(images);
+		Harness harness = new Harness(store, images, new Random(seed), cuts);
+		Flushes.observe(harness);
+		return harness;
 	}
 
 	/** Keeps the flushed content of every file and takes cuts. */
@@ -216,7 +226,7 @@ class PowerCutTest {
 
 		/**
 		 * Concurrent: an append is about to be made.
-		 * @return its key for {@link #acknowledged(Varve, Object, io.varve.AppendResult)}
+		 * @return its key for {@link #acknowledged(Varve, Object, AppendResult)}
 		 */
 		synchronized Object inFlight(List<EventData> events) {
 			List<UUID> ids = events.stream().map(EventData::id).toList();
@@ -231,7 +241,7 @@ class PowerCutTest {
 		 * (a read may wait for the writer, which may be in a flush, waiting for this
 		 * lock); until they are recorded, the append counts as in flight.
 		 */
-		void acknowledged(Varve varve, Object key, io.varve.AppendResult result) {
+		void acknowledged(Varve varve, Object key, AppendResult result) {
 			Map<UUID, byte[]> read = new HashMap<>();
 			for (long position = result.firstPosition(); position <= result.lastPosition(); position++) {
 				RecordedEvent event = varve.readEvent(position).orElseThrow();
