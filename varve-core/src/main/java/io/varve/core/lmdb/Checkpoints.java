@@ -67,6 +67,9 @@ final class Checkpoints {
 
 	private long failures;
 
+	/** Tries of the checkpoint thread deferred while a failed batch was brought back. */
+	private volatile long deferrals;
+
 	Checkpoints(LmdbStorageEngine engine) {
 		this.engine = engine;
 	}
@@ -109,9 +112,14 @@ final class Checkpoints {
 	}
 
 	private void run() {
+		boolean backOff = false;
 		while (!this.stopping) {
 			synchronized (this.signal) {
-				if (this.bytesSince < JOURNAL_BYTES && !this.stopping) {
+				// After a try that took no checkpoint the next waits for the interval,
+				// even
+				// with the journal past its threshold: else the thread would spin, taking
+				// the write lock over and over while the cause lasts.
+				if ((backOff || this.bytesSince < JOURNAL_BYTES) && !this.stopping) {
 					try {
 						this.signal.wait(INTERVAL_MILLIS);
 					}
@@ -123,21 +131,57 @@ final class Checkpoints {
 			if (this.stopping) {
 				break;
 			}
-			if (this.engine.committedSequence() != this.checkpointSequence) {
-				try {
-					checkpoint(false);
-					if (this.failing) {
-						LOGGER.log(Level.INFO, "Checkpoints of Varve store " + this.engine.directory()
-								+ " succeed again after " + this.failures + " failed attempts");
-						this.failing = false;
-						this.failures = 0;
-					}
-				}
-				catch (RuntimeException ex) {
-					logFailure(ex);
-				}
-			}
+			backOff = !tryCheckpoint();
 		}
+	}
+
+	/**
+	 * One try of the checkpoint thread.
+	 * @return whether it took a checkpoint
+	 */
+	private boolean tryCheckpoint() {
+		if (this.engine.batchLost()) {
+			deferred();
+			return false;
+		}
+		if (this.engine.committedSequence() == this.checkpointSequence) {
+			return false;
+		}
+		try {
+			checkpoint(false);
+		}
+		catch (BatchNotInTables ex) {
+			// The batch failed while this try waited for the write lock.
+			deferred();
+			return false;
+		}
+		catch (RuntimeException ex) {
+			logFailure(ex);
+			return false;
+		}
+		if (this.failing) {
+			LOGGER.log(Level.INFO, "Checkpoints of Varve store " + this.engine.directory() + " succeed again after "
+					+ this.failures + " failed attempts");
+			this.failing = false;
+			this.failures = 0;
+		}
+		return true;
+	}
+
+	/**
+	 * Not a failure: the writer is bringing a batch that failed to commit back from the
+	 * journal (growing the map for it, say), and the next try follows it.
+	 */
+	private void deferred() {
+		this.deferrals = this.deferrals + 1;
+	}
+
+	/**
+	 * How many of the checkpoint thread's tries found a failed batch not yet brought back
+	 * from the journal (tests).
+	 */
+	long deferrals() {
+		return this.deferrals;
 	}
 
 	/**
@@ -196,7 +240,7 @@ final class Checkpoints {
 			if (this.engine.batchLost()) {
 				// The journal holds acknowledged groups the tables do not yet: its
 				// records stay until they are brought in.
-				throw new StorageException("Acknowledged writes of the Varve store at " + this.engine.directory()
+				throw new BatchNotInTables("Acknowledged writes of the Varve store at " + this.engine.directory()
 						+ " are only in its journal until their commit to the tables succeeds");
 			}
 			txnId = this.engine.env().info().lastTransactionId;
@@ -304,6 +348,20 @@ final class Checkpoints {
 				this.data = null;
 			}
 		}
+	}
+
+	/**
+	 * A checkpoint refused because the journal holds acknowledged groups of a batch that
+	 * failed to commit and is not yet brought back into the tables.
+	 */
+	static final class BatchNotInTables extends StorageException {
+
+		private static final long serialVersionUID = 1L;
+
+		BatchNotInTables(String message) {
+			super(message);
+		}
+
 	}
 
 }

@@ -7,7 +7,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,12 +147,108 @@ class BatchPublishTest {
 
 			List<RecordedEvent> all = varve.readAll(1, 1000);
 			assertThat(grewInReplay).as("the replay grew the map").isTrue();
-			assertThat(checkpointOutcome.get()).isInstanceOf(StorageException.class)
+			assertThat(checkpointOutcome.get()).isInstanceOf(Checkpoints.BatchNotInTables.class)
 				.hasMessageContaining("are only in its journal");
 			assertThat(all).extracting(RecordedEvent::position).containsExactlyElementsOf(positions(1, events));
 			assertThat(engine.batchLost()).isFalse();
 			engine.beforeGrow(null);
 		}
+	}
+
+	/**
+	 * While the writer brings a failed batch back from the journal (here: its replay
+	 * grows the map, held there by a test hook), the checkpoint thread's tries are
+	 * refused. That is no failure to warn about, and with the journal past the size that
+	 * calls for a checkpoint at once, the thread must still wait its interval between
+	 * tries instead of spinning on the write lock.
+	 */
+	@Test
+	void whileAFailedBatchIsBroughtBackTheCheckpointThreadWaitsBetweenTriesAndWarnsOfNothing() throws Exception {
+		Path store = this.dir.resolve("store");
+		Logger logger = Logger.getLogger(Checkpoints.class.getName());
+		List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+		Handler capture = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+					warnings.add(record);
+				}
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		logger.addHandler(capture);
+		try (DefaultVarve varve = (DefaultVarve) Varve.builder()
+			.path(store)
+			.mapSize(MAP_SIZE)
+			.maxMapSize(256L << 20)
+			.eventTypes(Padded.class)
+			.open()) {
+			LmdbStorageEngine engine = (LmdbStorageEngine) varve.storage();
+			Checkpoints checkpoints = engine.checkpoints();
+			varve.groupWriter().publishInterval(Duration.ofHours(1));
+			int events = 50;
+			for (int i = 0; i < events; i++) {
+				varve.append("s-" + (i % 4), ExpectedVersion.exact(i / 4), new Padded(i, "p".repeat(1000)));
+			}
+			AtomicBoolean held = new AtomicBoolean();
+			AtomicLong gapNanos = new AtomicLong(-1);
+			engine.beforeGrow(() -> {
+				if (!engine.batchLost() || !held.compareAndSet(false, true)) {
+					return;
+				}
+				long before = checkpoints.deferrals();
+				// As if the journal had taken enough since the last checkpoint to call
+				// for the next at once: the thread is woken and tries.
+				checkpoints.written((int) Checkpoints.JOURNAL_BYTES);
+				long first = awaitDeferrals(checkpoints, before + 1);
+				long second = awaitDeferrals(checkpoints, before + 2);
+				gapNanos.set(second - first);
+			});
+			engine.failNextPublish(new StorageException("injected: LMDB refused the batch's commit"));
+			engine.fillMapAtNextReplay();
+
+			List<RecordedEvent> all = varve.readAll(1, 1000);
+			engine.beforeGrow(null);
+			assertThat(held).as("the replay grew the map").isTrue();
+			assertThat(all).extracting(RecordedEvent::position).containsExactlyElementsOf(positions(1, events));
+			assertThat(Duration.ofNanos(gapNanos.get())).as("time between two refused tries")
+				.isGreaterThanOrEqualTo(Duration.ofMillis(Checkpoints.INTERVAL_MILLIS / 2));
+			assertThat(warnings).as("warnings of the checkpoint thread").isEmpty();
+			// Once the batch is back, checkpoints are taken again.
+			assertThat(engine.batchLost()).isFalse();
+			assertThat(checkpoints.checkpointIfBehind()).isTrue();
+		}
+		finally {
+			logger.removeHandler(capture);
+		}
+		try (Varve reopened = Varve.builder().path(store).eventTypes(Padded.class).open()) {
+			assertThat(reopened.headPosition()).isEqualTo(50);
+			assertThat(StoreCheck.run(reopened).breaches()).isEmpty();
+		}
+	}
+
+	/**
+	 * Waits (polling) until the checkpoint thread has had this many tries refused.
+	 * @return when it saw them
+	 */
+	private static long awaitDeferrals(Checkpoints checkpoints, long count) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (checkpoints.deferrals() < count) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("the checkpoint thread made no try within 20 s");
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+		return System.nanoTime();
 	}
 
 	private static List<Long> positions(long from, long to) {
