@@ -99,19 +99,11 @@ class BatchPublishTest {
 		int events = 200;
 		// A deadlock would hang the store's close too: the test gives up on it.
 		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> replayGrowingTheMap(store, padding, events));
-		try (Varve reopened = Varve.builder().path(store).eventTypes(Padded.class).open()) {
-			assertThat(reopened.headPosition()).isEqualTo(events);
-			assertThat(StoreCheck.run(reopened).breaches()).isEmpty();
-		}
+		assertReopensWhole(store, events);
 	}
 
 	private static void replayGrowingTheMap(Path store, String padding, int events) throws Exception {
-		try (DefaultVarve varve = (DefaultVarve) Varve.builder()
-			.path(store)
-			.mapSize(MAP_SIZE)
-			.maxMapSize(256L << 20)
-			.eventTypes(Padded.class)
-			.open()) {
+		try (DefaultVarve varve = openInSmallMap(store)) {
 			LmdbStorageEngine engine = (LmdbStorageEngine) varve.storage();
 			varve.groupWriter().publishInterval(Duration.ofHours(1));
 			// One append at a time: each is a group of its own in the batch, and a
@@ -185,17 +177,12 @@ class BatchPublishTest {
 			}
 
 		};
+		int events = 50;
 		logger.addHandler(capture);
-		try (DefaultVarve varve = (DefaultVarve) Varve.builder()
-			.path(store)
-			.mapSize(MAP_SIZE)
-			.maxMapSize(256L << 20)
-			.eventTypes(Padded.class)
-			.open()) {
+		try (DefaultVarve varve = openInSmallMap(store)) {
 			LmdbStorageEngine engine = (LmdbStorageEngine) varve.storage();
 			Checkpoints checkpoints = engine.checkpoints();
 			varve.groupWriter().publishInterval(Duration.ofHours(1));
-			int events = 50;
 			for (int i = 0; i < events; i++) {
 				varve.append("s-" + (i % 4), ExpectedVersion.exact(i / 4), new Padded(i, "p".repeat(1000)));
 			}
@@ -230,10 +217,7 @@ class BatchPublishTest {
 		finally {
 			logger.removeHandler(capture);
 		}
-		try (Varve reopened = Varve.builder().path(store).eventTypes(Padded.class).open()) {
-			assertThat(reopened.headPosition()).isEqualTo(50);
-			assertThat(StoreCheck.run(reopened).breaches()).isEmpty();
-		}
+		assertReopensWhole(store, events);
 	}
 
 	/**
@@ -249,6 +233,24 @@ class BatchPublishTest {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 		}
 		return System.nanoTime();
+	}
+
+	/** A store of padded events in a small map that may grow. */
+	private static DefaultVarve openInSmallMap(Path store) {
+		return (DefaultVarve) Varve.builder()
+			.path(store)
+			.mapSize(MAP_SIZE)
+			.maxMapSize(256L << 20)
+			.eventTypes(Padded.class)
+			.open();
+	}
+
+	/** Opened again, the store holds every event and passes its check. */
+	private static void assertReopensWhole(Path store, long events) {
+		try (Varve reopened = Varve.builder().path(store).eventTypes(Padded.class).open()) {
+			assertThat(reopened.headPosition()).isEqualTo(events);
+			assertThat(StoreCheck.run(reopened).breaches()).isEmpty();
+		}
 	}
 
 	private static List<Long> positions(long from, long to) {
