@@ -1,5 +1,6 @@
 package io.varve.core.write;
 
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.jspecify.annotations.Nullable;
+
+import io.varve.StorageException;
 import io.varve.VarveClosedException;
 import io.varve.VarveException;
 import io.varve.core.storage.StorageEngine;
@@ -33,6 +37,8 @@ import io.varve.core.util.Threads;
  * them.
  */
 public final class GroupCommitWriter implements AutoCloseable {
+
+	private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
 
 	/** Most events in one group; larger requests still commit alone. */
 	static final int MAX_GROUP_EVENTS = 16_384;
@@ -132,6 +138,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private boolean accepting = true;
 
+	/** Whether {@link #close()} ran. */
+	private boolean closed;
+
+	/** Why the writer thread stopped before the store closed, or null while it runs. */
+	private volatile @Nullable StorageException stoppedBy;
+
 	/**
 	 * Starts the writer thread.
 	 * @param engine the storage engine
@@ -181,6 +193,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 		lock.lock();
 		try {
 			if (!this.accepting) {
+				StorageException stopped = this.stoppedBy;
+				if (stopped != null) {
+					throw new StorageException(stopped.getMessage(), stopped.getCause());
+				}
 				throw new VarveClosedException("The Varve store " + this.name + " is closed; no more appends");
 			}
 			if (callerMayCommit && !request.isAsync() && this.outstanding.compareAndSet(0, 1)) {
@@ -366,6 +382,17 @@ public final class GroupCommitWriter implements AutoCloseable {
 
 	private void run() {
 		List<WriteRequest<?>> group = new ArrayList<>();
+		try {
+			runGroups(group);
+		}
+		catch (Throwable ex) {
+			// Whatever escaped (an Error, a bug) must not leave callers, readers and a
+			// close waiting for this thread forever.
+			stopAfter(ex, group);
+		}
+	}
+
+	private void runGroups(List<WriteRequest<?>> group) {
 		boolean running = true;
 		while (running) {
 			WriteRequest<?> first;
@@ -472,6 +499,83 @@ public final class GroupCommitWriter implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The writer thread met an unexpected error: it fails the group it was committing and
+	 * every queued request, drops the open batch on this thread (the engine brings its
+	 * acknowledged groups back from the journal, so readers see every acknowledged
+	 * append), stops accepting appends (each fails with the cause) and ends. Closing the
+	 * store then works as usual; opening it again brings writing back.
+	 */
+	private void stopAfter(Throwable cause, List<WriteRequest<?>> group) {
+		StorageException failure = new StorageException("The writer thread of the Varve store " + this.name
+				+ " stopped on an unexpected error (" + cause + "); appends fail from now on, and one in progress "
+				+ "may or may not have been written. Close the store and open it again: every acknowledged append "
+				+ "is in its journal, and an append retried with the same event ids is written once", cause);
+		LOG.log(Level.ERROR, failure.getMessage(), cause);
+		this.stoppedBy = failure;
+		this.commitLock.lock();
+		try {
+			this.transaction.endAfterFailure();
+		}
+		catch (Throwable ex) {
+			failure.addSuppressed(ex);
+			LOG.log(Level.ERROR, "Varve store " + this.name + " could not drop its open batch after the writer "
+					+ "thread's error; close the store and open it again", ex);
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+		try {
+			// The last finished group's callers get their outcomes.
+			wakeStragglersUnderLock();
+		}
+		catch (Throwable ex) {
+			failure.addSuppressed(ex);
+		}
+		for (WriteRequest<?> request : group) {
+			fail(request, failure);
+		}
+		group.clear();
+		// A caller waiting for room in a full queue holds the state lock's read side:
+		// take requests out until the write side is free.
+		ReentrantReadWriteLock.WriteLock lock = this.stateLock.writeLock();
+		while (!lock.tryLock()) {
+			failQueued(failure);
+			Thread.onSpinWait();
+		}
+		try {
+			this.accepting = false;
+		}
+		finally {
+			lock.unlock();
+		}
+		failQueued(failure);
+	}
+
+	private void failQueued(StorageException failure) {
+		WriteRequest<?> request;
+		while ((request = this.queue.poll()) != null) {
+			if (!(request instanceof Signal)) {
+				this.outstanding.decrementAndGet();
+				fail(request, failure);
+			}
+		}
+	}
+
+	/**
+	 * Fails a request the writer has not finished; one it has finished gets its outcome
+	 * (completing a completed future does nothing).
+	 */
+	private static void fail(WriteRequest<?> request, StorageException failure) {
+		if (request.finished) {
+			request.complete();
+			return;
+		}
+		request.result = null;
+		request.failure = failure;
+		request.complete();
+	}
+
 	/** The writer thread takes the commit lock, ahead of callers. */
 	private void lockForWriter() {
 		if (this.commitLock.tryLock()) {
@@ -505,6 +609,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 		List<WriteRequest<?>> async = null;
 		List<WriteRequest<?>> waiting = this.waking;
 		for (WriteRequest<?> request : group) {
+			request.finished = true;
 			if (groupFailure != null) {
 				request.result = null;
 				request.failure = groupFailure;
@@ -570,11 +675,14 @@ public final class GroupCommitWriter implements AutoCloseable {
 		ReentrantReadWriteLock.WriteLock lock = this.stateLock.writeLock();
 		lock.lock();
 		try {
-			if (!this.accepting) {
+			if (this.closed) {
 				return;
 			}
-			this.accepting = false;
-			putUninterruptibly(this.stop);
+			this.closed = true;
+			if (this.accepting) {
+				this.accepting = false;
+				putUninterruptibly(this.stop);
+			}
 		}
 		finally {
 			lock.unlock();

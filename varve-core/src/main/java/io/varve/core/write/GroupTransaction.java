@@ -214,6 +214,19 @@ final class GroupTransaction {
 		markPublished(target);
 	}
 
+	/**
+	 * After the writer thread met an unexpected error: drops the open batch, whatever its
+	 * last group left in it (the engine brings the groups acknowledged in it back from
+	 * the journal), so that readers see every acknowledged group and no transaction is
+	 * left to the dead thread. On the writer thread.
+	 */
+	void endAfterFailure() {
+		this.groupOpen = false;
+		if (this.batchOpen) {
+			endBatch(true);
+		}
+	}
+
 	private void markPublished(long target) {
 		if (this.published >= target) {
 			return;

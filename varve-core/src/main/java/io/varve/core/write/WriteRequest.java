@@ -36,6 +36,12 @@ public abstract class WriteRequest<R> {
 
 	RuntimeException failure;
 
+	/**
+	 * Whether the writer has handed this request its outcome (its future may still wait
+	 * to be completed: by another caller, or on the completion thread).
+	 */
+	boolean finished;
+
 	protected WriteRequest(boolean async) {
 		this.async = async;
 		this.future = async ? new CompletableFuture<>() : new HandOff<>(this);
