@@ -2,6 +2,8 @@ package io.varve;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Settings and storage figures of an open store.
  *
@@ -14,9 +16,11 @@ import java.nio.file.Path;
  * @param maxEventSize the largest encoded event accepted
  * @param maxReaders the reader slot limit
  * @param readers reader slots in use, across processes
+ * @param writeFailure why appends fail until the store is opened again (its writer thread
+ * stopped on an unexpected error), or null while it takes appends
  */
 public record StoreInfo(Path path, Durability durability, boolean readOnly, long mapSize, long maxMapSize,
-		long usedBytes, int maxEventSize, int maxReaders, int readers) {
+		long usedBytes, int maxEventSize, int maxReaders, int readers, @Nullable String writeFailure) {
 
 	/** Share of the current map in use, from 0 to 1. The map grows when it fills. */
 	public double mapUsage() {

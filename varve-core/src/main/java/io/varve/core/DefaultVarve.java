@@ -374,8 +374,10 @@ public final class DefaultVarve implements Varve {
 	public StoreInfo storeInfo() {
 		checkOpen();
 		StorageStats stats = this.engine.stats();
+		GroupCommitWriter writer = this.writer;
 		return new StoreInfo(this.config.path(), this.config.durability(), this.config.readOnly(), stats.mapSize(),
-				stats.maxMapSize(), stats.usedBytes(), this.config.maxEventSize(), stats.maxReaders(), stats.readers());
+				stats.maxMapSize(), stats.usedBytes(), this.config.maxEventSize(), stats.maxReaders(), stats.readers(),
+				(writer != null) ? writer.failure() : null);
 	}
 
 	@Override

@@ -320,6 +320,16 @@ public final class GroupCommitWriter implements AutoCloseable {
 		return this.outstanding.get() == 0;
 	}
 
+	/**
+	 * Why appends fail until the store is opened again: the writer thread stopped on an
+	 * unexpected error.
+	 * @return the reason, or null while the writer runs
+	 */
+	public @Nullable String failure() {
+		StorageException stopped = this.stoppedBy;
+		return (stopped != null) ? stopped.getMessage() : null;
+	}
+
 	/** The head position after the last commit. */
 	public long headPosition() {
 		return this.transaction.headPosition();

@@ -21,7 +21,8 @@ import io.varve.processor.ProcessorStatus;
 
 /**
  * The {@code varve} health contributor. UP with the head position and map usage; DOWN
- * when the store is closed or cannot be read, when a watched processor is
+ * when the store is closed or cannot be read, when it no longer takes appends (its writer
+ * thread stopped on an unexpected error: open it again), when a watched processor is
  * {@link ProcessorState#FAILED FAILED}, {@link ProcessorState#STALLED STALLED} or
  * {@link ProcessorState#RETRYING RETRYING}, or when the share of the maximum map size in
  * use passes a threshold. A processor that is behind but moving is CATCHING_UP and stays
@@ -84,6 +85,9 @@ public class VarveHealthIndicator extends AbstractHealthIndicator {
 		}
 		for (String name : missing) {
 			problems.add("processor '" + name + "' is watched (management.health.varve.processors) but not registered");
+		}
+		if (info.writeFailure() != null) {
+			problems.add("appends fail: " + info.writeFailure());
 		}
 		if (info.capacityUsage() > this.maxCapacityUsage) {
 			problems.add(String.format(Locale.ROOT,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -224,6 +225,26 @@ class VarveHealthIndicatorTests {
 		assertThat(full.getDetails().get("problems").toString())
 			.contains("of the maximum map size is in use, above the")
 			.contains("management.health.varve.max-capacity-usage");
+	}
+
+	@Test
+	void isDownWhenTheWriterThreadStoppedOnAnErrorAndSaysToOpenTheStoreAgain() throws Exception {
+		this.varve.append("note-1", ExpectedVersion.any(), new Noted("a"));
+		assertThat(health(List.of(), 0.9).getStatus()).isEqualTo(Status.UP);
+		// An error escaping the writer thread: a commit listener's, once.
+		DefaultVarve store = (DefaultVarve) this.varve;
+		store.groupWriter().addListener((commit) -> {
+			throw new AssertionError("injected into the writer thread");
+		});
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> this.varve.appendAsync("note-2", ExpectedVersion.any(), new Noted("b"))
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.withMessageContaining("writer thread");
+		Health health = health(List.of(), 0.9);
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("problems").toString()).contains("appends fail")
+			.contains("injected into the writer thread")
+			.contains("open it again");
 	}
 
 }
