@@ -115,10 +115,9 @@ final class Checkpoints {
 		boolean backOff = false;
 		while (!this.stopping) {
 			synchronized (this.signal) {
-				// After a try that took no checkpoint the next waits for the interval,
-				// even
-				// with the journal past its threshold: else the thread would spin, taking
-				// the write lock over and over while the cause lasts.
+				// After a try that took no checkpoint, the next one waits for the
+				// interval even with the journal past its threshold: else the thread
+				// would spin, taking the write lock over and over while the cause lasts.
 				if ((backOff || this.bytesSince < JOURNAL_BYTES) && !this.stopping) {
 					try {
 						this.signal.wait(INTERVAL_MILLIS);
