@@ -192,11 +192,13 @@ public final class GroupCommitWriter implements AutoCloseable {
 		ReentrantReadWriteLock.ReadLock lock = this.stateLock.readLock();
 		lock.lock();
 		try {
+			StorageException stopped = this.stoppedBy;
+			if (stopped != null) {
+				// Set first thing when the writer thread stops: nothing is queued or
+				// committed on a caller's thread after that.
+				throw new StorageException(stopped.getMessage(), stopped.getCause());
+			}
 			if (!this.accepting) {
-				StorageException stopped = this.stoppedBy;
-				if (stopped != null) {
-					throw new StorageException(stopped.getMessage(), stopped.getCause());
-				}
 				throw new VarveClosedException("The Varve store " + this.name + " is closed; no more appends");
 			}
 			if (callerMayCommit && !request.isAsync() && this.outstanding.compareAndSet(0, 1)) {
