@@ -10,10 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.varve.ExpectedVersion;
 import io.varve.Varve;
 import io.varve.core.storage.StoreDirectory;
+import io.varve.testing.LoggedWarnings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -134,33 +131,8 @@ class StoreFilePermissionsTest {
 	}
 
 	/** The warnings Varve logs about store files while something runs. */
-	private static List<String> warningsWhile(Runnable work) {
-		Logger logger = Logger.getLogger(StoreDirectory.class.getName());
-		List<String> warnings = new ArrayList<>();
-		Handler handler = new Handler() {
-			@Override
-			public void publish(LogRecord record) {
-				if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-					warnings.add(record.getMessage());
-				}
-			}
-
-			@Override
-			public void flush() {
-			}
-
-			@Override
-			public void close() {
-			}
-		};
-		logger.addHandler(handler);
-		try {
-			work.run();
-		}
-		finally {
-			logger.removeHandler(handler);
-		}
-		return warnings;
+	private static List<String> warningsWhile(LoggedWarnings.Work work) throws Exception {
+		return LoggedWarnings.whileRunning(StoreDirectory.class, work);
 	}
 
 }

@@ -9,12 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +21,7 @@ import io.varve.StorageException;
 import io.varve.Varve;
 import io.varve.core.DefaultVarve;
 import io.varve.core.verify.StoreCheck;
+import io.varve.testing.LoggedWarnings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -157,66 +153,45 @@ class BatchPublishTest {
 	@Test
 	void whileAFailedBatchIsBroughtBackTheCheckpointThreadWaitsBetweenTriesAndWarnsOfNothing() throws Exception {
 		Path store = this.dir.resolve("store");
-		Logger logger = Logger.getLogger(Checkpoints.class.getName());
-		List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-		Handler capture = new Handler() {
-
-			@Override
-			public void publish(LogRecord record) {
-				if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-					warnings.add(record);
-				}
-			}
-
-			@Override
-			public void flush() {
-			}
-
-			@Override
-			public void close() {
-			}
-
-		};
 		int events = 50;
-		logger.addHandler(capture);
-		try (DefaultVarve varve = openInSmallMap(store)) {
-			LmdbStorageEngine engine = (LmdbStorageEngine) varve.storage();
-			Checkpoints checkpoints = engine.checkpoints();
-			varve.groupWriter().publishInterval(Duration.ofHours(1));
-			for (int i = 0; i < events; i++) {
-				varve.append("s-" + (i % 4), ExpectedVersion.exact(i / 4), new Padded(i, "p".repeat(1000)));
-			}
-			AtomicBoolean held = new AtomicBoolean();
-			AtomicLong gapNanos = new AtomicLong(-1);
-			engine.beforeGrow(() -> {
-				if (!engine.batchLost() || !held.compareAndSet(false, true)) {
-					return;
+		List<String> warnings = LoggedWarnings.whileRunning(Checkpoints.class, () -> {
+			try (DefaultVarve varve = openInSmallMap(store)) {
+				LmdbStorageEngine engine = (LmdbStorageEngine) varve.storage();
+				Checkpoints checkpoints = engine.checkpoints();
+				varve.groupWriter().publishInterval(Duration.ofHours(1));
+				for (int i = 0; i < events; i++) {
+					varve.append("s-" + (i % 4), ExpectedVersion.exact(i / 4), new Padded(i, "p".repeat(1000)));
 				}
-				long before = checkpoints.deferrals();
-				// As if the journal had taken enough since the last checkpoint to call
-				// for the next at once: the thread is woken and tries.
-				checkpoints.written((int) Checkpoints.JOURNAL_BYTES);
-				long first = awaitDeferrals(checkpoints, before + 1);
-				long second = awaitDeferrals(checkpoints, before + 2);
-				gapNanos.set(second - first);
-			});
-			engine.failNextPublish(new StorageException("injected: LMDB refused the batch's commit"));
-			engine.fillMapAtNextReplay();
+				AtomicBoolean held = new AtomicBoolean();
+				AtomicLong gapNanos = new AtomicLong(-1);
+				engine.beforeGrow(() -> {
+					if (!engine.batchLost() || !held.compareAndSet(false, true)) {
+						return;
+					}
+					long before = checkpoints.deferrals();
+					// As if the journal had taken enough since the last checkpoint to
+					// call
+					// for the next at once: the thread is woken and tries.
+					checkpoints.written((int) Checkpoints.JOURNAL_BYTES);
+					long first = awaitDeferrals(checkpoints, before + 1);
+					long second = awaitDeferrals(checkpoints, before + 2);
+					gapNanos.set(second - first);
+				});
+				engine.failNextPublish(new StorageException("injected: LMDB refused the batch's commit"));
+				engine.fillMapAtNextReplay();
 
-			List<RecordedEvent> all = varve.readAll(1, 1000);
-			engine.beforeGrow(null);
-			assertThat(held).as("the replay grew the map").isTrue();
-			assertThat(all).extracting(RecordedEvent::position).containsExactlyElementsOf(positions(1, events));
-			assertThat(Duration.ofNanos(gapNanos.get())).as("time between two refused tries")
-				.isGreaterThanOrEqualTo(Duration.ofMillis(Checkpoints.INTERVAL_MILLIS / 2));
-			assertThat(warnings).as("warnings of the checkpoint thread").isEmpty();
-			// Once the batch is back, checkpoints are taken again.
-			assertThat(engine.batchLost()).isFalse();
-			assertThat(checkpoints.checkpointIfBehind()).isTrue();
-		}
-		finally {
-			logger.removeHandler(capture);
-		}
+				List<RecordedEvent> all = varve.readAll(1, 1000);
+				engine.beforeGrow(null);
+				assertThat(held).as("the replay grew the map").isTrue();
+				assertThat(all).extracting(RecordedEvent::position).containsExactlyElementsOf(positions(1, events));
+				assertThat(Duration.ofNanos(gapNanos.get())).as("time between two refused tries")
+					.isGreaterThanOrEqualTo(Duration.ofMillis(Checkpoints.INTERVAL_MILLIS / 2));
+				// Once the batch is back, checkpoints are taken again.
+				assertThat(engine.batchLost()).isFalse();
+				assertThat(checkpoints.checkpointIfBehind()).isTrue();
+			}
+		});
+		assertThat(warnings).as("warnings of the checkpoint thread").isEmpty();
 		assertReopensWhole(store, events);
 	}
 
