@@ -579,12 +579,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 	 * (completing a completed future does nothing).
 	 */
 	private static void fail(WriteRequest<?> request, StorageException failure) {
-		if (request.finished) {
-			request.complete();
-			return;
+		if (!request.finished) {
+			request.result = null;
+			request.failure = failure;
 		}
-		request.result = null;
-		request.failure = failure;
 		request.complete();
 	}
 
